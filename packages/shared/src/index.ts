@@ -1,0 +1,3 @@
+/** Public surface of @edgegan/shared; modules are also importable one by one ("@edgegan/shared/rng"). */
+export * from "./contract.ts";
+export * from "./manifest.ts";

@@ -1,0 +1,80 @@
+/**
+ * The model manifest (`model.json`): the metadata that travels beside every `generator.onnx`.
+ *
+ * The trainer writes it, the edge worker reads it (and checks `onnx.sha256` against the
+ * model bytes at load), `GET /model` shows it. One schema, so both sides agree on its shape.
+ */
+import { z } from "zod";
+import { ARCHITECTURES, IMAGE_CHANNELS, IMAGE_SIZE, LATENT_SIZE, NUM_CLASSES, ONNX_IO } from "./contract.ts";
+
+export const MANIFEST_FORMAT_VERSION = 1;
+
+const lossesSchema = z.object({ d: z.number(), g: z.number() });
+
+export const modelManifestSchema = z.object({
+  formatVersion: z.literal(MANIFEST_FORMAT_VERSION),
+  /** Human-readable model version, e.g. "mnist-dcgan-2026-11-29-1a2b3c4d". */
+  version: z.string().min(1),
+  createdAt: z.string().min(1),
+  onnx: z.object({
+    file: z.string().min(1),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lowercase hex digits"),
+    bytes: z.number().int().positive(),
+    opset: z.number().int().positive(),
+  }),
+  arch: z.enum(ARCHITECTURES),
+  dataset: z.object({
+    name: z.string().min(1),
+    classNames: z.array(z.string()).length(NUM_CLASSES),
+  }),
+  contract: z.object({
+    latentSize: z.literal(LATENT_SIZE),
+    numClasses: z.literal(NUM_CLASSES),
+    imageShape: z.tuple([z.literal(IMAGE_CHANNELS), z.literal(IMAGE_SIZE), z.literal(IMAGE_SIZE)]),
+    inputs: z.object({ z: z.literal(ONNX_IO.latentInput), label: z.literal(ONNX_IO.labelInput) }),
+    output: z.literal(ONNX_IO.imageOutput),
+    outputRange: z.tuple([z.literal(-1), z.literal(1)]),
+    zDistribution: z.literal("standard-normal"),
+  }),
+  training: z.object({
+    config: z.record(z.string(), z.unknown()),
+    backend: z.string(),
+    steps: z.number().int().nonnegative(),
+    epochs: z.number().nonnegative(),
+    wallTimeSeconds: z.number().nonnegative(),
+    finalLosses: lossesSchema.nullable(),
+    emaDecay: z.number().nullable(),
+  }),
+  parity: z.object({ maxAbsDiff: z.number().nonnegative(), samples: z.number().int().positive() }),
+  /** Evaluation metrics, merged in by `turbo run eval` when present. */
+  eval: z.record(z.string(), z.unknown()).optional(),
+});
+
+export type ModelManifest = z.infer<typeof modelManifestSchema>;
+
+/** The contract block every manifest carries, built from the constants. */
+export function manifestContract(): ModelManifest["contract"] {
+  return {
+    latentSize: LATENT_SIZE,
+    numClasses: NUM_CLASSES,
+    imageShape: [IMAGE_CHANNELS, IMAGE_SIZE, IMAGE_SIZE],
+    inputs: { z: ONNX_IO.latentInput, label: ONNX_IO.labelInput },
+    output: ONNX_IO.imageOutput,
+    outputRange: [-1, 1],
+    zDistribution: "standard-normal",
+  };
+}
+
+/**
+ * Parse and validate a manifest (already JSON-parsed).
+ * @throws Error naming the first wrong field and what is accepted.
+ */
+export function parseManifest(value: unknown): ModelManifest {
+  const result = modelManifestSchema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.join(".") || "(root)";
+    throw new Error(`model.json is not a valid manifest: ${where}: ${issue?.message}`);
+  }
+  return result.data;
+}
