@@ -1,0 +1,99 @@
+/**
+ * Discriminator builders: (image, one-hot label) -> one logit per image (no sigmoid; the losses
+ * use the numerically stable sigmoid cross-entropy on logits).
+ *
+ * The DCGAN discriminator sees the label as 10 constant "label map" channels beside the image;
+ * DESIGN.md section 5 measured this (with one-sided label smoothing) at ~98% class accuracy where
+ * a projection discriminator collapsed. No Embedding layer: the wasm backend cannot train it.
+ */
+import type { Architecture } from "@edgegan/shared";
+import { IMAGE_CHANNELS, IMAGE_SIZE, NUM_CLASSES } from "@edgegan/shared";
+import * as tfl from "@tensorflow/tfjs-layers";
+import { assertArchitecture } from "./architecture.ts";
+import { BN_EPSILON, BN_MOMENTUM, gammaInit, kernelInit, LEAKY_ALPHA } from "./init.ts";
+
+/**
+ * Build the class-conditional discriminator.
+ *
+ * Inputs: `image` float32 [N, 28, 28, 1] in [-1, 1] and `label` float32 [N, NUM_CLASSES] one-hot.
+ * Output: logits float32 [N, 1] (real > 0 > fake after training).
+ *
+ * @param arch "dcgan" (label maps + conv 64 / conv 128 + BN, LeakyReLU 0.2) or "mlp"
+ *   (dense 1024-256-128-1, LeakyReLU 0.2).
+ */
+export function buildDiscriminator(arch: Architecture = "dcgan"): tfl.LayersModel {
+  assertArchitecture(arch);
+  const image = tfl.input({ shape: [IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS], name: "image" }); // [N, 28, 28, 1]
+  const label = tfl.input({ shape: [NUM_CLASSES], name: "label" }); // [N, 10]
+  const logits = arch === "dcgan" ? dcganBody(image, label) : mlpBody(image, label);
+  return tfl.model({ inputs: [image, label], outputs: logits, name: `discriminator_${arch}` });
+}
+
+function leaky(name: string, x: tfl.SymbolicTensor): tfl.SymbolicTensor {
+  return tfl.layers.leakyReLU({ name, alpha: LEAKY_ALPHA }).apply(x) as tfl.SymbolicTensor;
+}
+
+/** [N,28,28,1] + [N,10] -> [N,28,28,11] -> [N,14,14,64] -> [N,7,7,128] -> [N,1]. */
+function dcganBody(image: tfl.SymbolicTensor, label: tfl.SymbolicTensor): tfl.SymbolicTensor {
+  const pixels = IMAGE_SIZE * IMAGE_SIZE;
+  // One-hot tiled over every pixel: [N,10] -> [N,784,10] -> [N,28,28,10].
+  let maps = tfl.layers
+    .repeatVector({ name: "d_label_repeat", n: pixels })
+    .apply(label) as tfl.SymbolicTensor;
+  maps = tfl.layers
+    .reshape({ name: "d_label_maps", targetShape: [IMAGE_SIZE, IMAGE_SIZE, NUM_CLASSES] })
+    .apply(maps) as tfl.SymbolicTensor;
+  let x = tfl.layers
+    .concatenate({ name: "d_concat", axis: -1 })
+    .apply([image, maps]) as tfl.SymbolicTensor; // [N,28,28,11]
+  x = tfl.layers
+    .conv2d({
+      name: "d_conv0",
+      filters: 64,
+      kernelSize: 4,
+      strides: 2,
+      padding: "same",
+      kernelInitializer: kernelInit(),
+    })
+    .apply(x) as tfl.SymbolicTensor; // [N,14,14,64]
+  x = leaky("d_lrelu0", x);
+  x = tfl.layers
+    .conv2d({
+      name: "d_conv1",
+      filters: 128,
+      kernelSize: 4,
+      strides: 2,
+      padding: "same",
+      useBias: false,
+      kernelInitializer: kernelInit(),
+    })
+    .apply(x) as tfl.SymbolicTensor; // [N,7,7,128]
+  x = tfl.layers
+    .batchNormalization({
+      name: "d_bn1",
+      momentum: BN_MOMENTUM,
+      epsilon: BN_EPSILON,
+      gammaInitializer: gammaInit(),
+    })
+    .apply(x) as tfl.SymbolicTensor;
+  x = leaky("d_lrelu1", x);
+  x = tfl.layers.flatten({ name: "d_flatten" }).apply(x) as tfl.SymbolicTensor; // [N,6272]
+  return tfl.layers
+    .dense({ name: "d_logit", units: 1, kernelInitializer: kernelInit() })
+    .apply(x) as tfl.SymbolicTensor; // [N,1]
+}
+
+/** Flatten(image) ++ label: [N,794] -> 1024 -> 256 -> 128 -> 1. */
+function mlpBody(image: tfl.SymbolicTensor, label: tfl.SymbolicTensor): tfl.SymbolicTensor {
+  const flat = tfl.layers.flatten({ name: "d_flatten" }).apply(image) as tfl.SymbolicTensor; // [N,784]
+  let x = tfl.layers.concatenate({ name: "d_concat" }).apply([flat, label]) as tfl.SymbolicTensor; // [N,794]
+  for (const [i, units] of [1024, 256, 128].entries()) {
+    x = tfl.layers
+      .dense({ name: `d_dense${i}`, units, kernelInitializer: kernelInit() })
+      .apply(x) as tfl.SymbolicTensor;
+    x = leaky(`d_lrelu${i}`, x);
+  }
+  return tfl.layers
+    .dense({ name: "d_logit", units: 1, kernelInitializer: kernelInit() })
+    .apply(x) as tfl.SymbolicTensor; // [N,1]
+}
