@@ -1,3 +1,4 @@
 /** Public surface of @edgegan/shared; modules are also importable one by one ("@edgegan/shared/rng"). */
 export * from "./contract.ts";
 export * from "./manifest.ts";
+export * from "./rng.ts";
