@@ -1,0 +1,117 @@
+/**
+ * Chooses the TensorFlow.js backend the trainer runs on, and says which and why.
+ *
+ * `auto` tries, in order: `tensorflow` (@tensorflow/tfjs-node-gpu, then @tensorflow/tfjs-node;
+ * optional dependencies whose install downloads libtensorflow, so usually absent offline),
+ * `wasm` with the training kernels from @edgegan/model (the fastest CPU path here), then `cpu`
+ * (correct but ~200 s per DCGAN step). `webgpu` is opt-in: it needs the `webgpu` npm package
+ * (a prebuilt Dawn, 132 MB) and a machine with a Vulkan GPU.
+ */
+import "@tensorflow/tfjs-backend-cpu";
+import * as tf from "@tensorflow/tfjs-core";
+import type { BackendName } from "@edgegan/shared/train-config";
+import { initWasmTrainingBackend } from "@edgegan/model/wasm-backend";
+
+export interface BackendChoice {
+  /** The tfjs backend name now active: "tensorflow", "webgpu", "wasm" or "cpu". */
+  name: string;
+  /** One line a person can read: what was tried and why this one. */
+  reason: string;
+}
+
+/** Import a module by a name TypeScript does not resolve (optional packages may be absent). */
+async function importOptional(specifier: string): Promise<unknown> {
+  return import(/* @vite-ignore */ specifier);
+}
+
+async function tryTensorflow(): Promise<BackendChoice | string> {
+  const failures: string[] = [];
+  for (const pkg of ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]) {
+    try {
+      await importOptional(pkg);
+      if (await tf.setBackend("tensorflow")) {
+        await tf.ready();
+        return { name: "tensorflow", reason: `${pkg} is installed (native libtensorflow)` };
+      }
+      failures.push(`${pkg} loaded but its backend did not start`);
+    } catch (error) {
+      failures.push(`${pkg} is not usable (${firstLine(error)})`);
+    }
+  }
+  return failures.join("; ");
+}
+
+async function tryWebgpu(): Promise<BackendChoice | string> {
+  try {
+    const dawn = (await importOptional("webgpu")) as {
+      create: (flags: string[]) => unknown;
+      globals: Record<string, unknown>;
+    };
+    Object.assign(globalThis, dawn.globals);
+    const nav = ((globalThis as { navigator?: object }).navigator ?? {}) as { gpu?: unknown };
+    Object.defineProperty(nav, "gpu", { value: dawn.create([]), configurable: true });
+    Object.defineProperty(globalThis, "navigator", { value: nav, configurable: true });
+    await importOptional("@tensorflow/tfjs-backend-webgpu");
+  } catch (error) {
+    return (
+      `webgpu needs the packages 'webgpu' (prebuilt Dawn, ~132 MB) and '@tensorflow/tfjs-backend-webgpu': ` +
+      `npm install webgpu@0.6.2 @tensorflow/tfjs-backend-webgpu@4.22.0 -w @edgegan/trainer (${firstLine(error)})`
+    );
+  }
+  try {
+    if (await tf.setBackend("webgpu")) {
+      await tf.ready();
+      return { name: "webgpu", reason: "webgpu (Dawn) found a GPU adapter" };
+    }
+  } catch (error) {
+    return `webgpu found no usable GPU adapter (${firstLine(error)})`;
+  }
+  return "webgpu found no usable GPU adapter";
+}
+
+async function tryWasm(): Promise<BackendChoice | string> {
+  try {
+    await initWasmTrainingBackend();
+    return { name: "wasm", reason: "wasm (SIMD, XNNPACK) with EdgeGAN's training kernels" };
+  } catch (error) {
+    return `wasm did not start (${firstLine(error)})`;
+  }
+}
+
+async function useCpu(): Promise<BackendChoice> {
+  await tf.setBackend("cpu");
+  await tf.ready();
+  return { name: "cpu", reason: "pure-JS cpu backend (slow: ~200 s per DCGAN step)" };
+}
+
+function firstLine(error: unknown): string {
+  return String(error instanceof Error ? error.message : error).split("\n")[0] ?? "unknown error";
+}
+
+/**
+ * Activate the requested backend. `auto` falls through tensorflow -> wasm -> cpu.
+ * @throws Error saying why an explicitly requested backend cannot run and how to fix it.
+ */
+export async function selectBackend(requested: BackendName): Promise<BackendChoice> {
+  const attempts: Record<Exclude<BackendName, "auto" | "cpu">, () => Promise<BackendChoice | string>> = {
+    tensorflow: tryTensorflow,
+    webgpu: tryWebgpu,
+    wasm: tryWasm,
+  };
+  if (requested === "cpu") return useCpu();
+  if (requested !== "auto") {
+    const result = await attempts[requested]();
+    if (typeof result === "string") throw new Error(`--backend ${requested} cannot run: ${result}`);
+    return result;
+  }
+  const skipped: string[] = [];
+  for (const name of ["tensorflow", "wasm"] as const) {
+    const result = await attempts[name]();
+    if (typeof result !== "string") {
+      return { ...result, reason: `auto: ${[...skipped, result.reason].join("; then ")}` };
+    }
+    skipped.push(result);
+  }
+  const cpu = await useCpu();
+  return { ...cpu, reason: `auto: ${[...skipped, cpu.reason].join("; then ")}` };
+}

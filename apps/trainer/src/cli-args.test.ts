@@ -1,0 +1,52 @@
+import { DEFAULT_TRAIN_CONFIG, QUICK_PRESET } from "@edgegan/shared/train-config";
+import { describe, expect, it } from "vitest";
+import { parseCliArgs } from "./cli-args.ts";
+
+function errorsOf(argv: string[]): string[] {
+  const parsed = parseCliArgs(argv);
+  if (parsed.kind !== "error") throw new Error(`expected errors for ${argv.join(" ")}, got ${parsed.kind}`);
+  return parsed.errors;
+}
+
+describe("parseCliArgs", () => {
+  it("gives the DCGAN-practice defaults with no flags", () => {
+    const parsed = parseCliArgs([]);
+    expect(parsed).toEqual({ kind: "run", config: DEFAULT_TRAIN_CONFIG });
+    if (parsed.kind === "run") {
+      expect(parsed.config).toMatchObject({ arch: "dcgan", lr: 2e-4, beta1: 0.5, batchSize: 64, dataset: "mnist" });
+    }
+  });
+
+  it("applies the quick preset, and flags override it", () => {
+    const quick = parseCliArgs(["--preset", "quick"]);
+    expect(quick.kind === "run" && quick.config.maxSteps).toBe(QUICK_PRESET.maxSteps);
+    const overridden = parseCliArgs(["--preset", "quick", "--max-steps", "7", "--arch", "mlp"]);
+    expect(overridden.kind === "run" && [overridden.config.maxSteps, overridden.config.arch]).toEqual([7, "mlp"]);
+  });
+
+  it("parses numbers in decimal and scientific notation and booleans", () => {
+    const parsed = parseCliArgs(["--lr", "1e-3", "--beta1", "0.9", "--epochs", "3", "--resume", "--publish"]);
+    expect(parsed.kind === "run" && parsed.config).toMatchObject({ lr: 1e-3, beta1: 0.9, epochs: 3, resume: true, publish: true });
+  });
+
+  it.each([
+    [["--epochs", "abc"], /--epochs: "abc" is not a number/],
+    [["--epochs", "0"], /--epochs: .*(>=|at least|too small).*\(got 0\)/i],
+    [["--epochs", "1.5"], /--epochs: must be a whole number/],
+    [["--batch-size", "0x40"], /--batch-size: "0x40" is not a number/],
+    [["--lr=-1"], /--lr: .*\(got -1\)/],
+    [["--beta1", "1"], /--beta1: .*\(got 1\)/],
+    [["--seed", "4294967296"], /--seed: .*\(got 4294967296\)/],
+    [["--arch", "resnet"], /--arch: .*dcgan.*mlp.*\(got "resnet"\)/],
+    [["--backend", "tpu"], /--backend: .*auto.*\(got "tpu"\)/],
+    [["--preset", "fast"], /--preset: .*quick.*\(got "fast"\)/],
+    [["--bogus"], /Unknown option '--bogus'/],
+    [["--epochs"], /--epochs.*argument missing/],
+  ])("rejects %j with a clear message", (argv, pattern) => {
+    expect(errorsOf(argv).join("\n")).toMatch(pattern);
+  });
+
+  it("reports every bad flag at once", () => {
+    expect(errorsOf(["--epochs", "0", "--lr", "5"])).toHaveLength(2);
+  });
+});

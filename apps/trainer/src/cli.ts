@@ -1,0 +1,56 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * `npm run train` / `turbo run train`: the trainer's command-line entry.
+ *
+ * Parses and validates the flags (nothing starts on a bad value), wires SIGINT/SIGTERM to a
+ * checkpoint-then-exit, runs the training, and maps failures to clear messages and exit codes:
+ * 0 done, 1 failed, 2 bad flags, 130 stopped by a signal (resumable with --resume).
+ */
+import { parseCliArgs, USAGE } from "./cli-args.ts";
+import { train } from "./train.ts";
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseCliArgs(argv);
+  if (parsed.kind === "help") {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (parsed.kind === "error") {
+    for (const error of parsed.errors) process.stderr.write(`error: ${error}\n`);
+    process.stderr.write("Run with --help for the flags and their accepted values.\n");
+    return 2;
+  }
+
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) {
+      process.stderr.write(`\n${signal} again: exiting now without a checkpoint\n`);
+      process.exit(130);
+    }
+    process.stderr.write(`\n${signal}: writing a checkpoint after the current step (press again to quit at once)\n`);
+    stop.abort(signal);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  const result = await train(parsed.config, { stopSignal: stop.signal });
+  if (result.status === "interrupted") {
+    console.log(`stopped at step ${result.steps}; continue with the same flags plus --resume`);
+    return 130;
+  }
+  const ms = result.msPerStep;
+  console.log(
+    `done: ${result.steps} steps on ${result.backend}` +
+      (ms ? `, ${ms.toFixed(1)} ms/step, ${((parsed.config.batchSize * 1000) / ms).toFixed(0)} images/s` : "") +
+      `; report: ${result.outDir}/report.md`,
+  );
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

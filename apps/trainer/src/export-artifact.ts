@@ -1,0 +1,79 @@
+/**
+ * Turns a trained generator into the served artifact: generator.onnx + model.json.
+ *
+ * The ONNX graph is checked against TF.js through onnxruntime-web before anything is
+ * written: beyond the tolerance the export fails and the previous artifact stays. Both files
+ * are written atomically; `publishArtifact` copies them into the edge API's model folder.
+ */
+import { createHash } from "node:crypto";
+import { copyFileSync, mkdirSync, renameSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { LayersModel } from "@tensorflow/tfjs-layers";
+import { type Architecture, ONNX_OPSET } from "@edgegan/shared";
+import { type ModelManifest, MANIFEST_FORMAT_VERSION, manifestContract, parseManifest } from "@edgegan/shared/manifest";
+import { exportGeneratorToOnnx } from "@edgegan/model/export-onnx";
+import { checkOnnxParity } from "@edgegan/model/onnx-parity";
+import { writeFileAtomic } from "./atomic-write.ts";
+
+/** Largest accepted |ONNX - TF.js| on the [-1, 1] output scale. */
+export const PARITY_TOLERANCE = 1e-4;
+export const PARITY_SAMPLES = 64;
+export const ONNX_FILE = "generator.onnx";
+export const MANIFEST_FILE = "model.json";
+
+/** The edge API's shipped-model folder in this repository. */
+export const EDGE_MODEL_DIR = fileURLToPath(new URL("../../edge-api/model/", import.meta.url));
+
+export interface ArtifactInput {
+  generator: LayersModel;
+  arch: Architecture;
+  dataset: { name: string; classNames: string[] };
+  training: ModelManifest["training"];
+  seed: number;
+}
+
+export class ParityError extends Error {}
+
+/**
+ * Export, verify and write the artifact into `outDir`.
+ * @throws ParityError when ONNX and TF.js disagree by more than PARITY_TOLERANCE (nothing written).
+ */
+export async function exportVerifiedArtifact(outDir: string, input: ArtifactInput): Promise<ModelManifest> {
+  const onnx = exportGeneratorToOnnx(input.generator, input.arch);
+  const parity = await checkOnnxParity(input.generator, onnx, { samples: PARITY_SAMPLES, seed: input.seed });
+  if (!(parity.maxAbsDiff <= PARITY_TOLERANCE)) {
+    throw new ParityError(
+      `ONNX export rejected: max |ONNX - TF.js| = ${parity.maxAbsDiff} over ${parity.samples} samples exceeds ` +
+        `${PARITY_TOLERANCE}; the previous ${ONNX_FILE} in ${outDir} (if any) was kept`,
+    );
+  }
+  const sha256 = createHash("sha256").update(onnx).digest("hex");
+  const createdAt = new Date().toISOString();
+  const manifest = parseManifest({
+    formatVersion: MANIFEST_FORMAT_VERSION,
+    version: `${input.dataset.name}-${input.arch}-${createdAt.slice(0, 10)}-${sha256.slice(0, 8)}`,
+    createdAt,
+    onnx: { file: ONNX_FILE, sha256, bytes: onnx.length, opset: ONNX_OPSET },
+    arch: input.arch,
+    dataset: input.dataset,
+    contract: manifestContract(),
+    training: input.training,
+    parity: { maxAbsDiff: parity.maxAbsDiff, samples: parity.samples },
+  } satisfies ModelManifest);
+  mkdirSync(outDir, { recursive: true });
+  writeFileAtomic(join(outDir, ONNX_FILE), onnx);
+  writeFileAtomic(join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  return manifest;
+}
+
+/** Copy a verified artifact from `fromDir` into `toDir` (default: the edge API's model folder). */
+export function publishArtifact(fromDir: string, toDir: string = EDGE_MODEL_DIR): string {
+  mkdirSync(toDir, { recursive: true });
+  for (const file of [ONNX_FILE, MANIFEST_FILE]) {
+    const temp = join(toDir, `.${file}.tmp-${process.pid}`);
+    copyFileSync(join(fromDir, file), temp);
+    renameSync(temp, join(toDir, file));
+  }
+  return toDir;
+}

@@ -1,0 +1,106 @@
+/**
+ * The end-of-run report: loss curves drawn as SVG and the per-epoch sample grids, in a
+ * Markdown page a person can open (GitHub and editors render both), plus the run's figures.
+ */
+import type { MetricsLine } from "./metrics-log.ts";
+
+const WIDTH = 720;
+const HEIGHT = 300;
+const MARGIN = { left: 56, right: 16, top: 24, bottom: 36 };
+
+/** A polyline path for the points, scaled into the plot area. */
+function polyline(points: Array<[number, number]>, xMax: number, yMin: number, yMax: number): string {
+  const w = WIDTH - MARGIN.left - MARGIN.right;
+  const h = HEIGHT - MARGIN.top - MARGIN.bottom;
+  return points
+    .map(([x, y]) => {
+      const px = MARGIN.left + (xMax > 0 ? (x / xMax) * w : 0);
+      const py = MARGIN.top + h - ((y - yMin) / (yMax - yMin || 1)) * h;
+      return `${px.toFixed(1)},${py.toFixed(1)}`;
+    })
+    .join(" ");
+}
+
+/** SVG with the discriminator and generator loss curves over steps, with axes and ticks. */
+export function renderLossCurvesSvg(metrics: MetricsLine[]): string {
+  const xMax = metrics.at(-1)?.step ?? 0;
+  const values = metrics.flatMap((m) => [m.dLoss, m.gLoss]).filter(Number.isFinite);
+  const yMin = Math.min(0, ...values);
+  const yMax = Math.max(1, ...values);
+  const ticks = 5;
+  const h = HEIGHT - MARGIN.top - MARGIN.bottom;
+  const axis: string[] = [];
+  for (let i = 0; i <= ticks; i++) {
+    const y = MARGIN.top + h - (i / ticks) * h;
+    const value = yMin + ((yMax - yMin) * i) / ticks;
+    axis.push(
+      `<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y}" y2="${y}" stroke="#eee"/>`,
+      `<text x="${MARGIN.left - 6}" y="${y + 4}" text-anchor="end">${value.toFixed(2)}</text>`,
+    );
+  }
+  const d = polyline(metrics.map((m) => [m.step, m.dLoss]), xMax, yMin, yMax);
+  const g = polyline(metrics.map((m) => [m.step, m.gLoss]), xMax, yMin, yMax);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" font-family="sans-serif" font-size="11">
+<rect width="100%" height="100%" fill="white"/>
+${axis.join("\n")}
+<text x="${MARGIN.left}" y="${HEIGHT - 8}">step 0</text>
+<text x="${WIDTH - MARGIN.right}" y="${HEIGHT - 8}" text-anchor="end">step ${xMax}</text>
+<text x="${WIDTH / 2}" y="14" text-anchor="middle">GAN losses (mean per metrics interval)</text>
+<polyline fill="none" stroke="#1f77b4" stroke-width="1.5" points="${d}"/>
+<polyline fill="none" stroke="#d62728" stroke-width="1.5" points="${g}"/>
+<text x="${WIDTH - MARGIN.right - 120}" y="${MARGIN.top + 12}" fill="#1f77b4">discriminator L_D</text>
+<text x="${WIDTH - MARGIN.right - 120}" y="${MARGIN.top + 26}" fill="#d62728">generator L_G</text>
+</svg>
+`;
+}
+
+export interface ReportInput {
+  title: string;
+  config: Record<string, unknown>;
+  backend: string;
+  steps: number;
+  epochs: number;
+  wallTimeSeconds: number;
+  msPerStep: number | null;
+  imagesPerSecond: number | null;
+  finalLosses: { d: number; g: number } | null;
+  parityMaxAbsDiff: number | null;
+  /** Grid file names relative to the report, in epoch order, with a caption each. */
+  grids: Array<{ file: string; caption: string }>;
+  lossCurvesFile: string;
+}
+
+/** The Markdown report. */
+export function renderReportMarkdown(r: ReportInput): string {
+  const rows: Array<[string, string]> = [
+    ["backend", r.backend],
+    ["steps", String(r.steps)],
+    ["epochs", String(r.epochs)],
+    ["wall time", `${(r.wallTimeSeconds / 60).toFixed(1)} min`],
+    ["ms/step (this process)", r.msPerStep === null ? "n/a" : r.msPerStep.toFixed(1)],
+    ["images/s", r.imagesPerSecond === null ? "n/a" : r.imagesPerSecond.toFixed(1)],
+    ["final L_D / L_G", r.finalLosses ? `${r.finalLosses.d.toFixed(4)} / ${r.finalLosses.g.toFixed(4)}` : "n/a"],
+    ["ONNX parity max abs diff", r.parityMaxAbsDiff === null ? "not exported" : r.parityMaxAbsDiff.toExponential(2)],
+  ];
+  return [
+    `# ${r.title}`,
+    "",
+    "| | |",
+    "|---|---|",
+    ...rows.map(([k, v]) => `| ${k} | ${v} |`),
+    "",
+    "## Loss curves",
+    "",
+    `![loss curves](${r.lossCurvesFile})`,
+    "",
+    "## Samples (EMA generator, fixed z; row = class, column = z)",
+    "",
+    ...r.grids.flatMap((g) => [`### ${g.caption}`, "", `![${g.caption}](${g.file})`, ""]),
+    "## Config",
+    "",
+    "```json",
+    JSON.stringify(r.config, null, 2),
+    "```",
+    "",
+  ].join("\n");
+}

@@ -1,0 +1,41 @@
+/**
+ * The 10x10 sample grid written after each epoch: row r shows class r, column c uses the
+ * same fixed z in every row, so a person sees each class and the style z controls.
+ * Fixed z (from the run's seed) makes grids of successive epochs directly comparable.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import type { LayersModel } from "@tensorflow/tfjs-layers";
+import { LATENT_SIZE, NUM_CLASSES, oneHot, toPixels } from "@edgegan/shared";
+import { encodeGridPng } from "@edgegan/shared/png";
+import { createRng } from "@edgegan/shared/rng";
+
+/** Seed offset so grid z never coincides with the training stream's z. */
+const GRID_SEED_SALT = 0x5eed9a1d;
+
+/** Fixed inputs of the grid: z [100, 100] (column c repeated down the rows) and labels [100, 10]. */
+export function gridInputs(seed: number): { z: Float32Array; labels: Float32Array } {
+  const rng = createRng((seed ^ GRID_SEED_SALT) >>> 0);
+  const columnZ = Array.from({ length: NUM_CLASSES }, () =>
+    Float32Array.from({ length: LATENT_SIZE }, () => rng.normal()),
+  );
+  const z = new Float32Array(NUM_CLASSES * NUM_CLASSES * LATENT_SIZE);
+  const labelIndices: number[] = [];
+  for (let row = 0; row < NUM_CLASSES; row++) {
+    for (let col = 0; col < NUM_CLASSES; col++) {
+      z.set(columnZ[col] as Float32Array, (row * NUM_CLASSES + col) * LATENT_SIZE);
+      labelIndices.push(row);
+    }
+  }
+  return { z, labels: oneHot(labelIndices) };
+}
+
+/** Run the generator (inference mode) on the grid inputs and encode the 10x10 PNG. */
+export function renderSampleGrid(generator: LayersModel, seed: number): Uint8Array {
+  const { z, labels } = gridInputs(seed);
+  const n = NUM_CLASSES * NUM_CLASSES;
+  const values = tf.tidy(() => {
+    const out = generator.predict([tf.tensor2d(z, [n, LATENT_SIZE]), tf.tensor2d(labels, [n, NUM_CLASSES])]);
+    return (out as tf.Tensor).dataSync() as Float32Array;
+  });
+  return encodeGridPng(toPixels(values), n, { columns: NUM_CLASSES, padding: 2 });
+}

