@@ -3,3 +3,4 @@ export * from "./contract.ts";
 export * from "./manifest.ts";
 export * from "./rng.ts";
 export * from "./sample-plan.ts";
+export * from "./sample-query.ts";

@@ -1,0 +1,113 @@
+import { describe, expect, it } from "vitest";
+import { parseSampleQuery, type SampleQuery } from "./sample-query.ts";
+
+const MAX = 64;
+const parse = (query: string, maxCount = MAX) =>
+  parseSampleQuery(new URLSearchParams(query), { maxCount });
+
+describe("parseSampleQuery: accepted", () => {
+  const cases: Array<[string, SampleQuery]> = [
+    ["", { count: 16, label: null, seed: null, format: "json" }],
+    ["count=1", { count: 1, label: null, seed: null, format: "json" }],
+    ["count=64", { count: 64, label: null, seed: null, format: "json" }],
+    ["label=0", { count: 16, label: 0, seed: null, format: "json" }],
+    ["label=9&count=3", { count: 3, label: 9, seed: null, format: "json" }],
+    ["seed=0", { count: 16, label: null, seed: 0, format: "json" }],
+    ["seed=4294967295", { count: 16, label: null, seed: 4294967295, format: "json" }],
+    ["format=png", { count: 16, label: null, seed: null, format: "png" }],
+    ["format=json&seed=42&label=7&count=4", { count: 4, label: 7, seed: 42, format: "json" }],
+  ];
+  it.each(cases)("%j", (query, value) => {
+    expect(parse(query)).toEqual({ ok: true, value });
+  });
+
+  it("defaults count to maxCount when maxCount is below 16", () => {
+    expect(parse("", 4)).toEqual({
+      ok: true,
+      value: { count: 4, label: null, seed: null, format: "json" },
+    });
+  });
+});
+
+describe("parseSampleQuery: rejected", () => {
+  // [query, code, substrings the message must contain]
+  const cases: Array<[string, string, string[]]> = [
+    ["count=0", "invalid_count", ["count", '"0"', "1 to 64"]],
+    ["count=-3", "invalid_count", ["count", '"-3"', "1 to 64"]],
+    ["count=1.5", "invalid_count", ['"1.5"', "decimal digits"]],
+    ["count=1.0", "invalid_count", ['"1.0"']],
+    ["count=65", "invalid_count", ['"65"', "1 to 64"]],
+    ["count=abc", "invalid_count", ['"abc"']],
+    ["count=", "invalid_count", ['got ""']],
+    ["count=1e3", "invalid_count", ['"1e3"']],
+    ["count=0x10", "invalid_count", ['"0x10"']],
+    ["count=%205", "invalid_count", ['" 5"']],
+    ["count=5%20", "invalid_count", ['"5 "']],
+    ["count=%2B5", "invalid_count", ['"+5"']],
+    ["count=05", "invalid_count", ['"05"']],
+    ["count=99999999999999999999", "invalid_count", ['"99999999999999999999"']],
+    ["label=10", "invalid_label", ["label", '"10"', "0 to 9", "omitted"]],
+    ["label=-1", "invalid_label", ['"-1"']],
+    ["label=NaN", "invalid_label", ['"NaN"']],
+    ["label=", "invalid_label", ['got ""']],
+    ["label=3.0", "invalid_label", ['"3.0"']],
+    ["seed=-0", "invalid_seed", ["seed", '"-0"', "0 to 4294967295"]],
+    ["seed=-1", "invalid_seed", ['"-1"']],
+    ["seed=4294967296", "invalid_seed", ['"4294967296"', "unsigned 32-bit"]],
+    ["seed=12345678901", "invalid_seed", ['"12345678901"']],
+    ["seed=abc", "invalid_seed", ['"abc"']],
+    ["seed=", "invalid_seed", ['got ""']],
+    ["format=gif", "invalid_format", ["format", '"gif"', '"json"', '"png"']],
+    ["format=PNG", "invalid_format", ['"PNG"']],
+    ["format=", "invalid_format", ['got ""']],
+    ["count=4&count=4", "repeated_parameter", ['"count"', "2 times", '("4", "4")']],
+    ["seed=1&label=2&seed=3&seed=4", "repeated_parameter", ['"seed"', "3 times", '"1", "3", "4"']],
+    ["format=1&format=2&format=3&format=4", "repeated_parameter", ['4 times ("1", "2", "3", ...)']],
+    ["cuont=4", "unknown_parameter", ['"cuont"', "count, label, seed, format"]],
+    ["Count=4", "unknown_parameter", ['"Count"']],
+    ["count=4&utm_source=x", "unknown_parameter", ['"utm_source"']],
+  ];
+  it.each(cases)("%j -> %s", (query, code, parts) => {
+    const result = parse(query);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe(code);
+    for (const part of parts) expect(result.error.message).toContain(part);
+  });
+
+  it("reports the first failure in a fixed order: unknown, repeated, count, label, seed, format", () => {
+    const code = (q: string) => {
+      const r = parse(q);
+      return r.ok ? "ok" : r.error.code;
+    };
+    expect(code("format=gif&seed=x&label=x&count=x&count=1&zzz=1")).toBe("unknown_parameter");
+    expect(code("format=gif&seed=x&label=x&count=x&count=1")).toBe("repeated_parameter");
+    expect(code("format=gif&seed=x&label=x&count=x")).toBe("invalid_count");
+    expect(code("format=gif&seed=x&label=x")).toBe("invalid_label");
+    expect(code("format=gif&seed=x")).toBe("invalid_seed");
+    expect(code("format=gif")).toBe("invalid_format");
+  });
+
+  it("handles 100 KB values quickly and never echoes them whole", () => {
+    const long = "9".repeat(100_000);
+    const start = performance.now();
+    for (const name of ["count", "label", "seed", "format"]) {
+      const params = new URLSearchParams();
+      params.set(name, long);
+      const result = parseSampleQuery(params, { maxCount: MAX });
+      expect(result.ok).toBe(false);
+      if (result.ok) continue;
+      expect(result.error.message.length).toBeLessThan(300);
+      expect(result.error.message).toContain("(100000 characters)");
+    }
+    const unknown = new URLSearchParams();
+    unknown.set("x".repeat(100_000), "1");
+    const r = parseSampleQuery(unknown, { maxCount: MAX });
+    expect(!r.ok && r.error.message.length < 300).toBe(true);
+    expect(performance.now() - start).toBeLessThan(100);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])("throws on a bad maxCount option (%s)", (maxCount) => {
+    expect(() => parseSampleQuery(new URLSearchParams(), { maxCount })).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * Validation of the `GET /sample` query string.
+ *
+ * Lives in shared so the edge worker, its tests and any client agree on what is accepted.
+ * Every refusal says which parameter, what was received (shortened when long) and what
+ * would be accepted, so a caller can fix the request from the message alone.
+ *
+ * Decisions:
+ * - Integers must be canonical decimal digits, `^(0|[1-9][0-9]*)$`: no sign ("+5", "-0"),
+ *   no spaces (" 5"), no leading zeros ("05"), no exponent ("1e3"), no hex ("0x10"), no
+ *   fraction ("1.5", "1.0"). One spelling per number keeps URLs (and caches) unambiguous.
+ * - An empty value (`?label=`) is an error, not "absent": omit the parameter instead.
+ * - Unknown parameters are rejected (`unknown_parameter`): a typo such as `?cuont=4` would
+ *   otherwise silently serve the default. Names are case-sensitive.
+ * - A parameter given twice is rejected (`repeated_parameter`), even with equal values.
+ * - format values are case-sensitive: "json" or "png".
+ * - Checks run in this order and the first failure is reported: unknown names, repeats,
+ *   then count, label, seed, format.
+ */
+import { NUM_CLASSES } from "./contract.ts";
+import { MAX_SEED } from "./rng.ts";
+
+/** Response formats of GET /sample. */
+export const SAMPLE_FORMATS = ["json", "png"] as const;
+export type SampleFormat = (typeof SAMPLE_FORMATS)[number];
+
+/** Images per request when `count` is absent. */
+export const DEFAULT_SAMPLE_COUNT = 16;
+
+/** The query parameters GET /sample understands. */
+export const SAMPLE_QUERY_PARAMETERS = ["count", "label", "seed", "format"] as const;
+
+/** A valid query: count images, of one label (null: spread over classes), from one seed (null: server picks). */
+export interface SampleQuery {
+  count: number;
+  label: number | null;
+  seed: number | null;
+  format: SampleFormat;
+}
+
+export type SampleQueryErrorCode =
+  | "invalid_count"
+  | "invalid_label"
+  | "invalid_seed"
+  | "invalid_format"
+  | "repeated_parameter"
+  | "unknown_parameter";
+
+export interface SampleQueryError {
+  code: SampleQueryErrorCode;
+  message: string;
+}
+
+export type SampleQueryResult =
+  | { ok: true; value: SampleQuery }
+  | { ok: false; error: SampleQueryError };
+
+/** Longest part of a received value echoed back in a message. */
+const ECHO_LIMIT = 40;
+
+/** Quote a received value for a message, shortened to {@link ECHO_LIMIT} characters. */
+function quote(value: string): string {
+  if (value.length <= ECHO_LIMIT) return JSON.stringify(value);
+  return `${JSON.stringify(value.slice(0, ECHO_LIMIT))}... (${value.length} characters)`;
+}
+
+const CANONICAL_DIGITS = /^(?:0|[1-9][0-9]*)$/;
+
+/**
+ * Parse a canonical non-negative decimal integer; null when not canonical or above max.
+ * Long digit strings are refused by length before any conversion (max has few digits).
+ */
+function parseCanonicalInt(text: string, max: number): number | null {
+  if (text.length > String(max).length || !CANONICAL_DIGITS.test(text)) return null;
+  const n = Number(text);
+  return n <= max ? n : null;
+}
+
+function fail(code: SampleQueryErrorCode, message: string): SampleQueryResult {
+  return { ok: false, error: { code, message } };
+}
+
+/**
+ * Validate the query of `GET /sample`.
+ *
+ * Accepted: `count` integer 1..maxCount (default 16, or maxCount when that is smaller), `label` integer 0..9 (absent: labels
+ * spread over the classes), `seed` integer 0..4294967295 (absent: the server picks one),
+ * `format` "json" (default) or "png". See the file header for the exact rules.
+ *
+ * @example
+ * parseSampleQuery(new URLSearchParams("count=4&label=7&seed=42"), { maxCount: 64 });
+ * // { ok: true, value: { count: 4, label: 7, seed: 42, format: "json" } }
+ * parseSampleQuery(new URLSearchParams("count=1.5"), { maxCount: 64 });
+ * // { ok: false, error: { code: "invalid_count", message: 'count must be ... got "1.5"' } }
+ * @throws RangeError when options.maxCount is not a positive safe integer (a server bug, not a bad request).
+ */
+export function parseSampleQuery(
+  params: URLSearchParams,
+  options: { maxCount: number },
+): SampleQueryResult {
+  const { maxCount } = options;
+  if (!Number.isSafeInteger(maxCount) || maxCount < 1) {
+    throw new RangeError(`maxCount must be a positive integer, got ${String(maxCount)}`);
+  }
+
+  const known = new Set<string>(SAMPLE_QUERY_PARAMETERS);
+  for (const name of params.keys()) {
+    if (!known.has(name)) {
+      return fail(
+        "unknown_parameter",
+        `unknown query parameter ${quote(name)}; accepted parameters: ${SAMPLE_QUERY_PARAMETERS.join(", ")}`,
+      );
+    }
+  }
+  const values = new Map<string, string>();
+  for (const [name, value] of params) {
+    if (values.has(name)) {
+      const all = params.getAll(name);
+      const shown = all.slice(0, 3).map(quote).join(", ") + (all.length > 3 ? ", ..." : "");
+      return fail(
+        "repeated_parameter",
+        `query parameter "${name}" was given ${all.length} times (${shown}); give it at most once`,
+      );
+    }
+    values.set(name, value);
+  }
+
+  let count = Math.min(DEFAULT_SAMPLE_COUNT, maxCount);
+  const countText = values.get("count");
+  if (countText !== undefined) {
+    const n = parseCanonicalInt(countText, maxCount);
+    if (n === null || n < 1) {
+      return fail(
+        "invalid_count",
+        `count must be an integer from 1 to ${maxCount}, written as plain decimal digits (default ${count}); got ${quote(countText)}`,
+      );
+    }
+    count = n;
+  }
+
+  let label: number | null = null;
+  const labelText = values.get("label");
+  if (labelText !== undefined) {
+    label = parseCanonicalInt(labelText, NUM_CLASSES - 1);
+    if (label === null) {
+      return fail(
+        "invalid_label",
+        `label must be an integer from 0 to ${NUM_CLASSES - 1}, written as plain decimal digits, or omitted to spread images over all classes; got ${quote(labelText)}`,
+      );
+    }
+  }
+
+  let seed: number | null = null;
+  const seedText = values.get("seed");
+  if (seedText !== undefined) {
+    seed = parseCanonicalInt(seedText, MAX_SEED);
+    if (seed === null) {
+      return fail(
+        "invalid_seed",
+        `seed must be an unsigned 32-bit integer from 0 to ${MAX_SEED}, written as plain decimal digits, or omitted for a random seed; got ${quote(seedText)}`,
+      );
+    }
+  }
+
+  let format: SampleFormat = "json";
+  const formatText = values.get("format");
+  if (formatText !== undefined) {
+    if (!(SAMPLE_FORMATS as readonly string[]).includes(formatText)) {
+      return fail(
+        "invalid_format",
+        `format must be "json" (default) or "png"; got ${quote(formatText)}`,
+      );
+    }
+    format = formatText as SampleFormat;
+  }
+
+  return { ok: true, value: { count, label, seed, format } };
+}
