@@ -1,0 +1,65 @@
+/**
+ * Test helper: run the same computation on the cpu backend (the reference) and on wasm with our
+ * kernels, and measure how far apart they are. Used by the kernel tests beside this file.
+ */
+import "@tensorflow/tfjs-backend-cpu";
+import * as tf from "@tensorflow/tfjs-core";
+import { initWasmTrainingBackend } from "../wasm-backend.ts";
+
+/** Deterministic uniform values in [-1, 1) (LCG), so failures reproduce. */
+export function randomValues(shape: readonly number[], seed: number): Float32Array {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s / 4294967296) * 2 - 1;
+  }
+  return out;
+}
+
+/** A tensor of {@link randomValues}. */
+export function randomTensor(shape: readonly number[], seed: number): tf.Tensor {
+  return tf.tensor(randomValues(shape, seed), [...shape], "float32");
+}
+
+/** max |a - b| / max |a| (0 when both are all zero). */
+export function relativeError(reference: ArrayLike<number>, actual: ArrayLike<number>): number {
+  if (reference.length !== actual.length) {
+    throw new Error(`length mismatch: ${reference.length} vs ${actual.length}`);
+  }
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < reference.length; i++) {
+    const r = reference[i] as number;
+    diff = Math.max(diff, Math.abs(r - (actual[i] as number)));
+    scale = Math.max(scale, Math.abs(r));
+  }
+  return scale === 0 ? diff : diff / scale;
+}
+
+/** Make sure both backends exist and wasm has our kernels; leaves wasm active. */
+export async function setupBackends(): Promise<void> {
+  await tf.setBackend("cpu");
+  await initWasmTrainingBackend();
+}
+
+/** Results of `fn` on cpu then wasm (each flattened), plus output shapes; wasm stays active. */
+export async function onBothBackends(
+  fn: () => tf.Tensor | tf.Tensor[],
+): Promise<{ cpu: Float32Array[]; wasm: Float32Array[]; shapes: number[][] }> {
+  const run = async (backend: string) => {
+    await tf.setBackend(backend);
+    const outs = tf.tidy(() => {
+      const r = fn();
+      return Array.isArray(r) ? r : [r];
+    });
+    const values = outs.map((t) => t.dataSync() as Float32Array);
+    const shapes = outs.map((t) => t.shape);
+    tf.dispose(outs);
+    return { values, shapes };
+  };
+  const cpu = await run("cpu");
+  const wasm = await run("wasm");
+  return { cpu: cpu.values, wasm: wasm.values, shapes: wasm.shapes };
+}

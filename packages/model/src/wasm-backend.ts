@@ -1,0 +1,74 @@
+/**
+ * Makes the TF.js wasm backend able to train our GANs, and fast.
+ *
+ * Why this exists: stock @tensorflow/tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter, so no conv or
+ * transposed-conv weight gradient can be computed on it; its Conv2DBackpropInput (also the forward
+ * pass of conv2dTranspose) is a slow C++ loop; and its BatchMatMul leaves XNNPACK for a scalar loop
+ * whenever an operand is transposed (every dense-layer gradient). The cpu backend needs ~200 s per
+ * DCGAN step. The kernels in ./kernels fix all three by composing the backend's own XNNPACK paths.
+ *
+ * Kernels must be registered before `setBackend('wasm')` (tfjs runs each kernel's setupFunc when the
+ * backend becomes active); {@link initWasmTrainingBackend} does it in the right order.
+ */
+import "@tensorflow/tfjs-backend-wasm";
+// tfjs-core's Node entry registers no gradient functions; tfjs-layers' Node bundle registers all of
+// them in tfjs's global registry. Training without it fails with "gradient function not found".
+import "@tensorflow/tfjs-layers";
+import {
+  BatchMatMul,
+  getKernel,
+  type KernelConfig,
+  ready,
+  registerKernel,
+  setBackend,
+  unregisterKernel,
+} from "@tensorflow/tfjs-core";
+import { makeBatchMatMulConfig } from "./kernels/batch-mat-mul.ts";
+import { conv2DBackpropFilterConfig } from "./kernels/conv2d-backprop-filter.ts";
+import { conv2DBackpropInputConfig } from "./kernels/conv2d-backprop-input.ts";
+import { WASM } from "./kernels/wasm-interop.ts";
+
+/** Marker so a second call (or a second copy of this module) does not wrap BatchMatMul twice. */
+const REGISTERED = Symbol.for("edgegan.wasmTrainingKernels");
+
+function replaceKernel(config: KernelConfig): void {
+  if (getKernel(config.kernelName, config.backendName) !== undefined) {
+    unregisterKernel(config.kernelName, config.backendName);
+  }
+  registerKernel(config);
+}
+
+/**
+ * Register the wasm training kernels: Conv2DBackpropFilter (missing in stock), a faster
+ * Conv2DBackpropInput (XNNPACK sub-pixel conv) and a BatchMatMul that keeps transposed products on
+ * XNNPACK. Idempotent. Call before `setBackend('wasm')`, or use {@link initWasmTrainingBackend}.
+ */
+export function registerWasmTrainingKernels(): void {
+  const stockMatMul = getKernel(BatchMatMul, WASM) as
+    | (KernelConfig & { [REGISTERED]?: true })
+    | undefined;
+  if (stockMatMul?.[REGISTERED]) return;
+  if (stockMatMul === undefined) {
+    throw new Error(
+      "wasm BatchMatMul kernel not found: import @tensorflow/tfjs-backend-wasm first",
+    );
+  }
+  replaceKernel(conv2DBackpropFilterConfig);
+  replaceKernel(conv2DBackpropInputConfig);
+  const matMul = makeBatchMatMulConfig(stockMatMul) as KernelConfig & { [REGISTERED]?: true };
+  matMul[REGISTERED] = true;
+  replaceKernel(matMul);
+}
+
+/**
+ * Register the training kernels, select the wasm backend and wait until it is ready.
+ * In Node the backend finds its .wasm binaries next to its own module file, so no path setup is
+ * needed (setWasmPaths is only required in bundles that move those files).
+ * @throws Error when the wasm backend cannot be initialised.
+ */
+export async function initWasmTrainingBackend(): Promise<void> {
+  registerWasmTrainingKernels();
+  const ok = await setBackend(WASM);
+  if (!ok) throw new Error("could not initialise the TF.js wasm backend");
+  await ready();
+}
