@@ -4,3 +4,5 @@ export * from "./manifest.ts";
 export * from "./rng.ts";
 export * from "./sample-plan.ts";
 export * from "./sample-query.ts";
+export * from "./crc32.ts";
+export * from "./idx.ts";
