@@ -1,0 +1,93 @@
+/**
+ * Parity check: run the exported ONNX with onnxruntime-web (wasm, in Node) and the TF.js
+ * generator (inference mode) on the same seeded inputs, and report the largest difference.
+ * The export step gates on this so a wrong fold, layout or padding never ships.
+ */
+import { imageBatchShape, LATENT_SIZE, NUM_CLASSES, ONNX_IO, oneHot } from "@edgegan/shared";
+import { createRng } from "@edgegan/shared/rng";
+import * as tf from "@tensorflow/tfjs-core";
+import type * as tfl from "@tensorflow/tfjs-layers";
+import * as ort from "onnxruntime-web/wasm";
+
+/** Options of {@link checkOnnxParity}. */
+export interface ParityOptions {
+  /** Number of (z, label) pairs; default 64. */
+  samples?: number;
+  /** Seed of the input stream (z ~ N(0,1), labels uniform); default 0. */
+  seed?: number;
+}
+
+/** Result of {@link checkOnnxParity}. */
+export interface ParityResult {
+  /** max |onnx - tfjs| over every output value (Infinity if either side gave NaN). */
+  maxAbsDiff: number;
+  samples: number;
+}
+
+/**
+ * Compare the ONNX graph with the TF.js generator on `samples` seeded random inputs.
+ *
+ * TF.js side: `generator.predict([z, label])` (training=false, BatchNorm on moving statistics),
+ * [N,28,28,1] transposed to NCHW. ONNX side: onnxruntime-web wasm, one thread.
+ *
+ * @throws Error when the ONNX output is missing or not float32 [samples, 1, 28, 28].
+ * @example
+ * const { maxAbsDiff } = await checkOnnxParity(g, exportGeneratorToOnnx(g, "dcgan"), { seed: 1 });
+ * if (maxAbsDiff > 1e-4) throw new Error("export broke the generator");
+ */
+export async function checkOnnxParity(
+  generator: tfl.LayersModel,
+  onnxBytes: Uint8Array,
+  { samples = 64, seed = 0 }: ParityOptions = {},
+): Promise<ParityResult> {
+  if (!Number.isInteger(samples) || samples < 1) {
+    throw new Error(`samples must be a positive integer, got ${samples}`);
+  }
+  const rng = createRng(seed);
+  const z = rng.fillNormal(new Float32Array(samples * LATENT_SIZE));
+  const labels = oneHot(Array.from({ length: samples }, () => rng.int(NUM_CLASSES)));
+
+  const expectedTensor = tf.tidy(() => {
+    const out = generator.predict([
+      tf.tensor2d(z, [samples, LATENT_SIZE]),
+      tf.tensor2d(labels, [samples, NUM_CLASSES]),
+    ]) as tf.Tensor4D; // [N, 28, 28, 1]
+    return tf.transpose(out, [0, 3, 1, 2]); // [N, 1, 28, 28]
+  });
+  const expected = await expectedTensor.data();
+  expectedTensor.dispose();
+
+  const actual = await runOnnx(onnxBytes, z, labels, samples);
+  let maxAbsDiff = 0;
+  for (let i = 0; i < expected.length; i++) {
+    const d = Math.abs((actual[i] as number) - (expected[i] as number));
+    if (Number.isNaN(d)) return { maxAbsDiff: Number.POSITIVE_INFINITY, samples };
+    if (d > maxAbsDiff) maxAbsDiff = d;
+  }
+  return { maxAbsDiff, samples };
+}
+
+/** Run the generator graph once; returns the `image` output [n, 1, 28, 28] as a flat array. */
+async function runOnnx(bytes: Uint8Array, z: Float32Array, labels: Float32Array, n: number) {
+  ort.env.wasm.numThreads = 1;
+  ort.env.logLevel = "error";
+  const session = await ort.InferenceSession.create(bytes);
+  try {
+    const result = await session.run({
+      [ONNX_IO.latentInput]: new ort.Tensor("float32", z, [n, LATENT_SIZE]),
+      [ONNX_IO.labelInput]: new ort.Tensor("float32", labels, [n, NUM_CLASSES]),
+    });
+    const image = result[ONNX_IO.imageOutput];
+    const want = imageBatchShape(n);
+    if (image?.type !== "float32" || JSON.stringify(image.dims) !== JSON.stringify(want)) {
+      throw new Error(
+        `ONNX output "${ONNX_IO.imageOutput}" must be float32 [${want}], got ${
+          image ? `${image.type} [${image.dims}]` : `outputs ${Object.keys(result).join(", ")}`
+        }`,
+      );
+    }
+    return image.data as Float32Array;
+  } finally {
+    await session.release();
+  }
+}
