@@ -1,0 +1,85 @@
+/**
+ * Writes the edge worker's test fixture: an UNTRAINED generator as ONNX plus a valid manifest,
+ * into test/fixtures/ (and, with --ship, also into model/ so `npm start` serves something).
+ *
+ * The generator is packages/model's conditional DCGAN, freshly initialised (N(0, 0.02) kernels,
+ * so its images are near-uniform grey), exported by packages/model's ONNX exporter: the same
+ * graph shape and operators as the trained model, so tests exercise the real serving path.
+ *
+ * Run: `npm run make-fixture [-- --ship]` from apps/edge-api (tsx, TF.js cpu backend).
+ */
+
+import { createHash } from "node:crypto";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { exportGeneratorToOnnx } from "@edgegan/model/export-onnx";
+import { buildGenerator } from "@edgegan/model/generator";
+import { checkOnnxParity } from "@edgegan/model/onnx-parity";
+import { useCpuBackend } from "@edgegan/model/test-backend";
+import {
+  DATASET_CLASS_NAMES,
+  MANIFEST_FORMAT_VERSION,
+  type ModelManifest,
+  manifestContract,
+  ONNX_OPSET,
+  parseManifest,
+} from "@edgegan/shared";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const FIXTURE_DIR = join(here, "..", "test", "fixtures");
+const SHIP_DIR = join(here, "..", "model");
+
+/** Write bytes to a temp file, then rename over the target (never a half-written file). */
+function writeAtomic(path: string, data: Uint8Array | string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+function manifestFor(bytes: Uint8Array, parity: ModelManifest["parity"]): ModelManifest {
+  return parseManifest({
+    formatVersion: MANIFEST_FORMAT_VERSION,
+    version: "fixture-untrained-dcgan",
+    createdAt: "2026-11-29T00:00:00.000Z",
+    onnx: {
+      file: "generator.onnx",
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      bytes: bytes.byteLength,
+      opset: ONNX_OPSET,
+    },
+    arch: "dcgan",
+    dataset: { name: "mnist", classNames: [...DATASET_CLASS_NAMES.mnist] },
+    contract: manifestContract(),
+    training: {
+      config: { note: "untrained fixture for edge-api tests" },
+      backend: "none",
+      steps: 0,
+      epochs: 0,
+      wallTimeSeconds: 0,
+      finalLosses: null,
+      emaDecay: null,
+    },
+    parity,
+  });
+}
+
+async function main(): Promise<void> {
+  await useCpuBackend();
+  const generator = buildGenerator("dcgan");
+  const bytes = exportGeneratorToOnnx(generator, "dcgan");
+  const parity = await checkOnnxParity(generator, bytes, { samples: 16 });
+  const manifest = manifestFor(bytes, parity);
+  const json = `${JSON.stringify(manifest, null, 2)}\n`;
+  const dirs = process.argv.includes("--ship") ? [FIXTURE_DIR, SHIP_DIR] : [FIXTURE_DIR];
+  for (const dir of dirs) {
+    writeAtomic(join(dir, "generator.onnx"), bytes);
+    writeAtomic(join(dir, "model.json"), json);
+    console.log(
+      `wrote ${join(dir, "generator.onnx")} (${bytes.byteLength} bytes, sha256 ${manifest.onnx.sha256})`,
+    );
+  }
+}
+
+await main();

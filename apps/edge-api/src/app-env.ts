@@ -1,0 +1,14 @@
+/**
+ * The Hono environment type shared by the app and its routes: worker bindings plus the
+ * per-request values middleware puts on the context.
+ */
+import type { AppConfig } from "./config.ts";
+import type { GeneratorHolder } from "./inference.ts";
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    config: AppConfig;
+    generator: GeneratorHolder;
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * The Hono app factory. The model source is injected (via the GeneratorHolder), so the same app
+ * serves the bundled model in production and corrupt/missing models in tests.
+ */
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import type { AppEnv } from "./app-env.ts";
+import { requireApiKey } from "./auth.ts";
+import { readConfig } from "./config.ts";
+import { errorResponse } from "./errors.ts";
+import type { GeneratorHolder } from "./inference.ts";
+import { buildOpenApi } from "./openapi.ts";
+import { GALLERY_ROUTES, registerGallery } from "./routes/gallery.ts";
+import { healthHandler } from "./routes/health.ts";
+import { modelCardHandler } from "./routes/model-card.ts";
+import { sampleHandler } from "./routes/sample.ts";
+
+/** Every path this API answers, for 405 on other methods. */
+export const KNOWN_PATHS = [
+  "/sample",
+  "/model",
+  "/healthz",
+  "/openapi.json",
+  ...GALLERY_ROUTES,
+] as const;
+
+/** Methods every known path accepts. */
+const ALLOWED = "GET, HEAD, OPTIONS";
+
+/** What the app needs from outside. */
+export interface AppDeps {
+  /** The per-isolate generator (see createGeneratorHolder). */
+  generator: GeneratorHolder;
+}
+
+/**
+ * Build the app.
+ * @example
+ * const app = createApp({ generator: createGeneratorHolder(() => ({ manifest, onnx })) });
+ * const res = await app.request("/sample?count=4&seed=1", {}, env);
+ */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.onError((error) => {
+    console.error("unhandled error", error);
+    return errorResponse(
+      500,
+      "internal_error",
+      "internal error; the request was valid, please retry",
+    );
+  });
+  app.notFound((c) =>
+    errorResponse(
+      404,
+      "not_found",
+      `no route for ${c.req.method} ${new URL(c.req.url).pathname}; see /openapi.json (paths: ${KNOWN_PATHS.join(", ")})`,
+    ),
+  );
+
+  app.use(async (c, next) => {
+    try {
+      c.set("config", readConfig(c.env));
+    } catch (error) {
+      return errorResponse(500, "server_misconfigured", (error as Error).message);
+    }
+    c.set("generator", deps.generator);
+    await next();
+    c.header("X-Content-Type-Options", "nosniff");
+  });
+
+  app.use(
+    cors({
+      origin: (origin, c) => {
+        const allowed = (c.get("config") as AppEnv["Variables"]["config"]).corsOrigins;
+        if (allowed === "*") return "*";
+        return allowed.includes(origin) ? origin : null;
+      },
+      allowMethods: ["GET", "HEAD", "OPTIONS"],
+      allowHeaders: ["Authorization", "If-None-Match"],
+      exposeHeaders: ["ETag", "X-Seed", "X-Model-Version"],
+      maxAge: 86400,
+    }),
+  );
+
+  app.on(["GET"], ["/sample", "/model"], requireApiKey);
+  app.get("/sample", sampleHandler);
+  app.get("/model", modelCardHandler);
+  app.get("/healthz", healthHandler);
+  app.get("/openapi.json", (c) => {
+    const origin = new URL(c.req.url).origin;
+    return c.json(buildOpenApi(c.get("config"), origin), 200, { "Cache-Control": "no-cache" });
+  });
+  registerGallery(app);
+
+  for (const path of KNOWN_PATHS) {
+    app.all(path, (c) =>
+      errorResponse(
+        405,
+        "method_not_allowed",
+        `${c.req.method} is not allowed on ${path}; allowed: ${ALLOWED}`,
+        { Allow: ALLOWED },
+      ),
+    );
+  }
+  return app;
+}

@@ -1,0 +1,37 @@
+/**
+ * The one error shape every endpoint answers with: `{"error": {"code", "message"}}`.
+ */
+
+/** Machine-readable error codes of this API. */
+export type ErrorCode =
+  | "bad_request"
+  | "unauthorized"
+  | "not_found"
+  | "method_not_allowed"
+  | "model_unavailable"
+  | "server_misconfigured"
+  | "internal_error"
+  | (string & {});
+
+/** JSON body of every error response. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string };
+}
+
+/** Build an error Response (never cached). */
+export function errorResponse(
+  status: number,
+  code: ErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+): Response {
+  const body: ErrorBody = { error: { code, message } };
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: {
+      "Content-Type": "application/json; charset=utf-8",
+      "Cache-Control": "no-store",
+      ...headers,
+    },
+  });
+}

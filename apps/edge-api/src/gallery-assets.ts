@@ -1,0 +1,98 @@
+/**
+ * The gallery page's HTML, script and stylesheet, served by the worker itself.
+ * Script and style are separate files so the page's CSP needs no 'unsafe-inline'.
+ * Images come from /sample as data URLs; nothing else is loaded.
+ */
+
+/** The page. `maxCount` fills the count input's bound. */
+export function galleryHtml(maxCount: number): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>EdgeGAN gallery</title>
+<link rel="stylesheet" href="/gallery.css">
+<script src="/gallery.js" defer></script>
+</head>
+<body>
+<header><h1>EdgeGAN</h1><p id="model">loading model card...</p></header>
+<form id="controls">
+  <label>Count <input id="count" type="number" min="1" max="${maxCount}" value="16" required></label>
+  <label>Label <select id="label"><option value="">any (spread)</option></select></label>
+  <label>Seed <input id="seed" type="number" min="0" max="4294967295" placeholder="random"></label>
+  <label>API key <input id="key" type="password" autocomplete="off" placeholder="if required"></label>
+  <button type="submit">Show</button>
+  <button type="button" id="regenerate">Regenerate (new seed)</button>
+</form>
+<p id="status" role="status"></p>
+<main id="grid"></main>
+</body>
+</html>
+`;
+}
+
+/** Stylesheet. */
+export const GALLERY_CSS = `body{font-family:system-ui,sans-serif;margin:1.5rem;background:#111;color:#eee}
+header h1{margin:0}#model{color:#aaa;margin:.25rem 0 1rem}
+form{display:flex;flex-wrap:wrap;gap:.75rem;align-items:end;margin-bottom:1rem}
+label{display:flex;flex-direction:column;font-size:.85rem;gap:.25rem}
+input,select,button{font:inherit;padding:.3rem .5rem}
+#grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(96px,1fr));gap:.5rem}
+figure{margin:0;text-align:center}figure img{width:96px;height:96px;image-rendering:pixelated;background:#000}
+figcaption{font-size:.75rem;color:#bbb}#status.error{color:#f77}
+`;
+
+/** Script: fills the label list from /model, then calls /sample and shows the images. */
+export const GALLERY_JS = `"use strict";
+const $ = (id) => document.getElementById(id);
+function headers() {
+  const key = $("key").value.trim();
+  return key ? { Authorization: "Bearer " + key } : {};
+}
+async function loadModel() {
+  const res = await fetch("/model", { headers: headers() });
+  if (!res.ok) { $("model").textContent = "model card: " + res.status; return; }
+  const card = await res.json();
+  $("model").textContent = card.version + " (" + card.arch + ", " + card.dataset.name + ")";
+  const select = $("label");
+  select.length = 1;
+  card.dataset.classNames.forEach((name, i) => select.add(new Option(i + ": " + name, String(i))));
+}
+async function show(newSeed) {
+  const params = new URLSearchParams({ count: $("count").value });
+  if ($("label").value !== "") params.set("label", $("label").value);
+  if (newSeed) $("seed").value = "";
+  if ($("seed").value !== "") params.set("seed", $("seed").value);
+  $("status").className = "";
+  $("status").textContent = "generating...";
+  const started = performance.now();
+  const res = await fetch("/sample?" + params, { headers: headers() });
+  const body = await res.json();
+  if (!res.ok) {
+    $("status").className = "error";
+    $("status").textContent = res.status + ": " + body.error.message;
+    return;
+  }
+  $("seed").value = String(body.seed);
+  const grid = $("grid");
+  grid.replaceChildren(...body.images.map((image) => {
+    const figure = document.createElement("figure");
+    const img = document.createElement("img");
+    img.src = image.png;
+    img.alt = "class " + image.className;
+    img.title = "count=1&label=" + image.label + "&seed=" + image.seed;
+    const caption = document.createElement("figcaption");
+    caption.textContent = image.className + " / " + image.seed;
+    figure.append(img, caption);
+    return figure;
+  }));
+  $("status").textContent = body.count + " images, seed " + body.seed + ", " + Math.round(performance.now() - started) + " ms";
+}
+document.addEventListener("DOMContentLoaded", () => {
+  $("controls").addEventListener("submit", (event) => { event.preventDefault(); show(false); });
+  $("regenerate").addEventListener("click", () => show(true));
+  $("key").addEventListener("change", () => { loadModel(); });
+  loadModel().then(() => show(false));
+});
+`;

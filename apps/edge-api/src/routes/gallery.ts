@@ -1,0 +1,47 @@
+/**
+ * GET / (gallery page), /gallery.js and /gallery.css, with a strict Content-Security-Policy:
+ * only same-origin script, style and fetch; images only from data: URLs; no framing.
+ */
+import type { Hono } from "hono";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv } from "../app-env.ts";
+import { GALLERY_CSS, GALLERY_JS, galleryHtml } from "../gallery-assets.ts";
+
+/** Security headers for the page and its assets. */
+export const pageSecurityHeaders = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["data:"],
+    connectSrc: ["'self'"],
+    baseUri: ["'none'"],
+    formAction: ["'none'"],
+    frameAncestors: ["'none'"],
+  },
+  xFrameOptions: "DENY",
+  referrerPolicy: "no-referrer",
+  permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
+});
+
+/** The pages this module serves, by path. */
+export const GALLERY_ROUTES = ["/", "/gallery.js", "/gallery.css"] as const;
+
+/** Register the gallery routes (each with the page security headers) on an app. */
+export function registerGallery(app: Hono<AppEnv>): void {
+  app.get("/", pageSecurityHeaders, (c) =>
+    c.html(galleryHtml(c.get("config").maxCount), 200, { "Cache-Control": "no-cache" }),
+  );
+  app.get("/gallery.js", pageSecurityHeaders, (c) =>
+    c.body(GALLERY_JS, 200, {
+      "Content-Type": "text/javascript; charset=utf-8",
+      "Cache-Control": "no-cache",
+    }),
+  );
+  app.get("/gallery.css", pageSecurityHeaders, (c) =>
+    c.body(GALLERY_CSS, 200, {
+      "Content-Type": "text/css; charset=utf-8",
+      "Cache-Control": "no-cache",
+    }),
+  );
+}

@@ -1,0 +1,41 @@
+/**
+ * Two test projects: "workerd" runs inside the Workers runtime (vitest-pool-workers, the real
+ * wrangler config and bundling rules); "node" runs Node-side checks (the deploy bundle size).
+ */
+
+import { fileURLToPath } from "node:url";
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+// The workerd project's Vite root is the repo root: pool-workers 0.15.1 maps a non-JS module
+// (the ORT .wasm in the hoisted node_modules) to `<root>/<vite id>`, which breaks with Vite's
+// "/@fs/..." ids for files outside the root.
+const repoRoot = fileURLToPath(new URL("../..", import.meta.url));
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        root: repoRoot,
+        plugins: [cloudflareTest({ wrangler: { configPath: `${here}wrangler.jsonc` } })],
+        test: {
+          name: "workerd",
+          dir: here,
+          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: ["**/*.node.test.ts", "**/node_modules/**"],
+          // The first request in an isolate compiles ORT's 14 MB wasm and creates the session.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "node",
+          include: ["test/**/*.node.test.ts"],
+          testTimeout: 240_000,
+        },
+      },
+    ],
+  },
+});
