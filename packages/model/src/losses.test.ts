@@ -1,0 +1,52 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { discriminatorLoss, generatorLoss, sigmoidCrossEntropyWithLogits } from "./losses.ts";
+import { useCpuBackend } from "./test-backend.ts";
+
+beforeAll(useCpuBackend);
+
+/** The logit whose sigmoid is p. */
+const logit = (p: number) => Math.log(p / (1 - p));
+const value = (t: tf.Scalar) => t.dataSync()[0] as number;
+
+describe("losses", () => {
+  it("L_D with D(x)=0.9, D(G(z))=0.2 is -ln 0.9 - ln 0.8 = 0.3285", () => {
+    const loss = discriminatorLoss(tf.tensor2d([[logit(0.9)]]), tf.tensor2d([[logit(0.2)]]));
+    expect(value(loss)).toBeCloseTo(0.3285, 4);
+  });
+
+  it("L_G with D(G(z))=0.7 is -ln 0.7 = 0.3567", () => {
+    expect(value(generatorLoss(tf.tensor2d([[logit(0.7)]])))).toBeCloseTo(0.3567, 4);
+  });
+
+  it("averages over the batch", () => {
+    const fake = tf.tensor2d([[logit(0.7)], [logit(0.5)]]);
+    expect(value(generatorLoss(fake))).toBeCloseTo((-Math.log(0.7) - Math.log(0.5)) / 2, 5);
+  });
+
+  it("one-sided smoothing changes only the real term: -0.9 ln 0.9 - 0.1 ln 0.1 - ln 0.8", () => {
+    const loss = discriminatorLoss(tf.tensor2d([[logit(0.9)]]), tf.tensor2d([[logit(0.2)]]), {
+      realTarget: 0.9,
+    });
+    const expected = -0.9 * Math.log(0.9) - 0.1 * Math.log(0.1) - Math.log(0.8);
+    expect(value(loss)).toBeCloseTo(expected, 4);
+  });
+
+  it("stays finite (with finite gradients) at logits of +-100", () => {
+    const extreme = tf.tensor2d([[100], [-100]]);
+    const dLoss = value(discriminatorLoss(extreme, extreme));
+    const gLoss = value(generatorLoss(extreme));
+    expect(Number.isFinite(dLoss)).toBe(true);
+    expect(Number.isFinite(gLoss)).toBe(true);
+    // Logit -100 against target 1 costs ~100 (not Infinity); +100 against target 1 costs ~0.
+    expect(gLoss).toBeCloseTo(50, 3);
+    const grad = tf.grad((x: tf.Tensor) => generatorLoss(x))(extreme);
+    expect(Array.from(grad.dataSync()).every(Number.isFinite)).toBe(true);
+  });
+
+  it("rejects a target outside [0, 1]", () => {
+    expect(() => sigmoidCrossEntropyWithLogits(tf.scalar(0), 1.5)).toThrow(
+      /target must be in \[0, 1\]/,
+    );
+  });
+});

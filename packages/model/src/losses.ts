@@ -1,0 +1,65 @@
+/**
+ * GAN losses on discriminator logits, via the numerically stable sigmoid cross-entropy, so that
+ * a confident discriminator (|logit| ~ 100) gives finite losses and gradients instead of log(0).
+ *
+ *   L_D = -E[log D(x)] - E[log(1 - D(G(z)))]   (real target 1, or e.g. 0.9 with one-sided smoothing)
+ *   L_G = -E[log D(G(z))]                      (non-saturating generator loss)
+ */
+import * as tf from "@tensorflow/tfjs-core";
+// tfjs-core alone registers no gradients (the @tensorflow/tfjs umbrella does): these losses exist
+// to be differentiated, so register them wherever the losses are imported.
+import "@tensorflow/tfjs-core/dist/register_all_gradients";
+
+/**
+ * Mean sigmoid cross-entropy of logits against a constant target t in [0, 1]:
+ * mean(max(x, 0) - x * t + log(1 + exp(-|x|))), which equals -t log s(x) - (1-t) log(1-s(x)).
+ * @param logits any shape, typically [N, 1]
+ * @returns scalar
+ */
+export function sigmoidCrossEntropyWithLogits(logits: tf.Tensor, target: number): tf.Scalar {
+  if (!(target >= 0 && target <= 1)) throw new Error(`target must be in [0, 1], got ${target}`);
+  return tf.tidy(() => {
+    const perItem = tf.add(
+      tf.sub(tf.relu(logits), tf.mul(logits, target)),
+      tf.log1p(tf.exp(tf.neg(tf.abs(logits)))),
+    );
+    return tf.mean(perItem) as tf.Scalar;
+  });
+}
+
+/** Options of {@link discriminatorLoss}. */
+export interface DiscriminatorLossOptions {
+  /** Target for real images: 1, or below 1 for one-sided label smoothing (e.g. 0.9). Fakes stay 0. */
+  realTarget?: number;
+}
+
+/**
+ * L_D = BCE(realLogits, realTarget) + BCE(fakeLogits, 0), each a batch mean.
+ * @param realLogits D's logits on real images, [N, 1]
+ * @param fakeLogits D's logits on generated images, [M, 1]
+ * @returns scalar
+ * @example
+ * // D(x) = 0.9, D(G(z)) = 0.2: -ln 0.9 - ln 0.8 = 0.3285
+ * discriminatorLoss(tf.tensor2d([[Math.log(9)]]), tf.tensor2d([[Math.log(0.25)]]));
+ */
+export function discriminatorLoss(
+  realLogits: tf.Tensor,
+  fakeLogits: tf.Tensor,
+  { realTarget = 1 }: DiscriminatorLossOptions = {},
+): tf.Scalar {
+  return tf.tidy(() =>
+    tf.add(
+      sigmoidCrossEntropyWithLogits(realLogits, realTarget),
+      sigmoidCrossEntropyWithLogits(fakeLogits, 0),
+    ),
+  );
+}
+
+/**
+ * Non-saturating generator loss L_G = BCE(fakeLogits, 1) = -E[log D(G(z))].
+ * @param fakeLogits D's logits on generated images, [M, 1]
+ * @returns scalar
+ */
+export function generatorLoss(fakeLogits: tf.Tensor): tf.Scalar {
+  return sigmoidCrossEntropyWithLogits(fakeLogits, 1);
+}
