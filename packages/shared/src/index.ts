@@ -1,8 +1,11 @@
 /** Public surface of @edgegan/shared; modules are also importable one by one ("@edgegan/shared/rng"). */
+
+export * from "./base64.ts";
 export * from "./contract.ts";
+export * from "./crc32.ts";
+export * from "./idx.ts";
 export * from "./manifest.ts";
+export * from "./png.ts";
 export * from "./rng.ts";
 export * from "./sample-plan.ts";
 export * from "./sample-query.ts";
-export * from "./crc32.ts";
-export * from "./idx.ts";

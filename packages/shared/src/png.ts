@@ -1,0 +1,211 @@
+/**
+ * PNG encoding of 8-bit grayscale images and sprite-sheet grids, with no DOM or Node APIs.
+ *
+ * The edge worker answers `format=png` with one grid of all requested images and the trainer
+ * writes sample grids with the same code, so what a user sees in training is what the API serves.
+ *
+ * Encoding: signature, IHDR (bit depth 8, color type 0 = grayscale, no interlace), one IDAT
+ * (zlib via fflate), IEND; CRC-32 from ./crc32.ts. Each row gets the filter (None, Sub, Up or
+ * Paeth) with the smallest sum of |filtered byte as int8|, libpng's usual heuristic.
+ */
+import { zlibSync } from "fflate";
+import { IMAGE_SIZE, PIXELS_PER_IMAGE } from "./contract.ts";
+import { crc32 } from "./crc32.ts";
+
+const SIGNATURE = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** Largest width/height PNG allows (2^31 - 1). */
+const PNG_MAX_DIMENSION = 0x7fffffff;
+
+function checkDimension(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1 || value > PNG_MAX_DIMENSION) {
+    throw new RangeError(
+      `PNG ${name} must be an integer from 1 to ${PNG_MAX_DIMENSION}, got ${String(value)}`,
+    );
+  }
+}
+
+function chunk(type: string, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(12 + data.length);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, data.length);
+  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
+  out.set(data, 8);
+  view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+  return out;
+}
+
+function paeth(a: number, b: number, c: number): number {
+  const p = a + b - c;
+  const pa = Math.abs(p - a);
+  const pb = Math.abs(p - b);
+  const pc = Math.abs(p - c);
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+/**
+ * Filter the rows (1 byte per pixel): output is height * (1 + width) bytes, each row starting
+ * with its filter type byte (0 None, 1 Sub, 2 Up, 4 Paeth).
+ */
+function filterRows(pixels: Uint8Array, width: number, height: number): Uint8Array {
+  const stride = width + 1;
+  const out = new Uint8Array(height * stride);
+  const candidate = new Uint8Array(width);
+  for (let y = 0; y < height; y++) {
+    const row = pixels.subarray(y * width, (y + 1) * width);
+    const prev = y > 0 ? pixels.subarray((y - 1) * width, y * width) : null;
+    let bestType = 0;
+    let bestScore = Number.POSITIVE_INFINITY;
+    for (const type of [0, 1, 2, 4]) {
+      if (type === 2 && prev === null) continue; // Up on row 0 equals None
+      let score = 0;
+      for (let x = 0; x < width; x++) {
+        const cur = row[x] as number;
+        const left = x > 0 ? (row[x - 1] as number) : 0;
+        const up = prev ? (prev[x] as number) : 0;
+        const upLeft = prev && x > 0 ? (prev[x - 1] as number) : 0;
+        const predicted =
+          type === 0 ? 0 : type === 1 ? left : type === 2 ? up : paeth(left, up, upLeft);
+        const v = (cur - predicted) & 0xff;
+        candidate[x] = v;
+        score += v < 128 ? v : 256 - v;
+      }
+      if (score < bestScore) {
+        bestScore = score;
+        bestType = type;
+        out[y * stride] = type;
+        out.set(candidate, y * stride + 1);
+      }
+    }
+    out[y * stride] = bestType;
+  }
+  return out;
+}
+
+/**
+ * Encode an 8-bit grayscale image as PNG.
+ *
+ * @param pixels uint8 [height, width], row-major, 0 = black, 255 = white
+ * @example encodeGrayscalePng(toPixels(output.subarray(0, 784)), 28, 28)
+ * @throws RangeError when width/height are not positive integers or pixels.length !== width * height.
+ */
+export function encodeGrayscalePng(pixels: Uint8Array, width: number, height: number): Uint8Array {
+  checkDimension("width", width);
+  checkDimension("height", height);
+  if (pixels.length !== width * height) {
+    throw new RangeError(
+      `PNG pixels must hold width * height = ${width} * ${height} = ${width * height} bytes, got ${pixels.length}`,
+    );
+  }
+  const header = new Uint8Array(13);
+  const view = new DataView(header.buffer);
+  view.setUint32(0, width);
+  view.setUint32(4, height);
+  header[8] = 8; // bit depth
+  header[9] = 0; // color type: grayscale
+  // compression 0 (deflate), filter method 0, interlace 0: already zero
+  // Level 6: on 256 MNIST digits within 0.1% of level 9 in size and ~7x faster (5 vs 38 ms).
+  const idat = zlibSync(filterRows(pixels, width, height), { level: 6 });
+  const parts = [
+    SIGNATURE,
+    chunk("IHDR", header),
+    chunk("IDAT", idat),
+    chunk("IEND", new Uint8Array(0)),
+  ];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/** Layout options of a grid. */
+export interface GridOptions {
+  /** Tiles per row; default ceil(sqrt(count)). */
+  columns?: number;
+  /** Pixels between neighbouring tiles (not around the border); default 2. */
+  padding?: number;
+  /** Gray level 0..255 of the padding and of empty cells; default 255 (white lines between dark tiles). */
+  background?: number;
+}
+
+/** Where the tiles of a grid lie: tile i is at x = (i % columns) * step, y = floor(i / columns) * step. */
+export interface GridLayout {
+  columns: number;
+  rows: number;
+  padding: number;
+  background: number;
+  /** Tile size plus padding: distance between the top-left corners of neighbouring tiles. */
+  step: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Compute a grid's layout (shared by the encoder and clients that cut the sprite sheet).
+ * Width = columns * 28 + (columns - 1) * padding; height likewise with rows = ceil(count / columns).
+ * @throws RangeError on a count below 1 or a non-integer / out-of-range option.
+ */
+export function gridLayout(count: number, options: GridOptions = {}): GridLayout {
+  if (!Number.isInteger(count) || count < 1) {
+    throw new RangeError(`grid count must be a positive integer, got ${String(count)}`);
+  }
+  const columns = options.columns ?? Math.ceil(Math.sqrt(count));
+  const padding = options.padding ?? 2;
+  const background = options.background ?? 255;
+  if (!Number.isInteger(columns) || columns < 1) {
+    throw new RangeError(`grid columns must be a positive integer, got ${String(columns)}`);
+  }
+  if (!Number.isInteger(padding) || padding < 0) {
+    throw new RangeError(`grid padding must be a non-negative integer, got ${String(padding)}`);
+  }
+  if (!Number.isInteger(background) || background < 0 || background > 255) {
+    throw new RangeError(
+      `grid background must be an integer gray level 0..255, got ${String(background)}`,
+    );
+  }
+  const rows = Math.ceil(count / columns);
+  const step = IMAGE_SIZE + padding;
+  return {
+    columns,
+    rows,
+    padding,
+    background,
+    step,
+    width: columns * step - padding,
+    height: rows * step - padding,
+  };
+}
+
+/**
+ * Lay `count` 28x28 grayscale images out on a grid (row-major: image i in row floor(i / columns),
+ * column i % columns) and encode it as one PNG.
+ *
+ * @param images uint8 [count, 28, 28], row-major
+ * @example encodeGridPng(toPixels(output), 16) // 4x4 grid, 118x118 pixels
+ * @throws RangeError when images.length !== count * 784 or an option is invalid.
+ */
+export function encodeGridPng(
+  images: Uint8Array,
+  count: number,
+  options: GridOptions = {},
+): Uint8Array {
+  const layout = gridLayout(count, options);
+  if (images.length !== count * PIXELS_PER_IMAGE) {
+    throw new RangeError(
+      `grid images must hold count * ${PIXELS_PER_IMAGE} = ${count * PIXELS_PER_IMAGE} bytes (${count} images of ${IMAGE_SIZE}x${IMAGE_SIZE}), got ${images.length}`,
+    );
+  }
+  const { width, height, columns, step, background } = layout;
+  const canvas = new Uint8Array(width * height).fill(background);
+  for (let i = 0; i < count; i++) {
+    const x0 = (i % columns) * step;
+    const y0 = Math.floor(i / columns) * step;
+    for (let r = 0; r < IMAGE_SIZE; r++) {
+      const src = i * PIXELS_PER_IMAGE + r * IMAGE_SIZE;
+      canvas.set(images.subarray(src, src + IMAGE_SIZE), (y0 + r) * width + x0);
+    }
+  }
+  return encodeGrayscalePng(canvas, width, height);
+}
