@@ -26,6 +26,7 @@ import {
 import { makeBatchMatMulConfig } from "./kernels/batch-mat-mul.ts";
 import { conv2DBackpropFilterConfig } from "./kernels/conv2d-backprop-filter.ts";
 import { conv2DBackpropInputConfig } from "./kernels/conv2d-backprop-input.ts";
+import { tileConfig } from "./kernels/tile.ts";
 import { WASM } from "./kernels/wasm-interop.ts";
 
 /** Marker so a second call (or a second copy of this module) does not wrap BatchMatMul twice. */
@@ -55,6 +56,7 @@ export function registerWasmTrainingKernels(): void {
   }
   replaceKernel(conv2DBackpropFilterConfig);
   replaceKernel(conv2DBackpropInputConfig);
+  replaceKernel(tileConfig);
   const matMul = makeBatchMatMulConfig(stockMatMul) as KernelConfig & { [REGISTERED]?: true };
   matMul[REGISTERED] = true;
   replaceKernel(matMul);
