@@ -2,7 +2,7 @@
  * Turns generator output into response bodies: a JSON document with one PNG data URL per image,
  * or one PNG grid. Pure functions of their inputs, so equal requests give equal bytes.
  */
-import { type ModelManifest, PIXELS_PER_IMAGE, toPixels } from "@edgegan/shared";
+import { IMAGE_SIZE, type ModelManifest, PIXELS_PER_IMAGE, toPixels } from "@edgegan/shared";
 import { pngDataUrl } from "@edgegan/shared/base64";
 import { encodeGrayscalePng, encodeGridPng } from "@edgegan/shared/png";
 import type { PlannedImage } from "@edgegan/shared/sample-plan";
@@ -52,7 +52,7 @@ export function renderSampleJson(
       label: item.label,
       className: manifest.dataset.classNames[item.label] ?? String(item.label),
       seed: item.seed,
-      png: pngDataUrl(encodeGrayscalePng(imagePixels(output, item.index))),
+      png: pngDataUrl(encodeGrayscalePng(imagePixels(output, item.index), IMAGE_SIZE, IMAGE_SIZE)),
     })),
   };
   return new TextEncoder().encode(JSON.stringify(doc));
@@ -63,6 +63,5 @@ export function renderSampleJson(
  * @param output float32 [count, 1, 28, 28] in [-1, 1]
  */
 export function renderSamplePng(output: Float32Array, count: number): Uint8Array {
-  const images = Array.from({ length: count }, (_, i) => imagePixels(output, i));
-  return encodeGridPng(images);
+  return encodeGridPng(toPixels(output.subarray(0, count * PIXELS_PER_IMAGE)), count);
 }

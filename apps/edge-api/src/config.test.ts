@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_MAX_COUNT, MAX_COUNT_CEILING, readConfig } from "./config.ts";
+
+describe("readConfig", () => {
+  it("uses defaults when vars are absent", () => {
+    expect(readConfig({})).toEqual({
+      maxCount: DEFAULT_MAX_COUNT,
+      corsOrigins: "*",
+      apiKey: undefined,
+    });
+  });
+
+  it("reads MAX_COUNT, a CORS origin list and the API key", () => {
+    const config = readConfig({
+      MAX_COUNT: "32",
+      CORS_ORIGINS: "https://a.example, https://b.example",
+      API_KEY: "k",
+    });
+    expect(config).toEqual({
+      maxCount: 32,
+      corsOrigins: ["https://a.example", "https://b.example"],
+      apiKey: "k",
+    });
+  });
+
+  it("treats an empty API_KEY as no key and a list containing * as *", () => {
+    expect(readConfig({ API_KEY: "", CORS_ORIGINS: "https://a.example,*" })).toMatchObject({
+      apiKey: undefined,
+      corsOrigins: "*",
+    });
+  });
+
+  it.each(["0", "-1", "1.5", "abc", String(MAX_COUNT_CEILING + 1)])(
+    "rejects MAX_COUNT=%s naming the variable and the range",
+    (value) => {
+      expect(() => readConfig({ MAX_COUNT: value })).toThrow(
+        new RegExp(
+          `MAX_COUNT is "${value.replace(".", "\\.")}"; accepted: an integer from 1 to ${MAX_COUNT_CEILING}`,
+        ),
+      );
+    },
+  );
+});

@@ -1,0 +1,99 @@
+/**
+ * The other endpoints: /model, /healthz, /openapi.json, the gallery page and its assets,
+ * and a misconfigured MAX_COUNT.
+ */
+import { describe, expect, it } from "vitest";
+import type { ErrorBody } from "../src/errors.ts";
+import { call, fixtureApp, fixtureManifest } from "./helpers.ts";
+
+const app = fixtureApp();
+
+describe("GET /model", () => {
+  it("gives the model card: the manifest, with eval null when no metrics were merged", async () => {
+    const res = await call(app, "/model");
+    expect(res.status).toBe(200);
+    const card = (await res.json()) as Record<string, unknown>;
+    expect(card).toMatchObject({
+      version: fixtureManifest.version,
+      arch: "dcgan",
+      onnx: { sha256: fixtureManifest.onnx.sha256, bytes: fixtureManifest.onnx.bytes },
+      dataset: { name: "mnist" },
+      eval: null,
+    });
+  });
+});
+
+describe("GET /healthz", () => {
+  it("is 200 with the loaded model's version once the session exists", async () => {
+    const res = await call(app, "/healthz");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      status: string;
+      model: { version: string };
+      sessionLoadMs: number;
+    };
+    expect(body.status).toBe("ok");
+    expect(body.model.version).toBe(fixtureManifest.version);
+    expect(body.sessionLoadMs).toBeGreaterThanOrEqual(0);
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
+  });
+});
+
+describe("GET /openapi.json", () => {
+  it("is OpenAPI 3.1 describing every path, with count bounded by MAX_COUNT", async () => {
+    type Doc = {
+      openapi: string;
+      paths: Record<
+        string,
+        { get: { parameters?: { name: string; schema: { maximum?: number } }[] } }
+      >;
+    };
+    const doc = (await (await call(app, "/openapi.json")).json()) as Doc;
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      "/",
+      "/healthz",
+      "/model",
+      "/openapi.json",
+      "/sample",
+    ]);
+    const count = (d: Doc) => d.paths["/sample"]?.get.parameters?.find((p) => p.name === "count");
+    expect(count(doc)?.schema.maximum).toBe(64);
+    const small = (await (await call(app, "/openapi.json", {}, { MAX_COUNT: "8" })).json()) as Doc;
+    expect(count(small)?.schema.maximum).toBe(8);
+  });
+});
+
+describe("gallery", () => {
+  it("serves the page with controls and its script and stylesheet", async () => {
+    const page = await call(app, "/");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("Content-Type")).toMatch(/^text\/html/);
+    const html = await page.text();
+    for (const id of [
+      'id="count"',
+      'id="label"',
+      'id="seed"',
+      'id="regenerate"',
+      'src="/gallery.js"',
+    ]) {
+      expect(html).toContain(id);
+    }
+    expect(html).toContain('max="64"');
+    const script = await call(app, "/gallery.js");
+    expect(script.headers.get("Content-Type")).toMatch(/^text\/javascript/);
+    expect(await script.text()).toContain('fetch("/sample?"');
+    const css = await call(app, "/gallery.css");
+    expect(css.headers.get("Content-Type")).toMatch(/^text\/css/);
+  });
+});
+
+describe("misconfiguration", () => {
+  it("reports an invalid MAX_COUNT as a server error naming the variable", async () => {
+    const res = await call(app, "/sample?count=1", {}, { MAX_COUNT: "lots" });
+    expect(res.status).toBe(500);
+    const body = (await res.json()) as ErrorBody;
+    expect(body.error.code).toBe("server_misconfigured");
+    expect(body.error.message).toMatch(/MAX_COUNT is "lots"/);
+  });
+});

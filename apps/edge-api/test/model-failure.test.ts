@@ -1,0 +1,112 @@
+/**
+ * Model failure: missing, corrupt, mismatched or unloadable models give 503 JSON with the reason
+ * on /sample and /healthz (which keeps answering), never a crash; failures are remembered;
+ * concurrent first requests share one creation.
+ */
+import { describe, expect, it } from "vitest";
+import type { ErrorBody } from "../src/errors.ts";
+import type { RawModel } from "../src/model-source.ts";
+import { appWithModel, call, fixtureBytes, fixtureManifest } from "./helpers.ts";
+
+async function expect503(res: Response, pattern: RegExp) {
+  expect(res.status).toBe(503);
+  expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
+  const body = (await res.json()) as ErrorBody;
+  expect(body.error.code).toBe("model_unavailable");
+  expect(body.error.message).toMatch(pattern);
+}
+
+/** Garbage bytes with a manifest that matches them (so only onnxruntime can object). */
+async function corruptButConsistent(): Promise<RawModel> {
+  const bytes = new TextEncoder().encode("this is not an ONNX model ".repeat(40));
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  const sha256 = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+  return {
+    manifest: {
+      ...fixtureManifest,
+      onnx: { ...fixtureManifest.onnx, sha256, bytes: bytes.byteLength },
+    },
+    onnx: bytes,
+  };
+}
+
+const CASES: [string, () => RawModel | Promise<RawModel>, RegExp][] = [
+  [
+    "missing generator.onnx",
+    () => ({ manifest: fixtureManifest, onnx: undefined }),
+    /generator\.onnx is missing/,
+  ],
+  [
+    "missing model.json",
+    () => ({ manifest: undefined, onnx: fixtureBytes }),
+    /model\.json is missing/,
+  ],
+  [
+    "sha256 mismatch",
+    () => {
+      const bytes = new Uint8Array(fixtureBytes.slice(0));
+      bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 1;
+      return { manifest: fixtureManifest, onnx: bytes };
+    },
+    /sha256 is [0-9a-f]{64} but model\.json says/,
+  ],
+  ["corrupt bytes", corruptButConsistent, /could not be loaded by onnxruntime-web/],
+  [
+    "a source that throws",
+    () => {
+      throw new Error("bundle has no model");
+    },
+    /bundle has no model/,
+  ],
+];
+
+describe("model failure", () => {
+  it.each(CASES)(
+    "%s -> 503 with the reason on /sample and /healthz",
+    async (_name, load, reason) => {
+      const app = appWithModel(load);
+      await expect503(await call(app, "/healthz"), reason);
+      await expect503(await call(app, "/sample?count=2&seed=1"), reason);
+      await expect503(await call(app, "/sample?count=2&seed=1&format=png"), reason);
+      // Still answering, still the same reason; the rest of the API keeps working.
+      await expect503(await call(app, "/healthz"), reason);
+      expect((await call(app, "/openapi.json")).status).toBe(200);
+      expect((await call(app, "/")).status).toBe(200);
+    },
+  );
+
+  it("/model still shows the card when only the onnx bytes are bad, and 503 when model.json is", async () => {
+    const badBytes = appWithModel(() => ({ manifest: fixtureManifest, onnx: new Uint8Array(3) }));
+    expect((await call(badBytes, "/model")).status).toBe(200);
+    const badManifest = appWithModel(() => ({ manifest: { version: "x" }, onnx: fixtureBytes }));
+    await expect503(await call(badManifest, "/model"), /model\.json is not a valid manifest/);
+  });
+
+  it("remembers a failure instead of reloading on every request", async () => {
+    let loads = 0;
+    const app = appWithModel(() => {
+      loads++;
+      return { manifest: fixtureManifest, onnx: null };
+    });
+    for (let i = 0; i < 3; i++) await expect503(await call(app, "/healthz"), /missing/);
+    expect(loads).toBe(1);
+  });
+});
+
+describe("session creation", () => {
+  it("is shared by concurrent first requests", async () => {
+    let loads = 0;
+    const app = appWithModel(() => {
+      loads++;
+      return { manifest: fixtureManifest, onnx: fixtureBytes };
+    });
+    const responses = await Promise.all([
+      call(app, "/healthz"),
+      call(app, "/sample?count=2&seed=1"),
+      call(app, "/sample?count=3&seed=2&format=png"),
+      call(app, "/healthz"),
+    ]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
+    expect(loads).toBe(1);
+  });
+});
