@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { onBothBackends, randomTensor, relativeError, setupBackends } from "./backend-compare.ts";
-import { subPixelFilter } from "./conv2d-backprop-input.ts";
+import { phaseFilter, planPhase } from "./conv2d-backprop-input.ts";
 
 type Pad = "same" | "valid";
 /** [dx shape NHWC (the conv's input), filter shape [kh, kw, cin, cout], stride, pad] */
@@ -14,9 +14,16 @@ const CASES: [[number, number, number, number], [number, number, number, number]
   [[1, 7, 6, 1], [2, 3, 1, 2], 1, "valid"],
   [[4, 14, 14, 8], [4, 4, 8, 6], 2, "same"], // the generator's k4 s2 upsampling shape
   [[2, 11, 12, 3], [5, 4, 3, 1], 3, "valid"], // kernel not a multiple of the stride
+  [[2, 28, 28, 1], [4, 4, 1, 3], 2, "same"], // one channel (the generator's last layer)
+  // >= PER_PHASE_MIN_CHANNELS input channels: one XNNPACK conv per output phase
+  [[2, 6, 6, 32], [4, 4, 32, 3], 2, "same"],
+  [[2, 7, 8, 40], [3, 4, 40, 2], 2, "valid"],
+  [[3, 9, 7, 32], [5, 3, 32, 4], 3, "same"],
+  [[2, 13, 13, 32], [2, 2, 32, 3], 3, "same"], // kernel shorter than the stride: zero phases
+  [[1, 5, 5, 33], [3, 3, 33, 2], 1, "same"],
 ];
 
-describe("Conv2DBackpropInput on wasm (sub-pixel XNNPACK conv)", () => {
+describe("Conv2DBackpropInput on wasm (per-phase XNNPACK convs)", () => {
   beforeAll(setupBackends);
 
   it.each(CASES)("dx %j filter %j stride %i %s matches cpu", async (xs, fs, s, pad) => {
@@ -47,13 +54,39 @@ describe("Conv2DBackpropInput on wasm (sub-pixel XNNPACK conv)", () => {
   });
 });
 
-describe("subPixelFilter", () => {
-  it("places each tap at its flipped sub-filter position and phase channel", () => {
-    // kh=3, kw=1, cin=1, cout=1, stride 2 x 1: Mh = 2, phases = 2.
-    const w = [10, 20, 30]; // W[th] for th = 0, 1, 2
-    const out = new Float32Array(2 * 1 * 1 * 2);
-    subPixelFilter(w, [3, 1, 1, 1], 2, 1, out);
-    // F[j, 0, 0, rh] = W[(1 - j) * 2 + rh]: j=0 -> W[2], W[3]=0; j=1 -> W[0], W[1].
-    expect([...out]).toEqual([30, 0, 10, 20]);
+describe("planPhase", () => {
+  it("plans the generator's k4 s2 'same' upsampling 7 -> 14 with no wasted rows", () => {
+    // pad top 1: even dx rows come from phase 1, odd rows from phase 0.
+    expect(planPhase(0, 14, 7, 4, 2, 1)).toEqual({
+      first: 1,
+      count: 7,
+      taps: 2,
+      padBefore: 0,
+      padAfter: 1,
+      offset: 0,
+    });
+    expect(planPhase(1, 14, 7, 4, 2, 1)).toEqual({
+      first: 0,
+      count: 7,
+      taps: 2,
+      padBefore: 1,
+      padAfter: 0,
+      offset: 0,
+    });
+  });
+
+  it("gives a phase no taps when the kernel is shorter than the stride", () => {
+    expect(planPhase(2, 7, 3, 2, 3, 0).taps).toBe(0);
+  });
+});
+
+describe("phaseFilter", () => {
+  it("flips the taps of one phase and swaps channel roles", () => {
+    // kh=3, kw=1, cin=1, cout=2, stride 2 x 1, phase (0, 0): taps W[2], W[0] (flipped order).
+    const w = [1, 2, 3, 4, 5, 6]; // W[kh][0][0][co] = w[kh*2 + co]
+    const out = new Float32Array(2 * 1 * 2 * 1);
+    phaseFilter(w, [3, 1, 1, 2], [2, 1], [0, 0], [2, 1], out);
+    // F[j][0][co][0] = W[(1 - j) * 2][0][0][co]: j=0 -> W[2] = [5, 6]; j=1 -> W[0] = [1, 2].
+    expect([...out]).toEqual([5, 6, 1, 2]);
   });
 });
