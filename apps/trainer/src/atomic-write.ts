@@ -14,7 +14,8 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     const fd = openSync(temp, "w");
     try {
       let written = 0;
-      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+      while (written < bytes.length)
+        written += writeSync(fd, bytes, written, bytes.length - written);
       fsyncSync(fd);
     } finally {
       closeSync(fd);

@@ -8,9 +8,9 @@
  * (a prebuilt Dawn, 132 MB) and a machine with a Vulkan GPU.
  */
 import "@tensorflow/tfjs-backend-cpu";
-import * as tf from "@tensorflow/tfjs-core";
-import type { BackendName } from "@edgegan/shared/train-config";
 import { initWasmTrainingBackend } from "@edgegan/model/wasm-backend";
+import type { BackendName } from "@edgegan/shared/train-config";
+import * as tf from "@tensorflow/tfjs-core";
 
 export interface BackendChoice {
   /** The tfjs backend name now active: "tensorflow", "webgpu", "wasm" or "cpu". */
@@ -93,7 +93,10 @@ function firstLine(error: unknown): string {
  * @throws Error saying why an explicitly requested backend cannot run and how to fix it.
  */
 export async function selectBackend(requested: BackendName): Promise<BackendChoice> {
-  const attempts: Record<Exclude<BackendName, "auto" | "cpu">, () => Promise<BackendChoice | string>> = {
+  const attempts: Record<
+    Exclude<BackendName, "auto" | "cpu">,
+    () => Promise<BackendChoice | string>
+  > = {
     tensorflow: tryTensorflow,
     webgpu: tryWebgpu,
     wasm: tryWasm,

@@ -1,11 +1,18 @@
 import "@tensorflow/tfjs-backend-cpu";
-import * as tf from "@tensorflow/tfjs-core";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_TRAIN_CONFIG } from "@edgegan/shared/train-config";
+import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CHECKPOINT_FILE, decodeCheckpoint, encodeCheckpoint, loadCheckpoint, type RunState, saveCheckpoint } from "./checkpoint.ts";
+import {
+  CHECKPOINT_FILE,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  loadCheckpoint,
+  type RunState,
+  saveCheckpoint,
+} from "./checkpoint.ts";
 
 const state: RunState = {
   config: DEFAULT_TRAIN_CONFIG,
@@ -25,7 +32,13 @@ beforeAll(async () => {
 
 describe("checkpoint encoding", () => {
   it("round-trips state and float32/int32 tensors exactly", () => {
-    const a = tf.tensor2d([[1.5, -2.25], [3e-8, 4]], [2, 2]);
+    const a = tf.tensor2d(
+      [
+        [1.5, -2.25],
+        [3e-8, 4],
+      ],
+      [2, 2],
+    );
     const b = tf.scalar(7, "int32");
     const bytes = encodeCheckpoint(state, { generator: [a], gOptimizer: [b, a] });
     const decoded = decodeCheckpoint(bytes, "mem");
@@ -37,13 +50,19 @@ describe("checkpoint encoding", () => {
   });
 
   it("refuses a file that is not a checkpoint", () => {
-    expect(() => decodeCheckpoint(new TextEncoder().encode("hello world"), "x.bin")).toThrow(/x.bin is not an EdgeGAN checkpoint/);
+    expect(() => decodeCheckpoint(new TextEncoder().encode("hello world"), "x.bin")).toThrow(
+      /x.bin is not an EdgeGAN checkpoint/,
+    );
   });
 
   it("detects a truncated file, naming it", () => {
     const bytes = encodeCheckpoint(state, { generator: [tf.ones([16, 16])] });
-    expect(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 10), "ck.bin")).toThrow(/ck.bin is truncated or corrupt/);
-    expect(() => decodeCheckpoint(bytes.subarray(0, 20), "ck.bin")).toThrow(/ck.bin is truncated: its header needs/);
+    expect(() => decodeCheckpoint(bytes.subarray(0, bytes.length - 10), "ck.bin")).toThrow(
+      /ck.bin is truncated or corrupt/,
+    );
+    expect(() => decodeCheckpoint(bytes.subarray(0, 20), "ck.bin")).toThrow(
+      /ck.bin is truncated: its header needs/,
+    );
   });
 
   it("saves atomically and loads from a folder; none there gives null", () => {

@@ -7,9 +7,9 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import * as tf from "@tensorflow/tfjs-core";
 import type { RngState } from "@edgegan/shared/rng";
 import type { TrainConfig } from "@edgegan/shared/train-config";
+import * as tf from "@tensorflow/tfjs-core";
 import { writeFileAtomic } from "./atomic-write.ts";
 
 export const CHECKPOINT_FILE = "checkpoint.bin";
@@ -63,8 +63,17 @@ export function encodeCheckpoint(state: RunState, groups: TensorGroups): Uint8Ar
         throw new Error(`checkpoint cannot store ${group}[${index}] of dtype ${tensor.dtype}`);
       }
       const data = tensor.dataSync() as Float32Array | Int32Array;
-      const bytes = new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
-      entries.push({ group, index, shape: tensor.shape, dtype: tensor.dtype, byteOffset: offset, byteLength: bytes.length });
+      const bytes = new Uint8Array(
+        data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+      );
+      entries.push({
+        group,
+        index,
+        shape: tensor.shape,
+        dtype: tensor.dtype,
+        byteOffset: offset,
+        byteLength: bytes.length,
+      });
       chunks.push(bytes);
       offset += bytes.length;
     });
@@ -93,27 +102,38 @@ function align4(n: number): number {
  * Parse checkpoint bytes.
  * @throws Error naming `source` when the file is not a checkpoint, is truncated or is corrupt.
  */
-export function decodeCheckpoint(bytes: Uint8Array, source: string): { state: RunState; groups: TensorGroups } {
+export function decodeCheckpoint(
+  bytes: Uint8Array,
+  source: string,
+): { state: RunState; groups: TensorGroups } {
   if (bytes.length < 8 || new TextDecoder().decode(bytes.subarray(0, 4)) !== MAGIC) {
     throw new Error(`${source} is not an EdgeGAN checkpoint (missing the "${MAGIC}" magic bytes)`);
   }
   const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(4, true);
   if (8 + headerLength > bytes.length) {
-    throw new Error(`${source} is truncated: its header needs ${8 + headerLength} bytes, the file has ${bytes.length}`);
+    throw new Error(
+      `${source} is truncated: its header needs ${8 + headerLength} bytes, the file has ${bytes.length}`,
+    );
   }
   let header: Header;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength))) as Header;
   } catch (error) {
-    throw new Error(`${source} is corrupt: its header is not valid JSON (${(error as Error).message})`);
+    throw new Error(
+      `${source} is corrupt: its header is not valid JSON (${(error as Error).message})`,
+    );
   }
   if (header.formatVersion !== FORMAT_VERSION) {
-    throw new Error(`${source} has checkpoint format ${header.formatVersion}; this trainer reads format ${FORMAT_VERSION}`);
+    throw new Error(
+      `${source} has checkpoint format ${header.formatVersion}; this trainer reads format ${FORMAT_VERSION}`,
+    );
   }
   const dataStart = align4(8 + headerLength);
   const needed = dataStart + header.tensors.reduce((sum, t) => sum + t.byteLength, 0);
   if (bytes.length !== needed) {
-    throw new Error(`${source} is truncated or corrupt: its index describes ${needed} bytes, the file has ${bytes.length}`);
+    throw new Error(
+      `${source} is truncated or corrupt: its index describes ${needed} bytes, the file has ${bytes.length}`,
+    );
   }
   const groups: TensorGroups = {};
   for (const entry of header.tensors) {

@@ -4,7 +4,8 @@ import { parseCliArgs } from "./cli-args.ts";
 
 function errorsOf(argv: string[]): string[] {
   const parsed = parseCliArgs(argv);
-  if (parsed.kind !== "error") throw new Error(`expected errors for ${argv.join(" ")}, got ${parsed.kind}`);
+  if (parsed.kind !== "error")
+    throw new Error(`expected errors for ${argv.join(" ")}, got ${parsed.kind}`);
   return parsed.errors;
 }
 
@@ -13,7 +14,13 @@ describe("parseCliArgs", () => {
     const parsed = parseCliArgs([]);
     expect(parsed).toEqual({ kind: "run", config: DEFAULT_TRAIN_CONFIG });
     if (parsed.kind === "run") {
-      expect(parsed.config).toMatchObject({ arch: "dcgan", lr: 2e-4, beta1: 0.5, batchSize: 64, dataset: "mnist" });
+      expect(parsed.config).toMatchObject({
+        arch: "dcgan",
+        lr: 2e-4,
+        beta1: 0.5,
+        batchSize: 64,
+        dataset: "mnist",
+      });
     }
   });
 
@@ -21,12 +28,29 @@ describe("parseCliArgs", () => {
     const quick = parseCliArgs(["--preset", "quick"]);
     expect(quick.kind === "run" && quick.config.maxSteps).toBe(QUICK_PRESET.maxSteps);
     const overridden = parseCliArgs(["--preset", "quick", "--max-steps", "7", "--arch", "mlp"]);
-    expect(overridden.kind === "run" && [overridden.config.maxSteps, overridden.config.arch]).toEqual([7, "mlp"]);
+    expect(
+      overridden.kind === "run" && [overridden.config.maxSteps, overridden.config.arch],
+    ).toEqual([7, "mlp"]);
   });
 
   it("parses numbers in decimal and scientific notation and booleans", () => {
-    const parsed = parseCliArgs(["--lr", "1e-3", "--beta1", "0.9", "--epochs", "3", "--resume", "--publish"]);
-    expect(parsed.kind === "run" && parsed.config).toMatchObject({ lr: 1e-3, beta1: 0.9, epochs: 3, resume: true, publish: true });
+    const parsed = parseCliArgs([
+      "--lr",
+      "1e-3",
+      "--beta1",
+      "0.9",
+      "--epochs",
+      "3",
+      "--resume",
+      "--publish",
+    ]);
+    expect(parsed.kind === "run" && parsed.config).toMatchObject({
+      lr: 1e-3,
+      beta1: 0.9,
+      epochs: 3,
+      resume: true,
+      publish: true,
+    });
   });
 
   it.each([

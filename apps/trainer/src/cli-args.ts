@@ -26,7 +26,13 @@ const NUMBER_FLAGS = {
   "checkpoint-minutes": "checkpointMinutes",
 } as const;
 
-const STRING_FLAGS = { dataset: "dataset", arch: "arch", backend: "backend", out: "out", preset: "preset" } as const;
+const STRING_FLAGS = {
+  dataset: "dataset",
+  arch: "arch",
+  backend: "backend",
+  out: "out",
+  preset: "preset",
+} as const;
 
 const BOOLEAN_FLAGS = { resume: "resume", publish: "publish" } as const;
 
@@ -81,7 +87,10 @@ export function parseCliArgs(argv: readonly string[]): ParsedCli {
   try {
     ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
   } catch (error) {
-    return { kind: "error", errors: [`${(error as Error).message}. Run with --help for the flags.`] };
+    return {
+      kind: "error",
+      errors: [`${(error as Error).message}. Run with --help for the flags.`],
+    };
   }
   if (values.help) return { kind: "help" };
 
@@ -105,5 +114,7 @@ export function parseCliArgs(argv: readonly string[]): ParsedCli {
   const preset = overrides.preset === "quick" ? QUICK_PRESET : {};
   const candidate = { ...DEFAULT_TRAIN_CONFIG, ...preset, ...overrides };
   const result = validateTrainConfig(candidate);
-  return result.ok ? { kind: "run", config: result.config } : { kind: "error", errors: result.errors };
+  return result.ok
+    ? { kind: "run", config: result.config }
+    : { kind: "error", errors: result.errors };
 }

@@ -27,7 +27,9 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`\n${signal} again: exiting now without a checkpoint\n`);
       process.exit(130);
     }
-    process.stderr.write(`\n${signal}: writing a checkpoint after the current step (press again to quit at once)\n`);
+    process.stderr.write(
+      `\n${signal}: writing a checkpoint after the current step (press again to quit at once)\n`,
+    );
     stop.abort(signal);
   };
   process.on("SIGINT", onSignal);
@@ -41,7 +43,9 @@ async function main(argv: string[]): Promise<number> {
   const ms = result.msPerStep;
   console.log(
     `done: ${result.steps} steps on ${result.backend}` +
-      (ms ? `, ${ms.toFixed(1)} ms/step, ${((parsed.config.batchSize * 1000) / ms).toFixed(0)} images/s` : "") +
+      (ms
+        ? `, ${ms.toFixed(1)} ms/step, ${((parsed.config.batchSize * 1000) / ms).toFixed(0)} images/s`
+        : "") +
       `; report: ${result.outDir}/report.md`,
   );
   return 0;

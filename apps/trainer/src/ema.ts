@@ -43,12 +43,16 @@ export class WeightEma {
   /** Replace the averages (from a checkpoint), checking shapes. */
   load(values: tf.Tensor[]): void {
     if (values.length !== this.shadows.length) {
-      throw new Error(`EMA state has ${values.length} tensors, the generator has ${this.shadows.length} weights`);
+      throw new Error(
+        `EMA state has ${values.length} tensors, the generator has ${this.shadows.length} weights`,
+      );
     }
     values.forEach((value, i) => {
       const shadow = this.shadows[i] as tf.Variable;
       if (!tf.util.arraysEqual(shadow.shape, value.shape)) {
-        throw new Error(`EMA tensor ${i} has shape [${value.shape}], the generator's weight is [${shadow.shape}]`);
+        throw new Error(
+          `EMA tensor ${i} has shape [${value.shape}], the generator's weight is [${shadow.shape}]`,
+        );
       }
       shadow.assign(value);
     });

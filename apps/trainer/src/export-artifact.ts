@@ -9,11 +9,16 @@ import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { LayersModel } from "@tensorflow/tfjs-layers";
-import { type Architecture, ONNX_OPSET } from "@edgegan/shared";
-import { type ModelManifest, MANIFEST_FORMAT_VERSION, manifestContract, parseManifest } from "@edgegan/shared/manifest";
 import { exportGeneratorToOnnx } from "@edgegan/model/export-onnx";
 import { checkOnnxParity } from "@edgegan/model/onnx-parity";
+import { type Architecture, ONNX_OPSET } from "@edgegan/shared";
+import {
+  MANIFEST_FORMAT_VERSION,
+  type ModelManifest,
+  manifestContract,
+  parseManifest,
+} from "@edgegan/shared/manifest";
+import type { LayersModel } from "@tensorflow/tfjs-layers";
 import { writeFileAtomic } from "./atomic-write.ts";
 
 /** Largest accepted |ONNX - TF.js| on the [-1, 1] output scale. */
@@ -39,9 +44,15 @@ export class ParityError extends Error {}
  * Export, verify and write the artifact into `outDir`.
  * @throws ParityError when ONNX and TF.js disagree by more than PARITY_TOLERANCE (nothing written).
  */
-export async function exportVerifiedArtifact(outDir: string, input: ArtifactInput): Promise<ModelManifest> {
+export async function exportVerifiedArtifact(
+  outDir: string,
+  input: ArtifactInput,
+): Promise<ModelManifest> {
   const onnx = exportGeneratorToOnnx(input.generator, input.arch);
-  const parity = await checkOnnxParity(input.generator, onnx, { samples: PARITY_SAMPLES, seed: input.seed });
+  const parity = await checkOnnxParity(input.generator, onnx, {
+    samples: PARITY_SAMPLES,
+    seed: input.seed,
+  });
   if (!(parity.maxAbsDiff <= PARITY_TOLERANCE)) {
     throw new ParityError(
       `ONNX export rejected: max |ONNX - TF.js| = ${parity.maxAbsDiff} over ${parity.samples} samples exceeds ` +

@@ -11,7 +11,16 @@ describe("progress", () => {
 
   it("shows step, epoch, rate, ETA and losses", () => {
     const reporter = new ProgressReporter(0);
-    const line = reporter.format({ step: 10, totalSteps: 40, epoch: 0, epochs: 2, dLoss: 1.23456, gLoss: 0.5 });
-    expect(line).toMatch(/^\[#{6}-{18}\] step 10\/40 epoch 1\/2 [\d.]+ steps\/s ETA \S+ D 1\.2346 G 0\.5000$/);
+    const line = reporter.format({
+      step: 10,
+      totalSteps: 40,
+      epoch: 0,
+      epochs: 2,
+      dLoss: 1.23456,
+      gLoss: 0.5,
+    });
+    expect(line).toMatch(
+      /^\[#{6}-{18}\] step 10\/40 epoch 1\/2 [\d.]+ steps\/s ETA \S+ D 1\.2346 G 0\.5000$/,
+    );
   });
 });

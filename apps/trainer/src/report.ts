@@ -9,7 +9,12 @@ const HEIGHT = 300;
 const MARGIN = { left: 56, right: 16, top: 24, bottom: 36 };
 
 /** A polyline path for the points, scaled into the plot area. */
-function polyline(points: Array<[number, number]>, xMax: number, yMin: number, yMax: number): string {
+function polyline(
+  points: Array<[number, number]>,
+  xMax: number,
+  yMin: number,
+  yMax: number,
+): string {
   const w = WIDTH - MARGIN.left - MARGIN.right;
   const h = HEIGHT - MARGIN.top - MARGIN.bottom;
   return points
@@ -38,8 +43,18 @@ export function renderLossCurvesSvg(metrics: MetricsLine[]): string {
       `<text x="${MARGIN.left - 6}" y="${y + 4}" text-anchor="end">${value.toFixed(2)}</text>`,
     );
   }
-  const d = polyline(metrics.map((m) => [m.step, m.dLoss]), xMax, yMin, yMax);
-  const g = polyline(metrics.map((m) => [m.step, m.gLoss]), xMax, yMin, yMax);
+  const d = polyline(
+    metrics.map((m) => [m.step, m.dLoss]),
+    xMax,
+    yMin,
+    yMax,
+  );
+  const g = polyline(
+    metrics.map((m) => [m.step, m.gLoss]),
+    xMax,
+    yMin,
+    yMax,
+  );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" font-family="sans-serif" font-size="11">
 <rect width="100%" height="100%" fill="white"/>
 ${axis.join("\n")}
@@ -79,8 +94,14 @@ export function renderReportMarkdown(r: ReportInput): string {
     ["wall time", `${(r.wallTimeSeconds / 60).toFixed(1)} min`],
     ["ms/step (this process)", r.msPerStep === null ? "n/a" : r.msPerStep.toFixed(1)],
     ["images/s", r.imagesPerSecond === null ? "n/a" : r.imagesPerSecond.toFixed(1)],
-    ["final L_D / L_G", r.finalLosses ? `${r.finalLosses.d.toFixed(4)} / ${r.finalLosses.g.toFixed(4)}` : "n/a"],
-    ["ONNX parity max abs diff", r.parityMaxAbsDiff === null ? "not exported" : r.parityMaxAbsDiff.toExponential(2)],
+    [
+      "final L_D / L_G",
+      r.finalLosses ? `${r.finalLosses.d.toFixed(4)} / ${r.finalLosses.g.toFixed(4)}` : "n/a",
+    ],
+    [
+      "ONNX parity max abs diff",
+      r.parityMaxAbsDiff === null ? "not exported" : r.parityMaxAbsDiff.toExponential(2),
+    ],
   ];
   return [
     `# ${r.title}`,

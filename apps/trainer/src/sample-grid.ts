@@ -3,11 +3,12 @@
  * same fixed z in every row, so a person sees each class and the style z controls.
  * Fixed z (from the run's seed) makes grids of successive epochs directly comparable.
  */
-import * as tf from "@tensorflow/tfjs-core";
-import type { LayersModel } from "@tensorflow/tfjs-layers";
+
 import { LATENT_SIZE, NUM_CLASSES, oneHot, toPixels } from "@edgegan/shared";
 import { encodeGridPng } from "@edgegan/shared/png";
 import { createRng } from "@edgegan/shared/rng";
+import * as tf from "@tensorflow/tfjs-core";
+import type { LayersModel } from "@tensorflow/tfjs-layers";
 
 /** Seed offset so grid z never coincides with the training stream's z. */
 const GRID_SEED_SALT = 0x5eed9a1d;
@@ -34,7 +35,10 @@ export function renderSampleGrid(generator: LayersModel, seed: number): Uint8Arr
   const { z, labels } = gridInputs(seed);
   const n = NUM_CLASSES * NUM_CLASSES;
   const values = tf.tidy(() => {
-    const out = generator.predict([tf.tensor2d(z, [n, LATENT_SIZE]), tf.tensor2d(labels, [n, NUM_CLASSES])]);
+    const out = generator.predict([
+      tf.tensor2d(z, [n, LATENT_SIZE]),
+      tf.tensor2d(labels, [n, NUM_CLASSES]),
+    ]);
     return (out as tf.Tensor).dataSync() as Float32Array;
   });
   return encodeGridPng(toPixels(values), n, { columns: NUM_CLASSES, padding: 2 });

@@ -8,17 +8,23 @@
  */
 import { accessSync, constants, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import * as tf from "@tensorflow/tfjs-core";
+import { buildGenerator } from "@edgegan/model/generator";
+import { createGan, type Gan, trainStep } from "@edgegan/model/train-step";
 import { LATENT_SIZE, NUM_CLASSES, oneHot, PIXELS_PER_IMAGE } from "@edgegan/shared";
 import type { ModelManifest } from "@edgegan/shared/manifest";
 import { createRng, type Rng } from "@edgegan/shared/rng";
 import { identityMismatches, type TrainConfig } from "@edgegan/shared/train-config";
-import { buildGenerator } from "@edgegan/model/generator";
-import { createGan, type Gan, trainStep } from "@edgegan/model/train-step";
+import * as tf from "@tensorflow/tfjs-core";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { selectBackend } from "./backend.ts";
 import { recalibrateBatchNorm } from "./batch-norm-recalibration.ts";
-import { CHECKPOINT_FILE, loadCheckpoint, type RunState, saveCheckpoint, type TensorGroups } from "./checkpoint.ts";
+import {
+  CHECKPOINT_FILE,
+  loadCheckpoint,
+  type RunState,
+  saveCheckpoint,
+  type TensorGroups,
+} from "./checkpoint.ts";
 import { type Dataset, loadDataset } from "./dataset.ts";
 import { WeightEma } from "./ema.ts";
 import { exportVerifiedArtifact, publishArtifact } from "./export-artifact.ts";
@@ -59,7 +65,9 @@ function assertWritableDir(dir: string): void {
     writeFileSync(probe, "");
     rmSync(probe);
   } catch (error) {
-    throw new Error(`--out ${dir} is not a writable folder (${(error as Error).message.split("\n")[0]})`);
+    throw new Error(
+      `--out ${dir} is not a writable folder (${(error as Error).message.split("\n")[0]})`,
+    );
   }
 }
 
@@ -83,7 +91,10 @@ function makeBatch(data: Dataset, order: Uint32Array, start: number, batchSize: 
   const labels: number[] = [];
   for (let b = 0; b < batchSize; b++) {
     const index = order[start + b] as number;
-    images.set(data.images.subarray(index * PIXELS_PER_IMAGE, (index + 1) * PIXELS_PER_IMAGE), b * PIXELS_PER_IMAGE);
+    images.set(
+      data.images.subarray(index * PIXELS_PER_IMAGE, (index + 1) * PIXELS_PER_IMAGE),
+      b * PIXELS_PER_IMAGE,
+    );
     labels.push(data.labels[index] as number);
   }
   const z = Float32Array.from({ length: batchSize * LATENT_SIZE }, () => rng.normal());
@@ -97,7 +108,10 @@ function makeBatch(data: Dataset, order: Uint32Array, start: number, batchSize: 
 }
 
 async function tensorGroups(gan: Gan, ema: WeightEma): Promise<TensorGroups> {
-  const [gOpt, dOpt] = await Promise.all([gan.gOptimizer.getWeights(), gan.dOptimizer.getWeights()]);
+  const [gOpt, dOpt] = await Promise.all([
+    gan.gOptimizer.getWeights(),
+    gan.dOptimizer.getWeights(),
+  ]);
   return {
     generator: gan.generator.weights.map((w) => w.read()),
     discriminator: gan.discriminator.weights.map((w) => w.read()),
@@ -107,18 +121,28 @@ async function tensorGroups(gan: Gan, ema: WeightEma): Promise<TensorGroups> {
   };
 }
 
-async function restoreTensors(gan: Gan, ema: WeightEma, groups: TensorGroups, source: string): Promise<void> {
+async function restoreTensors(
+  gan: Gan,
+  ema: WeightEma,
+  groups: TensorGroups,
+  source: string,
+): Promise<void> {
   const need = (name: string) => {
     const list = groups[name];
-    if (!list) throw new Error(`${source} has no "${name}" tensors: not a complete EdgeGAN checkpoint`);
+    if (!list)
+      throw new Error(`${source} has no "${name}" tensors: not a complete EdgeGAN checkpoint`);
     return list;
   };
   try {
     gan.generator.setWeights(need("generator"));
     gan.discriminator.setWeights(need("discriminator"));
     ema.load(need("ema"));
-    await gan.gOptimizer.setWeights(need("gOptimizer").map((tensor, i) => ({ name: `g_opt_${i}`, tensor })));
-    await gan.dOptimizer.setWeights(need("dOptimizer").map((tensor, i) => ({ name: `d_opt_${i}`, tensor })));
+    await gan.gOptimizer.setWeights(
+      need("gOptimizer").map((tensor, i) => ({ name: `g_opt_${i}`, tensor })),
+    );
+    await gan.dOptimizer.setWeights(
+      need("dOptimizer").map((tensor, i) => ({ name: `d_opt_${i}`, tensor })),
+    );
   } catch (error) {
     throw new Error(`${source} does not fit this model: ${(error as Error).message}`);
   }
@@ -140,11 +164,18 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const data = loadDataset(config.dataset, "train", config.limitImages);
   const stepsPerEpoch = Math.floor(data.count / config.batchSize);
   if (stepsPerEpoch < 1) {
-    throw new Error(`--batch-size ${config.batchSize} is larger than the ${data.count} training images`);
+    throw new Error(
+      `--batch-size ${config.batchSize} is larger than the ${data.count} training images`,
+    );
   }
   log(`data: ${data.name}, ${data.count} images, ${stepsPerEpoch} steps per epoch`);
 
-  const gan = createGan({ arch: config.arch, lr: config.lr, beta1: config.beta1, realLabelTarget: config.realLabelTarget });
+  const gan = createGan({
+    arch: config.arch,
+    lr: config.lr,
+    beta1: config.beta1,
+    realLabelTarget: config.realLabelTarget,
+  });
   const ema = new WeightEma(gan.generator, config.emaDecay);
   const emaGenerator = buildGenerator(config.arch);
   const rng = createRng(config.seed);
@@ -163,22 +194,32 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const metricsPath = join(outDir, "metrics.jsonl");
   if (config.resume) {
     const checkpoint = loadCheckpoint(outDir);
-    if (!checkpoint) throw new Error(`--resume: ${join(outDir, CHECKPOINT_FILE)} does not exist; nothing to resume`);
+    if (!checkpoint)
+      throw new Error(
+        `--resume: ${join(outDir, CHECKPOINT_FILE)} does not exist; nothing to resume`,
+      );
     const mismatches = identityMismatches(checkpoint.state.config, config);
     if (mismatches.length > 0) {
-      throw new Error(`--resume refused: the checkpoint belongs to a different run (${mismatches.join("; ")})`);
+      throw new Error(
+        `--resume refused: the checkpoint belongs to a different run (${mismatches.join("; ")})`,
+      );
     }
     await restoreTensors(gan, ema, checkpoint.groups, join(outDir, CHECKPOINT_FILE));
     tf.dispose(Object.values(checkpoint.groups).flat());
     rng.setState(checkpoint.state.rngState);
     state = { ...checkpoint.state, config, backend: backend.name };
     truncateMetrics(metricsPath, state.step);
-    log(`resumed at step ${state.step} (epoch ${state.epoch} done, ${state.stepInEpoch} steps into the next)`);
+    log(
+      `resumed at step ${state.step} (epoch ${state.epoch} done, ${state.stepInEpoch} steps into the next)`,
+    );
   } else {
     rmSync(metricsPath, { force: true });
   }
 
-  const totalSteps = Math.min(config.maxSteps ?? Number.POSITIVE_INFINITY, config.epochs * stepsPerEpoch);
+  const totalSteps = Math.min(
+    config.maxSteps ?? Number.POSITIVE_INFINITY,
+    config.epochs * stepsPerEpoch,
+  );
   const progress = new ProgressReporter(state.step, options.progressStream);
   const metrics = new MetricsLog(metricsPath);
   const processStart = performance.now();
@@ -211,7 +252,13 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     const order = permutation(data.count, state.epochSeed);
     while (state.stepInEpoch < stepsPerEpoch && !reachedMaxSteps()) {
       const t0 = performance.now();
-      const batch = makeBatch(data, order, state.stepInEpoch * config.batchSize, config.batchSize, rng);
+      const batch = makeBatch(
+        data,
+        order,
+        state.stepInEpoch * config.batchSize,
+        config.batchSize,
+        rng,
+      );
       const { dLoss, gLoss } = trainStep(gan, batch);
       tf.dispose(Object.values(batch));
       if (!Number.isFinite(dLoss) || !Number.isFinite(gLoss)) {
@@ -237,7 +284,14 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
           wallTimeSeconds: wallTime(),
         });
       }
-      progress.update({ step: state.step, totalSteps, epoch: state.epoch, epochs: config.epochs, dLoss, gLoss });
+      progress.update({
+        step: state.step,
+        totalSteps,
+        epoch: state.epoch,
+        epochs: config.epochs,
+        dLoss,
+        gLoss,
+      });
       // let signal handlers run: the steps themselves are synchronous
       await new Promise((r) => setImmediate(r));
       if (options.stopSignal?.aborted) {
@@ -253,7 +307,10 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
           publishedTo: null,
         };
       }
-      if (config.checkpointMinutes > 0 && performance.now() - lastCheckpointAt > config.checkpointMinutes * 60_000) {
+      if (
+        config.checkpointMinutes > 0 &&
+        performance.now() - lastCheckpointAt > config.checkpointMinutes * 60_000
+      ) {
         await checkpoint(`every ${config.checkpointMinutes} min`);
       }
     }
@@ -292,12 +349,31 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       emaDecay: config.emaDecay,
     },
   });
-  log(`exported ${join(outDir, manifest.onnx.file)} (parity max abs diff ${manifest.parity.maxAbsDiff.toExponential(2)})`);
+  log(
+    `exported ${join(outDir, manifest.onnx.file)} (parity max abs diff ${manifest.parity.maxAbsDiff.toExponential(2)})`,
+  );
 
-  writeReport(outDir, config, state, backend.name, wallTime(), msPerStep, manifest.parity.maxAbsDiff);
+  writeReport(
+    outDir,
+    config,
+    state,
+    backend.name,
+    wallTime(),
+    msPerStep,
+    manifest.parity.maxAbsDiff,
+  );
   const publishedTo = config.publish ? publishArtifact(outDir) : null;
   if (publishedTo) log(`published to ${publishedTo}`);
-  return { status: "completed", outDir, steps: state.step, epochs: state.epoch, backend: backend.name, msPerStep, manifest, publishedTo };
+  return {
+    status: "completed",
+    outDir,
+    steps: state.step,
+    epochs: state.epoch,
+    backend: backend.name,
+    msPerStep,
+    manifest,
+    publishedTo,
+  };
 }
 
 function writeReport(

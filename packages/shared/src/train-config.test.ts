@@ -3,7 +3,10 @@ import { DEFAULT_TRAIN_CONFIG, identityMismatches, validateTrainConfig } from ".
 
 describe("train config", () => {
   it("accepts the defaults", () => {
-    expect(validateTrainConfig({ ...DEFAULT_TRAIN_CONFIG })).toEqual({ ok: true, config: DEFAULT_TRAIN_CONFIG });
+    expect(validateTrainConfig({ ...DEFAULT_TRAIN_CONFIG })).toEqual({
+      ok: true,
+      config: DEFAULT_TRAIN_CONFIG,
+    });
   });
 
   it("names the flag, the problem and the value received", () => {
@@ -21,6 +24,8 @@ describe("train config", () => {
 
   it("lists identity mismatches but ignores epochs and reporting cadence", () => {
     const other = { ...DEFAULT_TRAIN_CONFIG, epochs: 99, metricsEvery: 1, lr: 1e-3 };
-    expect(identityMismatches(DEFAULT_TRAIN_CONFIG, other)).toEqual(["lr: checkpoint has 0.0002, this run has 0.001"]);
+    expect(identityMismatches(DEFAULT_TRAIN_CONFIG, other)).toEqual([
+      "lr: checkpoint has 0.0002, this run has 0.001",
+    ]);
   });
 });

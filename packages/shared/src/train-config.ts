@@ -116,6 +116,7 @@ export function validateTrainConfig(
 /** The identity fields on which two configs differ, e.g. ["lr: 0.0002 vs 0.001"]. */
 export function identityMismatches(saved: TrainConfig, current: TrainConfig): string[] {
   return RUN_IDENTITY_FIELDS.filter((k) => saved[k] !== current[k]).map(
-    (k) => `${k}: checkpoint has ${JSON.stringify(saved[k])}, this run has ${JSON.stringify(current[k])}`,
+    (k) =>
+      `${k}: checkpoint has ${JSON.stringify(saved[k])}, this run has ${JSON.stringify(current[k])}`,
   );
 }

@@ -1,0 +1,104 @@
+/**
+ * Runs the real training driver on a tiny slice of MNIST (wasm backend with the training
+ * kernels): resume continues exactly, bad states are refused with clear messages.
+ */
+import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from "@edgegan/shared/train-config";
+import { describe, expect, it } from "vitest";
+import { CHECKPOINT_FILE, decodeCheckpoint } from "./checkpoint.ts";
+import { readMetrics } from "./metrics-log.ts";
+import { permutation, train } from "./train.ts";
+
+const quiet = {
+  log: () => {},
+  progressStream: { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream,
+};
+
+function tinyConfig(out: string, overrides: Partial<TrainConfig> = {}): TrainConfig {
+  return {
+    ...DEFAULT_TRAIN_CONFIG,
+    arch: "mlp",
+    backend: "wasm",
+    limitImages: 128,
+    batchSize: 32,
+    epochs: 2,
+    metricsEvery: 2,
+    checkpointMinutes: 0,
+    out,
+    ...overrides,
+  };
+}
+
+function checkpointTensors(dir: string) {
+  const { state, groups } = decodeCheckpoint(
+    new Uint8Array(readFileSync(join(dir, CHECKPOINT_FILE))),
+    dir,
+  );
+  const flat = Object.entries(groups).flatMap(([g, list]) =>
+    list.map((t, i) => [`${g}/${i}`, Array.from(t.dataSync())] as const),
+  );
+  return { state, tensors: Object.fromEntries(flat) };
+}
+
+describe("permutation", () => {
+  it("is a seeded shuffle of 0..n-1", () => {
+    const a = permutation(50, 7);
+    expect([...a].sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(Array.from(permutation(50, 7))).toEqual(Array.from(a));
+    expect(Array.from(permutation(50, 8))).not.toEqual(Array.from(a));
+  });
+});
+
+describe("train (tiny MNIST run)", () => {
+  it("resuming from the epoch-1 checkpoint reproduces the uninterrupted run exactly", async () => {
+    const straight = mkdtempSync(join(tmpdir(), "edgegan-straight-"));
+    const resumed = mkdtempSync(join(tmpdir(), "edgegan-resumed-"));
+    // run A: two epochs straight; keep a copy of its checkpoint taken after epoch 1
+    const result = await train(tinyConfig(straight), {
+      ...quiet,
+      log: (m) => {
+        if (m.includes("(epoch 1 done)"))
+          copyFileSync(join(straight, CHECKPOINT_FILE), join(resumed, CHECKPOINT_FILE));
+      },
+    });
+    expect(result.status).toBe("completed");
+    expect(result.steps).toBe(8); // 128 images / 32 per batch = 4 steps per epoch
+    expect(existsSync(join(straight, "samples-epoch-1.png"))).toBe(true);
+    expect(existsSync(join(straight, "report.md"))).toBe(true);
+    expect(result.manifest?.parity.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+
+    // run B: resume the copy of the epoch-1 checkpoint
+    expect(checkpointTensors(resumed).state.step).toBe(4);
+    const second = await train(tinyConfig(resumed, { resume: true }), quiet);
+    expect(second.steps).toBe(8);
+
+    const a = checkpointTensors(straight);
+    const b = checkpointTensors(resumed);
+    expect(b.state.step).toBe(8);
+    expect(b.state.rngState).toEqual(a.state.rngState);
+    expect(Object.keys(b.tensors)).toEqual(Object.keys(a.tensors));
+    for (const key of Object.keys(a.tensors)) expect(b.tensors[key], key).toEqual(a.tensors[key]);
+    expect(readMetrics(join(resumed, "metrics.jsonl")).map((m) => m.step)).toEqual([6, 8]);
+  });
+
+  it("refuses to resume a checkpoint of a different run, and to overwrite one without --resume", async () => {
+    const out = mkdtempSync(join(tmpdir(), "edgegan-refuse-"));
+    await train(tinyConfig(out, { epochs: 1, maxSteps: 2 }), quiet);
+    await expect(train(tinyConfig(out, { epochs: 1 }), quiet)).rejects.toThrow(
+      /already holds a checkpoint .*--resume/,
+    );
+    await expect(train(tinyConfig(out, { resume: true, lr: 1e-3 }), quiet)).rejects.toThrow(
+      /--resume refused: .*lr: checkpoint has 0.0002, this run has 0.001/,
+    );
+  });
+
+  it("fails at start when the output folder cannot be written", async () => {
+    const blocker = join(mkdtempSync(join(tmpdir(), "edgegan-ro-")), "a-file");
+    copyFileSync(import.meta.filename, blocker);
+    await expect(train(tinyConfig(join(blocker, "run")), quiet)).rejects.toThrow(
+      /--out .*run is not a writable folder/,
+    );
+  });
+});
