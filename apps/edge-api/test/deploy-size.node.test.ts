@@ -1,0 +1,52 @@
+/**
+ * The deployable bundle (`wrangler deploy --dry-run --outdir`, no account needed) must fit the
+ * Workers Paid plan's 10 MB compressed limit, and must contain the ORT wasm and the shipped model.
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { gzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+
+const appDir = fileURLToPath(new URL("..", import.meta.url));
+const PAID_PLAN_LIMIT = 10 * 1024 * 1024;
+
+describe("wrangler deploy --dry-run bundle", () => {
+  let outdir = "";
+  afterAll(async () => {
+    if (outdir) await rm(outdir, { recursive: true, force: true });
+  });
+
+  it("is under 10 MB gzip and carries the wasm and the shipped model", async () => {
+    outdir = await mkdtemp(join(tmpdir(), "edge-api-bundle-"));
+    const wrangler = join(appDir, "node_modules", ".bin", "wrangler");
+    const bin = await readFile(wrangler).then(
+      () => wrangler,
+      () => join(appDir, "..", "..", "node_modules", ".bin", "wrangler"),
+    );
+    await promisify(execFile)(bin, ["deploy", "--dry-run", "--outdir", outdir], {
+      cwd: appDir,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
+    });
+    const files = (await readdir(outdir)).filter((f) => !f.endsWith(".map") && f !== "README.md");
+    let raw = 0;
+    let gzip = 0;
+    for (const file of files) {
+      const bytes = await readFile(join(outdir, file));
+      raw += bytes.byteLength;
+      gzip += gzipSync(bytes).byteLength;
+    }
+    console.log(
+      `bundle: ${files.length} modules, raw ${(raw / 2 ** 20).toFixed(2)} MiB, gzip ${(gzip / 2 ** 20).toFixed(2)} MiB`,
+    );
+    expect(files.some((f) => f.endsWith("ort-wasm-simd-threaded.wasm"))).toBe(true);
+    const shipped = await readFile(join(appDir, "model", "generator.onnx"));
+    const onnx = files.find((f) => f.endsWith(".onnx"));
+    expect(onnx).toBeDefined();
+    expect((await readFile(join(outdir, onnx as string))).equals(shipped)).toBe(true);
+    expect(gzip).toBeLessThan(PAID_PLAN_LIMIT);
+  });
+});
