@@ -1,0 +1,130 @@
+import { ARCHITECTURES, LATENT_SIZE, NUM_CLASSES, oneHot } from "@edgegan/shared";
+import * as tf from "@tensorflow/tfjs-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { fastConv2DBackpropFilter, stockConvFilterGrad, useCpuBackend } from "./test-backend.ts";
+import { createGan, type GanBatch, trainStep, withFrozenBatchNormStats } from "./train-step.ts";
+
+beforeAll(() => useCpuBackend({ fastConvFilterGrad: true }));
+
+describe("test helper: fast cpu Conv2DBackpropFilter", () => {
+  it.each([
+    { x: [2, 28, 28, 11], f: [4, 4, 11, 8], s: 2, pad: "same" },
+    { x: [1, 7, 9, 5], f: [3, 2, 5, 4], s: 1, pad: "valid" },
+    { x: [2, 14, 14, 6], f: [4, 4, 6, 3], s: 2, pad: "valid" },
+  ] as const)(
+    "matches the stock cpu kernel for x $x filter $f stride $s $pad",
+    ({ x, f, s, pad }) => {
+      const xs = tf.randomNormal([...x], 0, 1, "float32", 1);
+      const out = tf.conv2d(xs as tf.Tensor4D, tf.zeros([...f]) as tf.Tensor4D, s, pad);
+      const dy = tf.randomNormal(out.shape, 0, 1, "float32", 2);
+      const backend = tf.backend() as never;
+      const args = {
+        inputs: { x: xs, dy },
+        backend,
+        attrs: {
+          strides: [s, s],
+          pad,
+          dataFormat: "NHWC",
+          dimRoundingMode: undefined,
+          filterShape: [...f],
+        },
+      } as never;
+      const fast = tf.engine().makeTensorFromTensorInfo(fastConv2DBackpropFilter(args));
+      const stock = tf
+        .engine()
+        .makeTensorFromTensorInfo(stockConvFilterGrad?.(args) as tf.TensorInfo);
+      expect(fast.shape).toEqual([...f]);
+      expect(tf.max(tf.abs(tf.sub(fast, stock))).dataSync()[0]).toBeLessThan(1e-4);
+    },
+  );
+});
+
+const BATCH = 4;
+
+/**
+ * A tiny fixed "dataset": class k is a bright horizontal bar at row 3k+1 on a dark background,
+ * so real images are easy to tell from the generator's initial near-zero output.
+ */
+function fixedBatch(seed: number): GanBatch {
+  const classes = Array.from({ length: BATCH }, (_, i) => (i * 3) % NUM_CLASSES);
+  const pixels = new Float32Array(BATCH * 28 * 28).fill(-1);
+  classes.forEach((k, i) => {
+    for (let x = 0; x < 28; x++) pixels[i * 784 + (3 * k + 1) * 28 + x] = 1;
+  });
+  return {
+    images: tf.tensor4d(pixels, [BATCH, 28, 28, 1]),
+    labels: tf.tensor2d(oneHot(classes), [BATCH, NUM_CLASSES]),
+    z: tf.randomNormal([BATCH, LATENT_SIZE], 0, 1, "float32", seed),
+    fakeLabels: tf.tensor2d(oneHot(classes.map((k) => (k + 1) % NUM_CLASSES)), [
+      BATCH,
+      NUM_CLASSES,
+    ]),
+  };
+}
+
+describe.each(ARCHITECTURES)("trainStep (%s)", (arch) => {
+  it("leaks no tensors and lowers the discriminator loss over a few steps", () => {
+    const gan = createGan({ arch, lr: 1e-3 });
+    const batch = fixedBatch(1);
+    const first = trainStep(gan, batch); // also creates the Adam slots
+    const before = tf.memory().numTensors;
+    const steps = [trainStep(gan, batch)];
+    expect(tf.memory().numTensors).toBe(before);
+    for (let i = 0; i < 3; i++) steps.push(trainStep(gan, batch));
+    const last = steps.at(-1);
+    console.log(
+      `${arch}: dLoss ${first.dLoss.toFixed(4)} -> ${last?.dLoss.toFixed(4)}, gLoss ${first.gLoss.toFixed(4)} -> ${last?.gLoss.toFixed(4)}`,
+    );
+    expect(Number.isFinite(first.dLoss) && Number.isFinite(first.gLoss)).toBe(true);
+    expect(last?.dLoss).toBeLessThan(first.dLoss);
+  });
+});
+
+describe("trainStep (BatchNorm and inputs)", () => {
+  const movingMean = (gan: ReturnType<typeof createGan>, layer: string) =>
+    Array.from(gan.generator.getLayer(layer).getWeights()[2]?.dataSync() ?? []);
+
+  it("moves the generator's BatchNorm moving statistics (which the ONNX export uses)", () => {
+    const gan = createGan({ arch: "dcgan" });
+    const before = movingMean(gan, "g_bn1");
+    trainStep(gan, fixedBatch(2));
+    const after = movingMean(gan, "g_bn1");
+    expect(before.every((v) => v === 0)).toBe(true);
+    expect(after.some((v) => v !== 0)).toBe(true);
+  });
+
+  it("withFrozenBatchNormStats restores statistics that a training-mode pass moved", () => {
+    const gan = createGan({ arch: "dcgan" });
+    const { z, fakeLabels } = fixedBatch(3);
+    withFrozenBatchNormStats(gan.generator, () => {
+      tf.dispose(gan.generator.apply([z, fakeLabels], { training: true }) as tf.Tensor);
+      expect(movingMean(gan, "g_bn0").some((v) => v !== 0)).toBe(true); // moved inside ...
+    });
+    expect(movingMean(gan, "g_bn0").every((v) => v === 0)).toBe(true); // ... restored after
+  });
+
+  it("rejects a batch with the wrong shapes, saying which tensor and what is expected", () => {
+    const gan = createGan({ arch: "mlp" });
+    const batch = fixedBatch(4);
+    expect(() =>
+      trainStep(gan, { ...batch, images: tf.zeros([4, 28, 28, 3]) as tf.Tensor4D }),
+    ).toThrow(/batch.images must have shape \[B, 28, 28, 1\], got \[4, 28, 28, 3\]/);
+    expect(() =>
+      trainStep(gan, { ...batch, fakeLabels: tf.zeros([3, 10]) as tf.Tensor2D }),
+    ).toThrow(/batch.fakeLabels must have shape \[4, 10\]/);
+  });
+
+  it("validates the config", () => {
+    expect(createGan({ arch: "mlp" }).config).toEqual({
+      arch: "mlp",
+      lr: 2e-4,
+      beta1: 0.5,
+      realLabelTarget: 0.9,
+    });
+    expect(() => createGan({ lr: 0 })).toThrow(/lr must be a positive number/);
+    expect(() => createGan({ realLabelTarget: 1.2 })).toThrow(
+      /realLabelTarget must be in \(0, 1\]/,
+    );
+    expect(() => createGan({ arch: "wgan" as never })).toThrow(/accepted: dcgan, mlp/);
+  });
+});

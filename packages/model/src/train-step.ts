@@ -1,0 +1,188 @@
+/**
+ * One conditional-GAN optimisation step (discriminator, then generator) and the bundle of
+ * models + Adam optimisers it needs. Backend-agnostic: only tfjs-core ops and tf.layers, so the
+ * trainer can run it on cpu, wasm (with the extra kernels) or tensorflow alike.
+ *
+ * BatchNorm: both networks run in training mode (batch statistics), and tf.layers updates the
+ * moving statistics as a side effect of `apply(x, { training: true })`. A network's statistics are
+ * updated only by its own step: G's during the G step, D's during the D step (the other network's
+ * forward pass runs with its statistics restored afterwards), so each step moves them once with
+ * the configured momentum. The exporter folds G's moving statistics into the ONNX graph.
+ */
+import {
+  type Architecture,
+  IMAGE_CHANNELS,
+  IMAGE_SIZE,
+  LATENT_SIZE,
+  NUM_CLASSES,
+} from "@edgegan/shared";
+import * as tf from "@tensorflow/tfjs-core";
+// tfjs-layers registers every gradient on import (in Node's CJS build too; the core deep path is ESM-only)
+import "@tensorflow/tfjs-layers";
+import type * as tfl from "@tensorflow/tfjs-layers";
+import { assertArchitecture } from "./architecture.ts";
+import { buildDiscriminator } from "./discriminator.ts";
+import { buildGenerator } from "./generator.ts";
+import { discriminatorLoss, generatorLoss } from "./losses.ts";
+
+/** Hyper-parameters of a GAN; defaults are DCGAN practice (DESIGN.md section 5). */
+export interface GanConfig {
+  arch: Architecture;
+  /** Adam learning rate for both networks. Default 2e-4. */
+  lr: number;
+  /** Adam beta1. Default 0.5. */
+  beta1: number;
+  /** Target for real images in the D loss (one-sided label smoothing). Default 0.9; 1 disables. */
+  realLabelTarget: number;
+}
+
+/** Everything a training loop needs: both networks, their optimisers, and the config. */
+export interface Gan {
+  generator: tfl.LayersModel;
+  discriminator: tfl.LayersModel;
+  gOptimizer: tf.AdamOptimizer;
+  dOptimizer: tf.AdamOptimizer;
+  config: GanConfig;
+}
+
+/** One training batch. B (real) and M (fake) may differ. */
+export interface GanBatch {
+  /** Real images [B, 28, 28, 1] in [-1, 1]. */
+  images: tf.Tensor4D;
+  /** One-hot labels of the real images [B, 10]. */
+  labels: tf.Tensor2D;
+  /** Latent vectors [M, 100] ~ N(0, 1). */
+  z: tf.Tensor2D;
+  /** One-hot labels to condition the fakes on [M, 10]. */
+  fakeLabels: tf.Tensor2D;
+}
+
+/** Losses of one {@link trainStep}, as plain numbers. */
+export interface StepLosses {
+  /** L_D before the D update. */
+  dLoss: number;
+  /** L_G before the G update (after the D update). */
+  gLoss: number;
+}
+
+/**
+ * Build a fresh generator, discriminator and two Adam optimisers.
+ * @throws Error for an unknown arch or an out-of-range hyper-parameter.
+ * @example
+ * const gan = createGan({ arch: "dcgan" });
+ */
+export function createGan(options: Partial<GanConfig> = {}): Gan {
+  const config: GanConfig = {
+    arch: options.arch ?? "dcgan",
+    lr: options.lr ?? 2e-4,
+    beta1: options.beta1 ?? 0.5,
+    realLabelTarget: options.realLabelTarget ?? 0.9,
+  };
+  assertArchitecture(config.arch);
+  if (!(config.lr > 0 && Number.isFinite(config.lr)))
+    throw new Error(`lr must be a positive number, got ${config.lr}`);
+  if (!(config.beta1 >= 0 && config.beta1 < 1))
+    throw new Error(`beta1 must be in [0, 1), got ${config.beta1}`);
+  if (!(config.realLabelTarget > 0 && config.realLabelTarget <= 1)) {
+    throw new Error(`realLabelTarget must be in (0, 1], got ${config.realLabelTarget}`);
+  }
+  return {
+    generator: buildGenerator(config.arch),
+    discriminator: buildDiscriminator(config.arch),
+    gOptimizer: tf.train.adam(config.lr, config.beta1),
+    dOptimizer: tf.train.adam(config.lr, config.beta1),
+    config,
+  };
+}
+
+/**
+ * One step: update D on (real, fake) with L_D, then G with the non-saturating L_G on a fresh
+ * forward pass from the same z. All intermediate tensors are released; the batch is not
+ * disposed (the caller owns it). The first call also creates the optimisers' slot variables.
+ * @returns the two losses as numbers (reading them synchronises with the backend).
+ * @throws Error when a batch tensor has the wrong shape.
+ */
+export function trainStep(gan: Gan, batch: GanBatch): StepLosses {
+  checkBatch(batch);
+  const { generator: g, discriminator: d } = gan;
+  const { images, labels, z, fakeLabels } = batch;
+  const realTarget = gan.config.realLabelTarget;
+
+  // D step. The fakes are constants here: no tape through G.
+  const fake = withFrozenBatchNormStats(g, () =>
+    tf.tidy(() => g.apply([z, fakeLabels], { training: true }) as tf.Tensor4D),
+  );
+  const dLossT = gan.dOptimizer.minimize(
+    () => {
+      const realLogits = d.apply([images, labels], { training: true }) as tf.Tensor2D; // [B, 1]
+      const fakeLogits = d.apply([fake, fakeLabels], { training: true }) as tf.Tensor2D; // [M, 1]
+      return discriminatorLoss(realLogits, fakeLogits, { realTarget });
+    },
+    true,
+    trainableVariables(d),
+  );
+  fake.dispose();
+
+  // G step: gradients flow through D (frozen: only G's variables are in the list).
+  const gLossT = withFrozenBatchNormStats(d, () =>
+    gan.gOptimizer.minimize(
+      () => {
+        const fakeImages = g.apply([z, fakeLabels], { training: true }) as tf.Tensor4D; // [M, 28, 28, 1]
+        return generatorLoss(d.apply([fakeImages, fakeLabels], { training: true }) as tf.Tensor2D);
+      },
+      true,
+      trainableVariables(g),
+    ),
+  );
+
+  const dLoss = readScalar(dLossT);
+  const gLoss = readScalar(gLossT);
+  return { dLoss, gLoss };
+}
+
+function readScalar(t: tf.Scalar | null): number {
+  if (!t) throw new Error("optimizer.minimize returned no cost");
+  const v = t.dataSync()[0] as number;
+  t.dispose();
+  return v;
+}
+
+/** The tf.Variables behind a model's trainable weights (what the optimiser updates). */
+function trainableVariables(model: tfl.LayersModel): tf.Variable[] {
+  return model.trainableWeights.map((w) => w.read() as tf.Variable);
+}
+
+/**
+ * Run `fn` (which may call `model.apply(..., { training: true })`) and then put the model's
+ * BatchNorm moving statistics back as they were, so only the model's own step moves them.
+ */
+export function withFrozenBatchNormStats<T>(model: tfl.LayersModel, fn: () => T): T {
+  const stats = model.layers
+    .filter((l) => l.getClassName() === "BatchNormalization")
+    .flatMap((l) => l.nonTrainableWeights);
+  if (stats.length === 0) return fn();
+  const saved = stats.map((w) => tf.clone(w.read()));
+  try {
+    return fn();
+  } finally {
+    stats.forEach((w, i) => {
+      w.write(saved[i] as tf.Tensor);
+    });
+    tf.dispose(saved);
+  }
+}
+
+function checkBatch({ images, labels, z, fakeLabels }: GanBatch): void {
+  const expect = (name: string, t: tf.Tensor, shape: (number | null)[]) => {
+    const ok =
+      t.shape.length === shape.length && shape.every((d, i) => d === null || d === t.shape[i]);
+    if (!ok) {
+      const want = shape.map((d) => d ?? "B").join(", ");
+      throw new Error(`batch.${name} must have shape [${want}], got [${t.shape.join(", ")}]`);
+    }
+  };
+  expect("images", images, [null, IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS]);
+  expect("labels", labels, [images.shape[0], NUM_CLASSES]);
+  expect("z", z, [null, LATENT_SIZE]);
+  expect("fakeLabels", fakeLabels, [z.shape[0], NUM_CLASSES]);
+}
