@@ -1,0 +1,36 @@
+/**
+ * Public surface of @edgegan/model: builders, losses, training step, ONNX export and parity.
+ *
+ * The wasm training kernels (`@edgegan/model/wasm-backend`, `./kernels/*`) are deliberately not
+ * re-exported: importing them registers kernels, which only the trainer should choose to do.
+ * Each module is also importable alone (`@edgegan/model/export-onnx` pulls in no TF.js runtime
+ * code; `@edgegan/model/onnx-parity` is the only module that loads onnxruntime-web).
+ */
+export { assertArchitecture } from "./architecture.ts";
+export { buildDiscriminator } from "./discriminator.ts";
+export { exportGeneratorToOnnx, SUPPORTED_LAYERS } from "./export-onnx.ts";
+export { buildGenerator } from "./generator.ts";
+export { BN_EPSILON, BN_MOMENTUM, LEAKY_ALPHA } from "./init.ts";
+export {
+  type DiscriminatorLossOptions,
+  discriminatorLoss,
+  generatorLoss,
+  sigmoidCrossEntropyWithLogits,
+} from "./losses.ts";
+export {
+  decodeOnnx,
+  encodeOnnx,
+  inspectOnnx,
+  type OnnxIo,
+  type OnnxSummary,
+} from "./onnx-inspect.ts";
+export { checkOnnxParity, type ParityOptions, type ParityResult } from "./onnx-parity.ts";
+export {
+  createGan,
+  type Gan,
+  type GanBatch,
+  type GanConfig,
+  type StepLosses,
+  trainStep,
+  withFrozenBatchNormStats,
+} from "./train-step.ts";
