@@ -5,7 +5,7 @@ import { buildDiscriminator } from "./discriminator.ts";
 import { buildGenerator } from "./generator.ts";
 import { useCpuBackend } from "./test-backend.ts";
 
-beforeAll(useCpuBackend);
+beforeAll(() => useCpuBackend());
 
 describe.each(ARCHITECTURES)("builders (%s)", (arch) => {
   it("generator maps [N,100] + [N,10] to [N,28,28,1] in [-1,1]", () => {

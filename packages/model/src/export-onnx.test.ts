@@ -8,7 +8,7 @@ import { decodeOnnx, encodeOnnx, inspectOnnx } from "./onnx-inspect.ts";
 import { checkOnnxParity } from "./onnx-parity.ts";
 import { useCpuBackend } from "./test-backend.ts";
 
-beforeAll(useCpuBackend);
+beforeAll(() => useCpuBackend());
 
 /**
  * Give every BatchNorm layer non-trivial statistics and affine parameters, so an export that
@@ -150,6 +150,43 @@ describe("exportGeneratorToOnnx (dcgan graph)", () => {
       const { maxAbsDiff } = await checkOnnxParity(g, encodeOnnx(bad), { samples: 8, seed: 5 });
       expect(maxAbsDiff).toBeGreaterThan(1e-2);
     }
+  });
+});
+
+describe("exportGeneratorToOnnx (other transposed-conv settings)", () => {
+  it("maps odd-kernel 'same' (asymmetric pads) and 'valid' padding correctly", async () => {
+    const z = tfl.input({ shape: [100] });
+    const label = tfl.input({ shape: [10] });
+    let x = tfl.layers.concatenate().apply([z, label]) as tfl.SymbolicTensor;
+    x = tfl.layers.dense({ units: 7 * 7 * 4, activation: "relu" }).apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers.reshape({ targetShape: [7, 7, 4] }).apply(x) as tfl.SymbolicTensor;
+    const k3 = {
+      filters: 3,
+      kernelSize: 3,
+      strides: 2,
+      padding: "same" as const,
+      activation: "relu" as const,
+    };
+    x = tfl.layers.conv2dTranspose(k3).apply(x) as tfl.SymbolicTensor; // [N,14,14,3]
+    const k2 = {
+      filters: 1,
+      kernelSize: 2,
+      strides: 2,
+      padding: "valid" as const,
+      activation: "tanh" as const,
+    };
+    x = tfl.layers.conv2dTranspose(k2).apply(x) as tfl.SymbolicTensor; // [N,28,28,1]
+    const g = tfl.model({ inputs: [z, label], outputs: x });
+    const bytes = exportGeneratorToOnnx(g, "dcgan");
+    const pads = (decodeOnnx(bytes).graph?.node ?? [])
+      .filter((n) => n.opType === "ConvTranspose")
+      .map((n) => n.attribute?.find((a) => a.name === "pads")?.ints?.map(Number));
+    expect(pads).toEqual([
+      [0, 0, 1, 1],
+      [0, 0, 0, 0],
+    ]);
+    const { maxAbsDiff } = await checkOnnxParity(g, bytes, { samples: 16, seed: 9 });
+    expect(maxAbsDiff).toBeLessThanOrEqual(1e-4);
   });
 });
 

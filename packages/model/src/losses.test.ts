@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { discriminatorLoss, generatorLoss, sigmoidCrossEntropyWithLogits } from "./losses.ts";
 import { useCpuBackend } from "./test-backend.ts";
 
-beforeAll(useCpuBackend);
+beforeAll(() => useCpuBackend());
 
 /** The logit whose sigmoid is p. */
 const logit = (p: number) => Math.log(p / (1 - p));

@@ -6,9 +6,10 @@
  *   L_G = -E[log D(G(z))]                      (non-saturating generator loss)
  */
 import * as tf from "@tensorflow/tfjs-core";
-// tfjs-core alone registers no gradients (the @tensorflow/tfjs umbrella does): these losses exist
-// to be differentiated, so register them wherever the losses are imported.
-import "@tensorflow/tfjs-core/dist/register_all_gradients";
+// tfjs-core alone registers no gradients, and these losses exist to be differentiated.
+// tfjs-layers registers every gradient on import, in its Node CJS build too (tfjs-core's
+// dist/register_all_gradients deep path is ESM-only and fails under plain Node).
+import "@tensorflow/tfjs-layers";
 
 /**
  * Mean sigmoid cross-entropy of logits against a constant target t in [0, 1]:
