@@ -1,6 +1,8 @@
 import { ARCHITECTURES, LATENT_SIZE, NUM_CLASSES, oneHot } from "@edgegan/shared";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { exportGeneratorToOnnx } from "./export-onnx.ts";
+import { checkOnnxParity } from "./onnx-parity.ts";
 import { fastConv2DBackpropFilter, stockConvFilterGrad, useCpuBackend } from "./test-backend.ts";
 import { createGan, type GanBatch, trainStep, withFrozenBatchNormStats } from "./train-step.ts";
 
@@ -91,6 +93,14 @@ describe("trainStep (BatchNorm and inputs)", () => {
     const after = movingMean(gan, "g_bn1");
     expect(before.every((v) => v === 0)).toBe(true);
     expect(after.some((v) => v !== 0)).toBe(true);
+  });
+
+  it("a trained generator still exports with parity (BN statistics from training folded)", async () => {
+    const gan = createGan({ arch: "dcgan", lr: 1e-3 });
+    for (let i = 0; i < 2; i++) trainStep(gan, fixedBatch(5 + i));
+    const bytes = exportGeneratorToOnnx(gan.generator, "dcgan");
+    const { maxAbsDiff } = await checkOnnxParity(gan.generator, bytes, { samples: 16, seed: 1 });
+    expect(maxAbsDiff).toBeLessThanOrEqual(1e-4);
   });
 
   it("withFrozenBatchNormStats restores statistics that a training-mode pass moved", () => {
