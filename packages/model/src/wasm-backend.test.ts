@@ -8,6 +8,8 @@ import {
 } from "./kernels/backend-compare.ts";
 import { conv2DBackpropFilter } from "./kernels/conv2d-backprop-filter.ts";
 import { conv2DBackpropInput } from "./kernels/conv2d-backprop-input.ts";
+import { prunedConvGradientsEnabled } from "./kernels/pruned-conv-gradients.ts";
+import { tile } from "./kernels/tile.ts";
 import { registerWasmTrainingKernels } from "./wasm-backend.ts";
 
 describe("initWasmTrainingBackend", () => {
@@ -17,6 +19,9 @@ describe("initWasmTrainingBackend", () => {
     expect(tf.getBackend()).toBe("wasm");
     expect(tf.getKernel("Conv2DBackpropFilter", "wasm")?.kernelFunc).toBe(conv2DBackpropFilter);
     expect(tf.getKernel("Conv2DBackpropInput", "wasm")?.kernelFunc).toBe(conv2DBackpropInput);
+    expect(tf.getKernel("Tile", "wasm")?.kernelFunc).toBe(tile);
+    // and unneeded conv gradients are pruned (tf.fused.conv2d patched)
+    expect(prunedConvGradientsEnabled()).toBe(true);
   });
 
   it("registerWasmTrainingKernels is idempotent (BatchMatMul is wrapped once)", () => {

@@ -44,10 +44,13 @@ export async function setupBackends(): Promise<void> {
   await initWasmTrainingBackend();
 }
 
-/** Results of `fn` on cpu then wasm (each flattened), plus output shapes; wasm stays active. */
-export async function onBothBackends(
-  fn: () => tf.Tensor | tf.Tensor[],
-): Promise<{ cpu: Float32Array[]; wasm: Float32Array[]; shapes: number[][] }> {
+/** Results of `fn` on cpu then wasm (each flattened), plus output shapes of both; wasm stays active. */
+export async function onBothBackends(fn: () => tf.Tensor | tf.Tensor[]): Promise<{
+  cpu: Float32Array[];
+  wasm: Float32Array[];
+  shapes: number[][];
+  cpuShapes: number[][];
+}> {
   const run = async (backend: string) => {
     await tf.setBackend(backend);
     const outs = tf.tidy(() => {
@@ -61,5 +64,5 @@ export async function onBothBackends(
   };
   const cpu = await run("cpu");
   const wasm = await run("wasm");
-  return { cpu: cpu.values, wasm: wasm.values, shapes: wasm.shapes };
+  return { cpu: cpu.values, wasm: wasm.values, shapes: wasm.shapes, cpuShapes: cpu.shapes };
 }

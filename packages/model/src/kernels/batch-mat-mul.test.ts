@@ -5,6 +5,9 @@ import { onBothBackends, randomTensor, relativeError, setupBackends } from "./ba
 /** [a shape, b shape, transposeA, transposeB] */
 const CASES: [number[], number[], boolean, boolean][] = [
   [[5, 7], [7, 9], false, false],
+  [[50, 4], [3, 4], false, true], // B small: transposed copy of B
+  [[2, 10], [3, 2], true, true], // M large: both operands transposed
+  [[1, 7, 5], [9, 7], true, true], // (B A)^T, ranks differ
   [[5, 7], [9, 7], false, true],
   [[7, 5], [7, 9], true, false],
   [[7, 5], [9, 7], true, true],
@@ -18,9 +21,10 @@ describe("BatchMatMul on wasm", () => {
   beforeAll(setupBackends);
 
   it.each(CASES)("a %j b %j transposeA %s transposeB %s matches cpu", async (as, bs, ta, tb) => {
-    const { cpu, wasm } = await onBothBackends(() =>
+    const { cpu, wasm, shapes, cpuShapes } = await onBothBackends(() =>
       tf.matMul(randomTensor(as, 9), randomTensor(bs, 10), ta, tb),
     );
+    expect(shapes).toEqual(cpuShapes);
     expect(relativeError(cpu[0] as Float32Array, wasm[0] as Float32Array)).toBeLessThan(1e-4);
   });
 

@@ -3,9 +3,12 @@
  *
  * The stock wasm kernel uses XNNPACK's fully-connected GEMM only when neither operand is transposed
  * and both have batch 1; otherwise it falls back to a scalar triple loop. Backprop through every
- * dense layer asks for exactly those transposed products (dX = dY W^T, dW = X^T dY), so we transpose
- * the operand explicitly (one cheap C++ transpose) and hand a plain product to the stock kernel.
- * Batched (rank > 2 with batch > 1) products are passed through unchanged.
+ * dense layer asks for exactly those transposed products (dX = dY W^T, dW = X^T dY), so we rewrite
+ * them as plain products with explicit (C++) transposes. XNNPACK re-packs its right operand on every
+ * call with a new tensor (weights change every step), so among the equivalent rewrites we pick the one
+ * that transposes and packs the fewest elements, e.g. dX = dY W^T is computed as (W dY^T)^T, which
+ * packs the small dY^T instead of a transposed copy of the large W.
+ * Batched (batch > 1) products are passed through unchanged.
  */
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import {
@@ -39,11 +42,15 @@ function swapLast(backend: BackendWasm, x: TensorInfo): TensorInfo {
  */
 export function makeBatchMatMulConfig(stock: KernelConfig): KernelConfig {
   const stockFunc = stock.kernelFunc;
-  const kernelFunc = (args: {
-    inputs: BatchMatMulInputs;
-    backend: BackendWasm;
-    attrs: BatchMatMulAttrs;
-  }): TensorInfo => {
+  type Args = { inputs: BatchMatMulInputs; backend: BackendWasm; attrs: BatchMatMulAttrs };
+  /** a @ b with no transposes (the stock XNNPACK path when batch dims are 1). */
+  const plain = (args: Args, a: TensorInfo, b: TensorInfo): TensorInfo =>
+    stockFunc({
+      inputs: { a, b },
+      backend: args.backend,
+      attrs: { ...args.attrs, transposeA: false, transposeB: false },
+    } as never) as TensorInfo;
+  const kernelFunc = (args: Args): TensorInfo => {
     const { inputs, backend, attrs } = args;
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
     const { transposeA, transposeB } = attrs;
@@ -54,22 +61,38 @@ export function makeBatchMatMulConfig(stock: KernelConfig): KernelConfig {
       batchOf(a.shape) === 1 &&
       batchOf(b.shape) === 1;
     if (!fast) return stockFunc(args as never) as TensorInfo;
+    const ra = a.shape.length;
+    const rb = b.shape.length;
+    // Logical product C[M, N] = op(A)[M, K] @ op(B)[K, N].
+    const m = a.shape[transposeA ? ra - 1 : ra - 2] as number;
+    const k = a.shape[transposeA ? ra - 2 : ra - 1] as number;
+    const n = b.shape[transposeB ? rb - 2 : rb - 1] as number;
     const temps: TensorInfo[] = [];
-    let a2 = a;
-    let b2 = b;
-    if (transposeA) {
-      a2 = swapLast(backend, a);
-      temps.push(a2);
+    const keep = (t: TensorInfo) => {
+      temps.push(t);
+      return t;
+    };
+    let out: TensorInfo;
+    if (transposeA && transposeB) {
+      // C = A^T B^T = (B A)^T: packs A (K*M) and transposes C (M*N), versus transposing both
+      // operands (K*M + N*K) and packing B^T (N*K).
+      if (m * n + k * m <= k * m + 2 * n * k) {
+        out = swapLast(backend, keep(plain(args, b, a)));
+      } else {
+        out = plain(args, keep(swapLast(backend, a)), keep(swapLast(backend, b)));
+      }
+    } else if (transposeB) {
+      // C = A B^T. Either transpose+pack B (2*N*K), or C = (B A^T)^T: transpose+pack A (2*M*K)
+      // and transpose the result (M*N).
+      if (2 * m * k + m * n < 2 * n * k) {
+        out = swapLast(backend, keep(plain(args, b, keep(swapLast(backend, a)))));
+      } else {
+        out = plain(args, a, keep(swapLast(backend, b)));
+      }
+    } else {
+      // C = A^T B: transpose A; B is packed as is (cheapest of the rewrites).
+      out = plain(args, keep(swapLast(backend, a)), b);
     }
-    if (transposeB) {
-      b2 = swapLast(backend, b);
-      temps.push(b2);
-    }
-    const out = stockFunc({
-      inputs: { a: a2, b: b2 },
-      backend,
-      attrs: { ...attrs, transposeA: false, transposeB: false },
-    } as never) as TensorInfo;
     for (const t of temps) disposeInfo(backend, t);
     return out;
   };

@@ -1,0 +1,134 @@
+/**
+ * Benchmark: one conditional GAN training step (D on real + fake, then G; Adam; batch 64) on the
+ * TF.js wasm backend with our training kernels. Prints median/min/max ms and images/s for the DCGAN
+ * and the MLP GAN, plus the machine's load (the 2 CPUs are shared, so numbers move with it).
+ *
+ *   npx tsx packages/model/bench/train-step.bench.ts [--steps 10] [--warmup 3] [--batch 64]
+ *     [--arch dcgan|mlp|both] [--stock] [--no-prune] [--profile]
+ *
+ * --stock registers only the missing Conv2DBackpropFilter (stock Conv2DBackpropInput, BatchMatMul,
+ * Tile; no gradient pruning), to measure what the rest buys. --no-prune keeps our kernels but lets
+ * fused convs compute every gradient. --profile prints the slowest kernels of one step
+ * (BENCH_SHAPES=1 also lists each conv-gradient call with its shapes).
+ */
+import { loadavg } from "node:os";
+import { parseArgs } from "node:util";
+import type { Architecture } from "@edgegan/shared";
+import { LATENT_SIZE, NUM_CLASSES } from "@edgegan/shared";
+import * as tf from "@tensorflow/tfjs-core";
+import "@tensorflow/tfjs-backend-wasm";
+import { conv2DBackpropFilterConfig } from "../src/kernels/conv2d-backprop-filter.ts";
+import { createGan, trainStep } from "../src/train-step.ts";
+import { initWasmTrainingBackend } from "../src/wasm-backend.ts";
+
+const { values: opts } = parseArgs({
+  options: {
+    steps: { type: "string", default: "10" },
+    warmup: { type: "string", default: "3" },
+    batch: { type: "string", default: "64" },
+    arch: { type: "string", default: "both" },
+    stock: { type: "boolean", default: false },
+    profile: { type: "boolean", default: false },
+    "no-prune": { type: "boolean", default: false },
+  },
+});
+
+function positiveInt(name: string, text: string | undefined): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} must be a positive integer`);
+  return n;
+}
+const steps = positiveInt("steps", opts.steps);
+const warmup = Number(opts.warmup);
+const batch = positiveInt("batch", opts.batch);
+const archs: Architecture[] = opts.arch === "both" ? ["dcgan", "mlp"] : [opts.arch as Architecture];
+
+/** One D step then one G step, exactly as the trainer runs them (packages/model/src/train-step.ts). */
+type Step = (real: tf.Tensor4D, labels: tf.Tensor2D) => void;
+
+function makeStep(arch: Architecture): Step {
+  const gan = createGan({ arch });
+  return (images, labels) => {
+    const z = tf.randomNormal([images.shape[0], LATENT_SIZE]) as tf.Tensor2D;
+    trainStep(gan, { images, labels, z, fakeLabels: labels });
+    z.dispose();
+  };
+}
+
+function stats(ms: number[]): { median: number; min: number; max: number } {
+  const s = [...ms].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const median =
+    s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+  return { median, min: s[0] as number, max: s[s.length - 1] as number };
+}
+
+async function bench(arch: Architecture): Promise<void> {
+  const step = makeStep(arch);
+  const real = tf.randomUniform([batch, 28, 28, 1], -1, 1) as tf.Tensor4D;
+  const ids = tf.randomUniform([batch], 0, NUM_CLASSES, "int32");
+  const labels = tf.cast(tf.oneHot(ids, NUM_CLASSES), "float32") as tf.Tensor2D;
+  for (let i = 0; i < warmup; i++) step(real, labels);
+  if (opts.profile) {
+    const p = await tf.profile(() => step(real, labels));
+    const byKernel = new Map<string, { ms: number; calls: number }>();
+    for (const k of p.kernels) {
+      const e = byKernel.get(k.name) ?? { ms: 0, calls: 0 };
+      e.ms += k.kernelTimeMs as number;
+      e.calls++;
+      byKernel.set(k.name, e);
+    }
+    if (process.env.BENCH_SHAPES) {
+      for (const k of p.kernels) {
+        if (k.name.startsWith("Conv2DBackprop") || k.name === "Concat" || k.name === "SplitV") {
+          console.log(
+            `    ${k.name} ${JSON.stringify(k.inputShapes)} -> ${JSON.stringify(k.outputShapes)} ${(k.kernelTimeMs as number).toFixed(1)} ms`,
+          );
+        }
+      }
+    }
+    const top = [...byKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 20);
+    console.log(
+      `  ${arch} kernel time in one step, ms (calls; nested op scopes like fusedConv2d__op double-count):`,
+      top.map(([k, e]) => `${k} ${e.ms.toFixed(1)} (${e.calls})`).join(", "),
+    );
+  }
+  const times: number[] = [];
+  const cpuTimes: number[] = [];
+  const before = tf.memory().numTensors;
+  for (let i = 0; i < steps; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    step(real, labels);
+    times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpuTimes.push((c.user + c.system) / 1000);
+  }
+  const leaked = tf.memory().numTensors - before;
+  const { median, min, max } = stats(times);
+  const cpu = stats(cpuTimes);
+  console.log(
+    `${arch.padEnd(5)} step (batch ${batch}): median ${median.toFixed(1)} ms, min ${min.toFixed(1)}, ` +
+      `max ${max.toFixed(1)} over ${steps} steps (${warmup} warmup); ` +
+      `${((batch * 1000) / median).toFixed(0)} images/s; ` +
+      `process CPU time median ${cpu.median.toFixed(1)} ms/step; tensors leaked: ${leaked}`,
+  );
+  tf.dispose([real, ids, labels]);
+}
+
+async function main(): Promise<void> {
+  if (opts.stock) {
+    tf.registerKernel(conv2DBackpropFilterConfig); // only the missing kernel
+    await tf.setBackend("wasm");
+  } else {
+    await initWasmTrainingBackend({ pruneConvGradients: !opts["no-prune"] });
+  }
+  const [l1, l5] = loadavg();
+  console.log(
+    `backend ${tf.getBackend()} (${opts.stock ? "stock kernels + Conv2DBackpropFilter" : "EdgeGAN training kernels"}), ` +
+      `load average ${l1?.toFixed(2)} / ${l5?.toFixed(2)} (1/5 min)`,
+  );
+  for (const arch of archs) await bench(arch);
+}
+
+await main();

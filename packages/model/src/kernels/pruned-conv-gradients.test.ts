@@ -1,0 +1,98 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { randomTensor, relativeError, setupBackends } from "./backend-compare.ts";
+import {
+  disablePrunedConvGradients,
+  enablePrunedConvGradients,
+  prunedConvGradientsEnabled,
+} from "./pruned-conv-gradients.ts";
+
+/** Loss through a fused conv with bias (as tf.layers Conv2D records it) and its filter gradient. */
+function filterGradient(bias: boolean): { loss: Float32Array; grads: Float32Array[] } {
+  const x = randomTensor([2, 8, 8, 3], 51) as tf.Tensor4D;
+  const w = randomTensor([4, 4, 3, 5], 52) as tf.Tensor4D;
+  const b = randomTensor([5], 53);
+  const f = (ww: tf.Tensor, bb: tf.Tensor) =>
+    tf.sum(
+      tf.square(
+        tf.fused.conv2d({
+          x,
+          filter: ww as tf.Tensor4D,
+          strides: 2,
+          pad: "same",
+          ...(bias ? { bias: bb } : {}),
+        }),
+      ),
+    );
+  const loss = f(w, b).dataSync() as Float32Array;
+  const grads = tf
+    .grads(f)([w, b])
+    .map((g) => g.dataSync() as Float32Array);
+  return { loss, grads };
+}
+
+/** Names of the kernels one call of `fn` runs. */
+async function kernelsOf(fn: () => tf.TensorContainer): Promise<string[]> {
+  const info = await tf.profile(() => {
+    const r = fn();
+    return r;
+  });
+  return info.kernelNames;
+}
+
+describe("enablePrunedConvGradients", () => {
+  beforeAll(async () => {
+    await setupBackends();
+    await tf.setBackend("cpu");
+  });
+
+  it("keeps values and gradients of fused conv + bias identical", () => {
+    disablePrunedConvGradients();
+    const original = tf.fused.conv2d;
+    const before = tf.tidy(() => filterGradient(true));
+    enablePrunedConvGradients();
+    expect(prunedConvGradientsEnabled()).toBe(true);
+    expect(tf.fused.conv2d).not.toBe(original);
+    const after = tf.tidy(() => filterGradient(true));
+    expect(relativeError(before.loss, after.loss)).toBeLessThan(1e-6);
+    for (let i = 0; i < 2; i++) {
+      expect(
+        relativeError(before.grads[i] as Float32Array, after.grads[i] as Float32Array),
+      ).toBeLessThan(1e-6);
+    }
+  });
+
+  it("computes no input gradient when only the filter is differentiated", async () => {
+    const x = randomTensor([2, 8, 8, 3], 54) as tf.Tensor4D;
+    const w = randomTensor([4, 4, 3, 5], 55) as tf.Tensor4D;
+    const filterGrad = () =>
+      tf.grad((ww: tf.Tensor) =>
+        tf.sum(tf.fused.conv2d({ x, filter: ww as tf.Tensor4D, strides: 2, pad: "same" })),
+      )(w);
+    disablePrunedConvGradients();
+    expect(await kernelsOf(filterGrad)).toContain("Conv2DBackpropInput"); // tfjs's fused gradient
+    enablePrunedConvGradients();
+    const names = await kernelsOf(filterGrad);
+    expect(names).toContain("Conv2DBackpropFilter");
+    expect(names).not.toContain("Conv2DBackpropInput");
+    tf.dispose([x, w]);
+  });
+
+  it("is idempotent and leaves non-linear fused convs to tfjs", () => {
+    enablePrunedConvGradients();
+    const patched = tf.fused.conv2d;
+    enablePrunedConvGradients();
+    expect(tf.fused.conv2d).toBe(patched);
+    const y = tf.tidy(() =>
+      tf.fused.conv2d({
+        x: tf.fill([1, 3, 3, 1], -1) as tf.Tensor4D,
+        filter: tf.ones([1, 1, 1, 1]) as tf.Tensor4D,
+        strides: 1,
+        pad: "same",
+        activation: "relu",
+      }),
+    );
+    expect(Array.from(y.dataSync())).toEqual(new Array(9).fill(0));
+    y.dispose();
+  });
+});
