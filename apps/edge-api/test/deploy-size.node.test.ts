@@ -4,6 +4,7 @@
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,15 +23,15 @@ describe("wrangler deploy --dry-run bundle", () => {
 
   it("is under 10 MB gzip and carries the wasm and the shipped model", async () => {
     outdir = await mkdtemp(join(tmpdir(), "edge-api-bundle-"));
-    const wrangler = join(appDir, "node_modules", ".bin", "wrangler");
-    const bin = await readFile(wrangler).then(
-      () => wrangler,
-      () => join(appDir, "..", "..", "node_modules", ".bin", "wrangler"),
+    const wrangler = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js");
+    await promisify(execFile)(
+      process.execPath,
+      [wrangler, "deploy", "--dry-run", "--outdir", outdir],
+      {
+        cwd: appDir,
+        env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
+      },
     );
-    await promisify(execFile)(bin, ["deploy", "--dry-run", "--outdir", outdir], {
-      cwd: appDir,
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
-    });
     const files = (await readdir(outdir)).filter((f) => !f.endsWith(".map") && f !== "README.md");
     let raw = 0;
     let gzip = 0;
