@@ -15,13 +15,17 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { exportGeneratorToOnnx } from "@edgegan/model/export-onnx";
 import { buildGenerator } from "@edgegan/model/generator";
+import { OnnxGraphBuilder } from "@edgegan/model/onnx-graph";
 import { checkOnnxParity } from "@edgegan/model/onnx-parity";
 import { useCpuBackend } from "@edgegan/model/test-backend";
 import {
   DATASET_CLASS_NAMES,
+  LATENT_SIZE,
   MANIFEST_FORMAT_VERSION,
   type ModelManifest,
   manifestContract,
+  NUM_CLASSES,
+  ONNX_IO,
   ONNX_OPSET,
   parseManifest,
 } from "@edgegan/shared";
@@ -65,7 +69,22 @@ function manifestFor(bytes: Uint8Array, parity: ModelManifest["parity"]): ModelM
   });
 }
 
+/**
+ * A valid ONNX model with the wrong tensor names (inputs noise/label, output pixels), for the
+ * test that the worker refuses a model that does not follow the contract.
+ */
+function wrongIoModel(): Uint8Array {
+  const g = new OnnxGraphBuilder();
+  const noise = g.addInput("noise", [ONNX_IO.batchDim, LATENT_SIZE]);
+  g.addInput(ONNX_IO.labelInput, [ONNX_IO.batchDim, NUM_CLASSES]);
+  const out = g.addNode("Identity", "copy", [noise]);
+  g.renameTensor(out, "pixels");
+  g.addOutput("pixels", [ONNX_IO.batchDim, LATENT_SIZE]);
+  return g.encode("wrong_io", ONNX_OPSET, {}, "edge-api test fixture: wrong I/O names");
+}
+
 async function main(): Promise<void> {
+  writeAtomic(join(FIXTURE_DIR, "wrong-io.onnx"), wrongIoModel());
   await useCpuBackend();
   const generator = buildGenerator("dcgan");
   const bytes = exportGeneratorToOnnx(generator, "dcgan");

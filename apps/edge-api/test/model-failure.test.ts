@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import type { ErrorBody } from "../src/errors.ts";
 import type { RawModel } from "../src/model-source.ts";
+import wrongIoBytes from "./fixtures/wrong-io.onnx";
 import { appWithModel, call, fixtureBytes, fixtureManifest } from "./helpers.ts";
 
 async function expect503(res: Response, pattern: RegExp) {
@@ -16,9 +17,8 @@ async function expect503(res: Response, pattern: RegExp) {
   expect(body.error.message).toMatch(pattern);
 }
 
-/** Garbage bytes with a manifest that matches them (so only onnxruntime can object). */
-async function corruptButConsistent(): Promise<RawModel> {
-  const bytes = new TextEncoder().encode("this is not an ONNX model ".repeat(40));
+/** Bytes with a manifest that matches them (so only onnxruntime or the contract check can object). */
+async function consistent(bytes: Uint8Array): Promise<RawModel> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   const sha256 = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
   return {
@@ -50,7 +50,16 @@ const CASES: [string, () => RawModel | Promise<RawModel>, RegExp][] = [
     },
     /sha256 is [0-9a-f]{64} but model\.json says/,
   ],
-  ["corrupt bytes", corruptButConsistent, /could not be loaded by onnxruntime-web/],
+  [
+    "corrupt bytes",
+    () => consistent(new TextEncoder().encode("this is not an ONNX model ".repeat(40))),
+    /could not be loaded by onnxruntime-web/,
+  ],
+  [
+    "a valid ONNX model with the wrong tensor names",
+    () => consistent(new Uint8Array(wrongIoBytes)),
+    /has inputs \[noise,label\] and outputs \[pixels\]; expected inputs \[z, label\] and output image/,
+  ],
   [
     "a source that throws",
     () => {
