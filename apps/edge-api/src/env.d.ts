@@ -7,3 +7,9 @@ declare namespace Cloudflare {
     API_KEY?: string;
   }
 }
+
+/** wrangler's default CompiledWasm rule: a `*.wasm` import is a compiled module (ORT's runtime). */
+declare module "*.wasm" {
+  const module: WebAssembly.Module;
+  export default module;
+}

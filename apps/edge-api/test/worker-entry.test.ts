@@ -6,8 +6,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import shippedManifest from "../model/model.json";
 
-// wrangler types does not type ctx.exports for this worker: the default export is a Fetcher.
-const worker = (exports as unknown as { default: Fetcher }).default;
+const worker = exports.default;
 
 describe("worker entry with the shipped model", () => {
   it("loads the shipped model and reports it on /healthz", async () => {
