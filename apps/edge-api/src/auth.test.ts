@@ -1,3 +1,4 @@
+/** Constant-time key comparison (the middleware itself is tested through the app in test/access.test.ts). */
 import { describe, expect, it } from "vitest";
 import { safeEqual } from "./auth.ts";
 

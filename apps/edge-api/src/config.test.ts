@@ -1,3 +1,4 @@
+/** readConfig: defaults, parsing, and refusals that name the variable. */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_MAX_COUNT, MAX_COUNT_CEILING, readConfig } from "./config.ts";
 

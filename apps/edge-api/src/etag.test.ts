@@ -1,3 +1,4 @@
+/** Strong ETags from body digests and If-None-Match matching. */
 import { describe, expect, it } from "vitest";
 import { ifNoneMatchHits, strongEtag } from "./etag.ts";
 

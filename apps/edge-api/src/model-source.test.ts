@@ -1,3 +1,4 @@
+/** Model verification before onnxruntime: manifest validity, presence, byte length, sha256. */
 import { describe, expect, it } from "vitest";
 import fixtureBytes from "../test/fixtures/generator.onnx";
 import fixtureManifest from "../test/fixtures/model.json";
