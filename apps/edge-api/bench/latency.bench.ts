@@ -192,7 +192,9 @@ async function main(): Promise<void> {
     const health = (await (await fetch(`${base}/healthz`)).json()) as { sessionLoadMs?: number };
     results.coldFirstRequestMs = Math.round(cold * 100) / 100;
     results.sessionLoadMs = health.sessionLoadMs;
-    console.log(`cold first /sample?count=16&format=png: ${cold.toFixed(1)} ms (session creation ${health.sessionLoadMs} ms)`);
+    console.log(
+      `cold first /sample?count=16&format=png: ${cold.toFixed(1)} ms (session creation ${health.sessionLoadMs} ms)`,
+    );
 
     const warm: Record<string, Stats> = {};
     for (const c of CASES) {
