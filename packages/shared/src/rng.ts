@@ -247,6 +247,6 @@ export function latentFromSeed(seed: number): Float32Array {
  */
 export function randomSeed(): number {
   const word = new Uint32Array(1);
-  globalThis.crypto.getRandomValues(word);
+  crypto.getRandomValues(word);
   return word[0] as number;
 }
