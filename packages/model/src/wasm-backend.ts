@@ -20,17 +20,28 @@ import "@tensorflow/tfjs-backend-wasm";
 import "@tensorflow/tfjs-layers";
 import {
   BatchMatMul,
+  Concat,
+  Greater,
   getKernel,
+  Identity,
   type KernelConfig,
+  LeakyRelu,
   ready,
   registerKernel,
+  Select,
+  SplitV,
   setBackend,
   unregisterKernel,
 } from "@tensorflow/tfjs-core";
 import { makeBatchMatMulConfig } from "./kernels/batch-mat-mul.ts";
+import { concatFast } from "./kernels/concat.ts";
 import { conv2DBackpropFilterConfig } from "./kernels/conv2d-backprop-filter.ts";
 import { conv2DBackpropInputConfig } from "./kernels/conv2d-backprop-input.ts";
+import { greaterFast, leakyReluFast, selectFast } from "./kernels/elementwise.ts";
+import { type FastPath, withFastPath } from "./kernels/fast-path.ts";
+import { identityFast } from "./kernels/identity.ts";
 import { enablePrunedConvGradients } from "./kernels/pruned-conv-gradients.ts";
+import { splitVFast } from "./kernels/split-v.ts";
 import { tileConfig } from "./kernels/tile.ts";
 import { WASM } from "./kernels/wasm-interop.ts";
 
@@ -38,6 +49,16 @@ export { enablePrunedConvGradients } from "./kernels/pruned-conv-gradients.ts";
 
 /** Marker so a second call (or a second copy of this module) does not wrap BatchMatMul twice. */
 const REGISTERED = Symbol.for("edgegan.wasmTrainingKernels");
+
+/** Stock kernels that get a fast path in front (the stock kernel still handles other inputs). */
+const FAST_PATHS: [string, FastPath][] = [
+  [Concat, concatFast],
+  [SplitV, splitVFast],
+  [LeakyRelu, leakyReluFast],
+  [Greater, greaterFast],
+  [Select, selectFast],
+  [Identity, identityFast],
+];
 
 function replaceKernel(config: KernelConfig): void {
   if (getKernel(config.kernelName, config.backendName) !== undefined) {
@@ -48,8 +69,10 @@ function replaceKernel(config: KernelConfig): void {
 
 /**
  * Register the wasm training kernels: Conv2DBackpropFilter (missing in stock), a faster
- * Conv2DBackpropInput (XNNPACK sub-pixel conv) and a BatchMatMul that keeps transposed products on
- * XNNPACK. Idempotent. Call before `setBackend('wasm')`, or use {@link initWasmTrainingBackend}.
+ * Conv2DBackpropInput (XNNPACK per-phase convs), a BatchMatMul that keeps transposed products on
+ * XNNPACK, a block-copy Tile, and fast paths for Concat, SplitV, LeakyRelu, Greater, Select and a
+ * zero-copy Identity. Idempotent. Call before
+ * `setBackend('wasm')`, or use {@link initWasmTrainingBackend}.
  */
 export function registerWasmTrainingKernels(): void {
   const stockMatMul = getKernel(BatchMatMul, WASM) as
@@ -64,6 +87,11 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel(conv2DBackpropFilterConfig);
   replaceKernel(conv2DBackpropInputConfig);
   replaceKernel(tileConfig);
+  for (const [name, fast] of FAST_PATHS) {
+    const stock = getKernel(name, WASM);
+    if (stock === undefined) throw new Error(`wasm kernel ${name} not found`);
+    replaceKernel(withFastPath(stock, fast));
+  }
   const matMul = makeBatchMatMulConfig(stockMatMul) as KernelConfig & { [REGISTERED]?: true };
   matMul[REGISTERED] = true;
   replaceKernel(matMul);
