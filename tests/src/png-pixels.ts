@@ -1,0 +1,50 @@
+/**
+ * Test helper: decodes the 8-bit grayscale PNGs EdgeGAN writes back into pixels, through
+ * node:zlib (independent of the encoder under test), undoing the five PNG row filters.
+ */
+import { inflateSync } from "node:zlib";
+
+export function decodeGrayscalePng(png: Uint8Array): {
+  width: number;
+  height: number;
+  pixels: Uint8Array;
+} {
+  const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  let offset = 8;
+  let width = 0;
+  let height = 0;
+  const idat: Uint8Array[] = [];
+  while (offset < png.length) {
+    const length = view.getUint32(offset);
+    const type = new TextDecoder().decode(png.subarray(offset + 4, offset + 8));
+    const data = png.subarray(offset + 8, offset + 8 + length);
+    if (type === "IHDR") {
+      width = view.getUint32(offset + 8);
+      height = view.getUint32(offset + 12);
+      if (data[8] !== 8 || data[9] !== 0) throw new Error("not an 8-bit grayscale PNG");
+    } else if (type === "IDAT") idat.push(data);
+    offset += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const pixels = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (width + 1)] as number;
+    for (let x = 0; x < width; x++) {
+      const v = raw[y * (width + 1) + 1 + x] as number;
+      const a = x > 0 ? (pixels[y * width + x - 1] as number) : 0;
+      const b = y > 0 ? (pixels[(y - 1) * width + x] as number) : 0;
+      const c = x > 0 && y > 0 ? (pixels[(y - 1) * width + x - 1] as number) : 0;
+      const p = a + b - c;
+      const paeth =
+        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
+          ? a
+          : Math.abs(p - b) <= Math.abs(p - c)
+            ? b
+            : c;
+      const predictor = [0, a, b, (a + b) >> 1, paeth][filter];
+      if (predictor === undefined) throw new Error(`unknown PNG filter ${filter}`);
+      pixels[y * width + x] = (v + predictor) & 0xff;
+    }
+  }
+  return { width, height, pixels };
+}
