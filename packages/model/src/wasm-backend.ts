@@ -26,10 +26,12 @@ import {
   Identity,
   type KernelConfig,
   LeakyRelu,
+  Mean,
   ready,
   registerKernel,
   Select,
   SplitV,
+  Sum,
   setBackend,
   unregisterKernel,
 } from "@tensorflow/tfjs-core";
@@ -41,6 +43,7 @@ import { greaterFast, leakyReluFast, selectFast } from "./kernels/elementwise.ts
 import { type FastPath, withFastPath } from "./kernels/fast-path.ts";
 import { identityFast } from "./kernels/identity.ts";
 import { enablePrunedConvGradients } from "./kernels/pruned-conv-gradients.ts";
+import { meanFast, sumFast } from "./kernels/reduce-leading.ts";
 import { splitVFast } from "./kernels/split-v.ts";
 import { tileConfig } from "./kernels/tile.ts";
 import { WASM } from "./kernels/wasm-interop.ts";
@@ -54,6 +57,8 @@ const REGISTERED = Symbol.for("edgegan.wasmTrainingKernels");
 const FAST_PATHS: [string, FastPath][] = [
   [Concat, concatFast],
   [SplitV, splitVFast],
+  [Sum, sumFast],
+  [Mean, meanFast],
   [LeakyRelu, leakyReluFast],
   [Greater, greaterFast],
   [Select, selectFast],
@@ -70,8 +75,8 @@ function replaceKernel(config: KernelConfig): void {
 /**
  * Register the wasm training kernels: Conv2DBackpropFilter (missing in stock), a faster
  * Conv2DBackpropInput (XNNPACK per-phase convs), a BatchMatMul that keeps transposed products on
- * XNNPACK, a block-copy Tile, and fast paths for Concat, SplitV, LeakyRelu, Greater, Select and a
- * zero-copy Identity. Idempotent. Call before
+ * XNNPACK, a block-copy Tile, and fast paths for Concat, SplitV, Sum/Mean over leading axes,
+ * LeakyRelu, Greater, Select and a zero-copy Identity. Idempotent. Call before
  * `setBackend('wasm')`, or use {@link initWasmTrainingBackend}.
  */
 export function registerWasmTrainingKernels(): void {
