@@ -74,3 +74,14 @@ describe("parseCliArgs", () => {
     expect(errorsOf(["--epochs", "0", "--lr", "5"])).toHaveLength(2);
   });
 });
+
+describe("fromInvocationDir", async () => {
+  const { fromInvocationDir } = await import("./invocation-dir.ts");
+  it("resolves relative paths against turbo's invocation folder, keeps absolute ones", () => {
+    expect(fromInvocationDir("artifacts/run", { TURBO_INVOCATION_DIR: "/repo" })).toBe(
+      "/repo/artifacts/run",
+    );
+    expect(fromInvocationDir("/data/x", { TURBO_INVOCATION_DIR: "/repo" })).toBe("/data/x");
+    expect(fromInvocationDir("a", {})).toBe(`${process.cwd()}/a`);
+  });
+});

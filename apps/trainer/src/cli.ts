@@ -7,6 +7,8 @@
  * 0 done, 1 failed, 2 bad flags, 130 stopped by a signal (resumable with --resume).
  */
 import { parseCliArgs, USAGE } from "./cli-args.ts";
+import { KNOWN_DATASETS } from "./dataset.ts";
+import { fromInvocationDir } from "./invocation-dir.ts";
 import { train } from "./train.ts";
 
 async function main(argv: string[]): Promise<number> {
@@ -35,7 +37,14 @@ async function main(argv: string[]): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
-  const result = await train(parsed.config, { stopSignal: stop.signal });
+  const { config } = parsed;
+  const paths = {
+    out: fromInvocationDir(config.out),
+    dataset: KNOWN_DATASETS.includes(config.dataset)
+      ? config.dataset
+      : fromInvocationDir(config.dataset),
+  };
+  const result = await train({ ...config, ...paths }, { stopSignal: stop.signal });
   if (result.status === "interrupted") {
     console.log(`stopped at step ${result.steps}; continue with the same flags plus --resume`);
     return 130;

@@ -14,6 +14,9 @@ import { parseIdxImages, parseIdxLabels } from "@edgegan/shared/idx";
 
 export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
 
+/** Dataset names that are not folders. */
+export const KNOWN_DATASETS: readonly string[] = ["mnist", "fashion-mnist"];
+
 export interface Dataset {
   /** "mnist", "fashion-mnist", or the directory's path. */
   name: string;

@@ -21,7 +21,7 @@ export class ProgressReporter {
   constructor(
     startStep: number,
     private readonly stream: NodeJS.WriteStream = process.stderr,
-    private readonly logEverySeconds = 30,
+    private readonly logEverySeconds = 10,
   ) {
     this.startStep = startStep;
   }
