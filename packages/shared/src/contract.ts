@@ -80,7 +80,9 @@ export function oneHot(labels: ArrayLike<number>): Float32Array {
   for (let i = 0; i < labels.length; i++) {
     const label = labels[i] as number;
     if (!Number.isInteger(label) || label < 0 || label >= NUM_CLASSES) {
-      throw new RangeError(`label ${label} at index ${i} is not an integer in 0..${NUM_CLASSES - 1}`);
+      throw new RangeError(
+        `label ${label} at index ${i} is not an integer in 0..${NUM_CLASSES - 1}`,
+      );
     }
     out[i * NUM_CLASSES + label] = 1;
   }

@@ -5,7 +5,14 @@
  * model bytes at load), `GET /model` shows it. One schema, so both sides agree on its shape.
  */
 import { z } from "zod";
-import { ARCHITECTURES, IMAGE_CHANNELS, IMAGE_SIZE, LATENT_SIZE, NUM_CLASSES, ONNX_IO } from "./contract.ts";
+import {
+  ARCHITECTURES,
+  IMAGE_CHANNELS,
+  IMAGE_SIZE,
+  LATENT_SIZE,
+  NUM_CLASSES,
+  ONNX_IO,
+} from "./contract.ts";
 
 export const MANIFEST_FORMAT_VERSION = 1;
 
