@@ -1,0 +1,63 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * `npm run eval` / `turbo run eval`: evaluate a generator ONNX (default: the shipped model),
+ * print the table, write eval.json + eval-samples.png beside the model and merge the metrics
+ * into model.json. Exit codes: 0 done, 1 failed, 2 bad flags.
+ */
+import { join } from "node:path";
+import { writeFileAtomic } from "./atomic-write.ts";
+import { selectBackend } from "./backend.ts";
+import { EVAL_USAGE, parseEvalArgs } from "./eval/cli-options.ts";
+import { renderEvalPicture } from "./eval/eval-picture.ts";
+import { evaluateGeneratorWithSamples } from "./eval/evaluate.ts";
+import { formatMetricsTable } from "./eval/format-metrics.ts";
+import {
+  EVAL_FILE,
+  EVAL_PICTURE_FILE,
+  readModelFolder,
+  writeEvalBesideModel,
+} from "./eval/manifest-eval.ts";
+
+async function main(argv: string[]): Promise<number> {
+  const parsed = parseEvalArgs(argv);
+  if (parsed.kind === "help") {
+    process.stdout.write(EVAL_USAGE);
+    return 0;
+  }
+  if (parsed.kind === "error") {
+    for (const error of parsed.errors) process.stderr.write(`error: ${error}\n`);
+    process.stderr.write("Run with --help for the flags and their accepted values.\n");
+    return 2;
+  }
+  const options = parsed.options;
+  const folder = readModelFolder(options.modelDir);
+  const dataset = options.dataset ?? folder.manifest.dataset.name;
+  const backend = await selectBackend(options.backend);
+  console.log(`model ${folder.manifest.version} (${folder.manifest.arch}) in ${options.modelDir}`);
+  console.log(`classifier backend: ${backend.name} (${backend.reason})`);
+  const { metrics, samples } = await evaluateGeneratorWithSamples(folder.onnx, {
+    dataset,
+    classNames:
+      dataset === folder.manifest.dataset.name ? folder.manifest.dataset.classNames : undefined,
+    samplesPerClass: options.samplesPerClass,
+    seed: options.seed,
+    log: (line) => console.log(line),
+  });
+  process.stdout.write(formatMetricsTable(metrics, `evaluation of ${folder.manifest.version}`));
+  if (!options.write) return 0;
+  writeEvalBesideModel(options.modelDir, metrics);
+  const picture = renderEvalPicture(samples.images, samples.labels, samples.predictions);
+  writeFileAtomic(join(options.modelDir, EVAL_PICTURE_FILE), picture.png);
+  console.log(
+    `wrote ${join(options.modelDir, EVAL_FILE)}, ${EVAL_PICTURE_FILE} (${picture.wrong.length} wrong readings framed) and merged "eval" into model.json`,
+  );
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,40 @@
+/**
+ * The table `npm run eval` prints: the headline numbers with the floor beside the distance,
+ * then label accuracy per class. Pure text, so it is tested and reused in reports.
+ */
+import type { EvalMetrics } from "./evaluate.ts";
+
+const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+
+/** Render metrics as an aligned plain-text table (lines joined by \n, ends with \n). */
+export function formatMetricsTable(metrics: EvalMetrics, title = "evaluation"): string {
+  const rows: [string, string][] = [
+    [
+      "dataset",
+      `${metrics.dataset} (classifier test accuracy ${pct(metrics.classifier.testAccuracy)})`,
+    ],
+    ["samples", `${metrics.samples} (${metrics.samplesPerClass} per class, seed ${metrics.seed})`],
+    [
+      "Frechet distance",
+      `${metrics.frechetDistance.toFixed(3)}  (floor, ${metrics.floor.trainImages} train vs test: ${metrics.floor.frechetDistance.toFixed(3)})`,
+    ],
+    ["label accuracy", pct(metrics.labelAccuracy)],
+    ["coverage", `${metrics.coverage.toFixed(4)}  (1 = all classes equally often)`],
+    [
+      "time",
+      `${metrics.seconds.total.toFixed(1)} s (generate ${metrics.seconds.generate.toFixed(1)} s, classify ${metrics.seconds.classify.toFixed(1)} s)`,
+    ],
+  ];
+  const width = Math.max(...rows.map(([k]) => k.length));
+  const lines = [
+    `${title}`,
+    ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+    "  per class (asked -> read as asked, share of all readings):",
+  ];
+  metrics.classNames.forEach((name, c) => {
+    lines.push(
+      `    ${String(c).padStart(2)} ${name.padEnd(12)} ${pct(metrics.labelAccuracyPerClass[c] ?? 0).padStart(7)}   read ${pct(metrics.predictedShare[c] ?? 0).padStart(7)}`,
+    );
+  });
+  return `${lines.join("\n")}\n`;
+}
