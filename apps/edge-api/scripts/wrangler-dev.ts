@@ -1,0 +1,199 @@
+/**
+ * Starts `wrangler dev` for this worker on a loopback port and stops it again: shared by the
+ * latency bench and the load test, which both measure the real worker in workerd over HTTP.
+ *
+ * It also finds the workerd processes under wrangler (for resident-memory readings): wrangler's
+ * bin re-spawns Node, which spawns two workerd processes (a proxy on the dev port, and the
+ * runtime that runs this worker), so it walks /proc for descendants (Linux only).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+
+/** apps/edge-api, where wrangler.jsonc lives. */
+export const APP_DIR = fileURLToPath(new URL("..", import.meta.url));
+
+/** A running `wrangler dev`. */
+export interface WranglerDev {
+  /** e.g. "http://127.0.0.1:41234" */
+  base: string;
+  port: number;
+  child: ChildProcess;
+  /** The last ~4 kB of wrangler's stdout+stderr (for error messages). */
+  log(): string;
+  /** Stop wrangler and workerd (the whole process group); resolves once wrangler exited. */
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on 127.0.0.1 (asked from the OS, then released). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Start `wrangler dev --ip 127.0.0.1 --port <port>` in apps/edge-api (the shipped model) and wait
+ * until `/openapi.json` answers (that route does not load the model, so the first /sample stays
+ * cold).
+ * @param options.port default: a free port; options.vars: extra `--var NAME:VALUE` bindings;
+ *   options.readyTimeoutMs default 120 000.
+ * @throws Error with wrangler's last output when it exits or does not answer in time.
+ */
+export async function startWranglerDev(
+  options: { port?: number; vars?: Record<string, string>; readyTimeoutMs?: number } = {},
+): Promise<WranglerDev> {
+  const port = options.port ?? (await freePort());
+  const bin = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js");
+  const args = [bin, "dev", "--ip", "127.0.0.1", "--port", String(port)];
+  for (const [name, value] of Object.entries(options.vars ?? {})) {
+    args.push("--var", `${name}:${value}`);
+  }
+  const child = spawn(process.execPath, args, {
+    cwd: APP_DIR,
+    detached: true, // own process group, so workerd goes down with it
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
+  });
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+
+  const dev: WranglerDev = {
+    base: `http://127.0.0.1:${port}`,
+    port,
+    child,
+    log: () => output,
+    async stop() {
+      if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      try {
+        process.kill(-child.pid, "SIGTERM");
+      } catch {
+        child.kill("SIGTERM");
+      }
+      const timer = setTimeout(() => {
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }, 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+
+  try {
+    await waitReady(dev, options.readyTimeoutMs ?? 120_000);
+  } catch (error) {
+    await dev.stop();
+    throw error;
+  }
+  return dev;
+}
+
+async function waitReady(dev: WranglerDev, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (dev.child.exitCode !== null) {
+      throw new Error(`wrangler dev exited with ${dev.child.exitCode}:\n${dev.log()}`);
+    }
+    try {
+      const res = await fetch(`${dev.base}/openapi.json`);
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(
+    `wrangler dev did not answer on ${dev.base} within ${timeoutMs} ms:\n${dev.log()}`,
+  );
+}
+
+/** Parent pid and command name of every process, from /proc (Linux). */
+function processTable(): Map<number, { ppid: number; name: string }> {
+  const table = new Map<number, { ppid: number; name: string }>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so cut at the last ")"
+      const close = stat.lastIndexOf(")");
+      const name = stat.slice(stat.indexOf("(") + 1, close);
+      const ppid = Number(stat.slice(close + 2).split(" ")[1]);
+      table.set(Number(entry), { ppid, name });
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return table;
+}
+
+/** A workerd process under wrangler dev and what it does. */
+export interface WorkerdProcess {
+  pid: number;
+  /**
+   * wrangler 4 runs two workerd processes: "proxy" listens on the dev port and forwards each
+   * request; "worker" runs this worker's code (Hono, onnxruntime-web and the model).
+   */
+  role: "proxy" | "worker";
+}
+
+/**
+ * The `workerd` processes below `rootPid` (wrangler -> node -> workerd), with their roles
+ * (the one whose command line binds `port` is the proxy).
+ * @returns an empty array when none is found (or /proc is unavailable).
+ */
+export function findWorkerd(rootPid: number, port: number): WorkerdProcess[] {
+  let table: Map<number, { ppid: number; name: string }>;
+  try {
+    table = processTable();
+  } catch {
+    return [];
+  }
+  const found: WorkerdProcess[] = [];
+  const queue = [rootPid];
+  while (queue.length > 0) {
+    const parent = queue.shift() as number;
+    for (const [pid, info] of table) {
+      if (info.ppid !== parent) continue;
+      queue.push(pid);
+      if (info.name !== "workerd") continue;
+      let cmdline = "";
+      try {
+        cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+      } catch {
+        continue; // gone
+      }
+      const proxy =
+        cmdline.includes(`=127.0.0.1:${port} `) || cmdline.endsWith(`=127.0.0.1:${port}`);
+      found.push({ pid, role: proxy ? "proxy" : "worker" });
+    }
+  }
+  return found;
+}
+
+/** VmRSS of a process in bytes, from /proc/<pid>/status; null when it is gone. */
+export function residentBytes(pid: number): number | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
