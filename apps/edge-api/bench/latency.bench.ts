@@ -8,16 +8,13 @@
  * Flags: --requests N (default 500), --port P (default: a free port).
  * Writes bench-results/latency-<timestamp>.json (git-ignored) and prints a table.
  */
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { LATENT_SIZE, NUM_CLASSES, ONNX_IO } from "@edgegan/shared";
 import { buildGeneratorInputs, planSample } from "@edgegan/shared/sample-plan";
+import { APP_DIR as appDir, startWranglerDev } from "../scripts/wrangler-dev.ts";
 
-const appDir = fileURLToPath(new URL("..", import.meta.url));
 const require = createRequire(import.meta.url);
 
 interface Stats {
@@ -52,63 +49,6 @@ function flag(name: string, fallback: number): number {
     throw new Error(`--${name} must be a positive integer, got ${process.argv[i + 1]}`);
   }
   return value;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function startWrangler(port: number): ChildProcess {
-  const bin = require.resolve("wrangler/bin/wrangler.js");
-  const child = spawn(process.execPath, [bin, "dev", "--ip", "127.0.0.1", "--port", String(port)], {
-    cwd: appDir,
-    detached: true, // own process group, so workerd goes down with it
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
-  });
-  let log = "";
-  const keep = (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-4000);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  child.once("exit", (code) => {
-    if (code !== null && code !== 0) console.error(`wrangler dev exited with ${code}:\n${log}`);
-  });
-  return child;
-}
-
-function stopWrangler(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null) return;
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    child.kill("SIGTERM");
-  }
-}
-
-async function waitReady(base: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      // /openapi.json does not touch the model, so the first /sample stays cold.
-      const res = await fetch(`${base}/openapi.json`);
-      await res.arrayBuffer();
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`wrangler dev did not answer on ${base} within ${timeoutMs} ms`);
 }
 
 async function timedGet(url: string): Promise<number> {
@@ -168,8 +108,7 @@ async function sessionFloor(
 
 async function main(): Promise<void> {
   const requests = flag("requests", 500);
-  const port = process.argv.includes("--port") ? flag("port", 8787) : await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  const port = process.argv.includes("--port") ? flag("port", 8787) : undefined;
   const manifest = JSON.parse(readFileSync(join(appDir, "model", "model.json"), "utf8")) as {
     version: string;
   };
@@ -178,15 +117,15 @@ async function main(): Promise<void> {
     `model ${manifest.version} (${model.byteLength} bytes); ${requests} requests per case`,
   );
 
-  const child = startWrangler(port);
   const results: Record<string, unknown> = {
     model: manifest.version,
     requests,
     date: new Date().toISOString(),
   };
+  const bootStarted = performance.now();
+  const dev = await startWranglerDev(port === undefined ? {} : { port });
+  const base = dev.base;
   try {
-    const bootStarted = performance.now();
-    await waitReady(base, 120_000);
     console.log(`wrangler dev ready in ${Math.round(performance.now() - bootStarted)} ms`);
     const cold = await timedGet(`${base}/sample?count=16&seed=1&format=png`);
     const health = (await (await fetch(`${base}/healthz`)).json()) as { sessionLoadMs?: number };
@@ -211,7 +150,7 @@ async function main(): Promise<void> {
     }
     results.worker = warm;
   } finally {
-    stopWrangler(child);
+    await dev.stop();
   }
 
   try {
