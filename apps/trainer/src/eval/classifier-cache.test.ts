@@ -5,8 +5,8 @@
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadDataset } from "../dataset.ts";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadDataset } from "../dataset.ts";
 import { readImages, trainClassifier } from "./classifier.ts";
 import {
   CLASSIFIER_CODE_VERSION,
@@ -23,9 +23,13 @@ describe("classifierCacheKey", () => {
   it("names dataset and code version, and changes with either or with the options", () => {
     expect(classifierCacheKey("mnist")).toBe(`mnist-v${CLASSIFIER_CODE_VERSION}`);
     expect(classifierCacheKey("fashion-mnist")).toBe(`fashion-mnist-v${CLASSIFIER_CODE_VERSION}`);
-    expect(classifierCacheKey("mnist", {}, CLASSIFIER_CODE_VERSION + 1)).not.toBe(classifierCacheKey("mnist"));
+    expect(classifierCacheKey("mnist", {}, CLASSIFIER_CODE_VERSION + 1)).not.toBe(
+      classifierCacheKey("mnist"),
+    );
     expect(classifierCacheKey("mnist", { epochs: 1 })).toMatch(/^mnist-v\d+-[0-9a-f]{8}$/);
-    expect(classifierCacheKey("mnist", { epochs: 1 })).not.toBe(classifierCacheKey("mnist", { epochs: 2 }));
+    expect(classifierCacheKey("mnist", { epochs: 1 })).not.toBe(
+      classifierCacheKey("mnist", { epochs: 2 }),
+    );
     expect(classifierCacheKey("/data/a")).toMatch(/^dir-[0-9a-f]{12}-v/);
     expect(classifierCacheKey("/data/a")).not.toBe(classifierCacheKey("/data/b"));
   });
@@ -52,7 +56,11 @@ describe("loadOrTrainClassifier", () => {
     const test = loadDataset("mnist", "test", 50);
     const a = await readImages(first.model, test.images, test.count);
     clearClassifierMemory(); // disposes first.model
-    const fromDisk = await loadOrTrainClassifier("mnist", { ...TINY_CLASSIFIER, cacheRoot, trainer });
+    const fromDisk = await loadOrTrainClassifier("mnist", {
+      ...TINY_CLASSIFIER,
+      cacheRoot,
+      trainer,
+    });
     expect(fromDisk.cached).toBe(true);
     expect(trainings).toBe(1);
     expect(fromDisk.info).toEqual(first.info);
@@ -73,7 +81,11 @@ describe("loadOrTrainClassifier", () => {
     clearClassifierMemory();
     writeFileSync(join(first.dir, "weights.bin"), new Uint8Array(10));
     const lines: string[] = [];
-    const rebuilt = await loadOrTrainClassifier("mnist", { ...TINY_CLASSIFIER, cacheRoot, log: (l) => lines.push(l) });
+    const rebuilt = await loadOrTrainClassifier("mnist", {
+      ...TINY_CLASSIFIER,
+      cacheRoot,
+      log: (l) => lines.push(l),
+    });
     expect(rebuilt.cached).toBe(false);
     expect(lines.join("\n")).toMatch(/unusable .*weights\.bin does not match/);
     clearClassifierMemory();

@@ -24,7 +24,7 @@ const CONV_KERNEL = 5;
 
 /** How the classifier is trained. Part of the cache key when it differs from the defaults. */
 export interface ClassifierTrainOptions {
-  /** Passes over the (possibly limited) train split; default 4. */
+  /** Passes over the (possibly limited) train split; default 5. */
   epochs: number;
   /** Images per step; default 128. */
   batchSize: number;
@@ -35,7 +35,7 @@ export interface ClassifierTrainOptions {
 }
 
 export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierTrainOptions = {
-  epochs: 4,
+  epochs: 5,
   batchSize: 128,
   learningRate: 1e-3,
   seed: 1,

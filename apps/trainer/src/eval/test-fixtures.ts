@@ -7,7 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { selectBackend } from "../backend.ts";
 import { EDGE_MODEL_DIR } from "../export-artifact.ts";
-import { type ClassifierBuildOptions, type EvalClassifier, loadOrTrainClassifier } from "./classifier-cache.ts";
+import {
+  type ClassifierBuildOptions,
+  type EvalClassifier,
+  loadOrTrainClassifier,
+} from "./classifier-cache.ts";
 
 /** Options of a classifier that trains in about a second (not a usable judge: plumbing only). */
 export const TINY_CLASSIFIER: ClassifierBuildOptions = {
@@ -29,7 +33,8 @@ export function tempDir(prefix: string): string {
 /** A private copy of the shipped model folder (model.json + generator.onnx). */
 export function copyShippedModel(): string {
   const dir = tempDir("model");
-  for (const file of ["model.json", "generator.onnx"]) cpSync(join(EDGE_MODEL_DIR, file), join(dir, file));
+  for (const file of ["model.json", "generator.onnx"])
+    cpSync(join(EDGE_MODEL_DIR, file), join(dir, file));
   return dir;
 }
 

@@ -1,0 +1,80 @@
+/** Flags of `npm run eval` and `npm run synth`: defaults, paths from INIT_CWD, refusals. */
+import { describe, expect, it } from "vitest";
+import { EDGE_MODEL_DIR } from "../export-artifact.ts";
+import { parseEvalArgs, parseSynthArgs, userPath } from "./cli-options.ts";
+
+describe("parseEvalArgs", () => {
+  it("defaults to the shipped model, 1000 per class, seed 0, wasm, writing", () => {
+    expect(parseEvalArgs([])).toEqual({
+      kind: "ok",
+      options: {
+        modelDir: EDGE_MODEL_DIR,
+        dataset: null,
+        samplesPerClass: 1000,
+        seed: 0,
+        backend: "wasm",
+        write: true,
+      },
+    });
+    const parsed = parseEvalArgs([
+      "--per-class",
+      "20",
+      "--dataset",
+      "fashion-mnist",
+      "--no-write",
+      "--seed",
+      "5",
+    ]);
+    expect(parsed.kind === "ok" && parsed.options).toMatchObject({
+      samplesPerClass: 20,
+      dataset: "fashion-mnist",
+      write: false,
+      seed: 5,
+    });
+  });
+
+  it("refuses bad values and unknown flags with a message saying what is accepted", () => {
+    const bad = parseEvalArgs(["--per-class", "0", "--backend", "gpu", "--seed=4294967296"]);
+    expect(bad.kind).toBe("error");
+    const errors = bad.kind === "error" ? bad.errors.join("\n") : "";
+    expect(errors).toMatch(/--per-class must be an integer in 1\.\./);
+    expect(errors).toMatch(/--backend must be one of auto, tensorflow, webgpu, wasm, cpu/);
+    expect(errors).toMatch(/--seed must be an integer in 0..4294967295/);
+    expect(parseEvalArgs(["--bogus"]).kind).toBe("error");
+    expect(parseEvalArgs(["--help"]).kind).toBe("help");
+  });
+});
+
+describe("parseSynthArgs", () => {
+  it("splits --count equally, or takes --per-class", () => {
+    const a = parseSynthArgs(["--count", "25", "--out", "/tmp/x"]);
+    expect(a.kind === "ok" && a.options.perClass).toEqual([3, 3, 3, 3, 3, 2, 2, 2, 2, 2]);
+    const b = parseSynthArgs(["--per-class", "0,0,5,0,0,0,0,0,5,0", "--out", "/tmp/x"]);
+    expect(b.kind === "ok" && b.options.perClass).toEqual([0, 0, 5, 0, 0, 0, 0, 0, 5, 0]);
+  });
+
+  it("requires --count (or --per-class) and --out, and a --per-class that sums to --count", () => {
+    const missing = parseSynthArgs([]);
+    expect(missing.kind === "error" && missing.errors).toEqual([
+      "--count N (or --per-class) is required",
+      "--out DIR is required",
+    ]);
+    const sum = parseSynthArgs([
+      "--count",
+      "3",
+      "--per-class",
+      "1,1,0,0,0,0,0,0,0,0",
+      "--out",
+      "d",
+    ]);
+    expect(sum.kind === "error" && sum.errors[0]).toMatch(/sums to 2, but --count is 3/);
+    expect(parseSynthArgs(["--per-class", "1,2", "--out", "d"]).kind).toBe("error");
+  });
+});
+
+describe("userPath", () => {
+  it("resolves relative paths against npm's INIT_CWD, keeps absolute ones", () => {
+    expect(userPath("out/x", { INIT_CWD: "/home/me" })).toBe("/home/me/out/x");
+    expect(userPath("/abs", { INIT_CWD: "/home/me" })).toBe("/abs");
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * Metric plumbing on the shipped fixture generator (untrained) and a tiny classifier: shapes,
+ * balance, seeded reproducibility, agreement with onnxruntime, and eval.json / model.json
+ * writing that keeps the manifest's sha256 valid and refuses a foreign model.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { NUM_CLASSES, PIXELS_PER_IMAGE } from "@edgegan/shared";
+import { parseManifest } from "@edgegan/shared/manifest";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { EvalClassifier } from "./classifier-cache.ts";
+import { renderEvalPicture } from "./eval-picture.ts";
+import { evaluateGenerator, evaluateGeneratorWithSamples } from "./evaluate.ts";
+import { formatMetricsTable } from "./format-metrics.ts";
+import { EVAL_FILE, readModelFolder, writeEvalBesideModel } from "./manifest-eval.ts";
+import { copyShippedModel, tinyClassifier, useWasm } from "./test-fixtures.ts";
+
+let classifier: EvalClassifier;
+let modelDir: string;
+let onnx: Uint8Array;
+
+beforeAll(async () => {
+  await useWasm();
+  classifier = await tinyClassifier();
+  modelDir = copyShippedModel();
+  onnx = readModelFolder(modelDir).onnx;
+});
+
+describe("evaluateGenerator", () => {
+  it("generates a balanced seeded set and reports consistent metrics", async () => {
+    const { metrics, samples } = await evaluateGeneratorWithSamples(onnx, {
+      dataset: "mnist",
+      samplesPerClass: 6,
+      seed: 3,
+      classifier,
+    });
+    expect(metrics.samples).toBe(60);
+    expect(samples.images.length).toBe(60 * PIXELS_PER_IMAGE);
+    expect(Array.from(samples.labels.slice(0, 7))).toEqual([0, 0, 0, 0, 0, 0, 1]);
+    expect(metrics.onnxSha256).toBe(createHash("sha256").update(onnx).digest("hex"));
+    expect(metrics.labelAccuracyPerClass).toHaveLength(NUM_CLASSES);
+    const meanPerClass = metrics.labelAccuracyPerClass.reduce((a, b) => a + b, 0) / NUM_CLASSES;
+    expect(metrics.labelAccuracy).toBeCloseTo(meanPerClass, 12); // balanced classes
+    expect(metrics.predictedShare.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(metrics.coverage).toBeGreaterThanOrEqual(0);
+    expect(metrics.coverage).toBeLessThanOrEqual(1);
+    expect(metrics.frechetDistance).toBeGreaterThan(0);
+    expect(metrics.frechetDistance).toBeCloseTo(
+      metrics.frechetParts.meanTerm + metrics.frechetParts.covTerm,
+      6,
+    );
+    expect(metrics.floor.frechetDistance).toBe(classifier.info.floor.distance);
+    // readings agree with the samples kept for the picture
+    const right = samples.labels.filter((l, i) => samples.predictions[i] === l).length;
+    expect(metrics.labelAccuracy).toBeCloseTo(right / 60, 12);
+    // untrained generator: its images are noise, far from real digits
+    expect(metrics.frechetDistance).toBeGreaterThan(metrics.floor.frechetDistance);
+
+    const again = await evaluateGenerator(onnx, {
+      dataset: "mnist",
+      samplesPerClass: 6,
+      seed: 3,
+      classifier,
+    });
+    expect(again.frechetDistance).toBe(metrics.frechetDistance);
+    expect(again.labelAccuracyPerClass).toEqual(metrics.labelAccuracyPerClass);
+
+    const table = formatMetricsTable(metrics);
+    expect(table).toContain(`floor, ${metrics.floor.trainImages} train vs test`);
+    expect(table.split("\n").filter((l) => /^ {4}\s?\d /.test(l))).toHaveLength(NUM_CLASSES);
+
+    const picture = renderEvalPicture(samples.images, samples.labels, samples.predictions, 6);
+    expect(picture.wrong).toHaveLength(60 - right);
+  });
+
+  it("refuses a classifier of another dataset", async () => {
+    await expect(
+      evaluateGenerator(onnx, { dataset: "fashion-mnist", samplesPerClass: 1, classifier }),
+    ).rejects.toThrow(/trained on mnist, but the model is evaluated on fashion-mnist/);
+  });
+});
+
+describe("writeEvalBesideModel", () => {
+  it("writes eval.json and merges it into model.json without touching the ONNX", async () => {
+    const metrics = await evaluateGenerator(onnx, {
+      dataset: "mnist",
+      samplesPerClass: 2,
+      classifier,
+    });
+    const before = readModelFolder(modelDir);
+    writeEvalBesideModel(modelDir, metrics);
+    const manifest = parseManifest(JSON.parse(readFileSync(join(modelDir, "model.json"), "utf8")));
+    expect(manifest.eval?.frechetDistance).toBe(metrics.frechetDistance);
+    expect(manifest.onnx).toEqual(before.manifest.onnx);
+    expect(JSON.parse(readFileSync(join(modelDir, EVAL_FILE), "utf8")).labelAccuracy).toBe(
+      metrics.labelAccuracy,
+    );
+    expect(() => readModelFolder(modelDir)).not.toThrow(); // sha256 still matches
+  });
+
+  it("refuses metrics of other ONNX bytes, and a folder whose ONNX does not match its manifest", async () => {
+    const metrics = await evaluateGenerator(onnx, {
+      dataset: "mnist",
+      samplesPerClass: 1,
+      classifier,
+    });
+    expect(() =>
+      writeEvalBesideModel(modelDir, { ...metrics, onnxSha256: "0".repeat(64) }),
+    ).toThrow(/is not .*generator\.onnx.*nothing written/);
+    const broken = copyShippedModel();
+    writeFileSync(join(broken, "generator.onnx"), new Uint8Array([1, 2, 3]));
+    expect(() => writeEvalBesideModel(broken, metrics)).toThrow(/do not belong together/);
+  });
+});
