@@ -76,5 +76,6 @@ describe("userPath", () => {
   it("resolves relative paths against npm's INIT_CWD, keeps absolute ones", () => {
     expect(userPath("out/x", { INIT_CWD: "/home/me" })).toBe("/home/me/out/x");
     expect(userPath("/abs", { INIT_CWD: "/home/me" })).toBe("/abs");
+    expect(userPath("x", { INIT_CWD: "/a", EDGEGAN_CWD: "/b" })).toBe("/b/x");
   });
 });

@@ -1,8 +1,9 @@
 /**
  * Flags of `npm run eval` and `npm run synth`, parsed and validated before anything runs.
  *
- * Relative paths are resolved against the directory the user ran npm from (INIT_CWD, which
- * npm sets), not the trainer's folder where npm/turbo start the script.
+ * Relative paths are resolved against the directory the user ran npm from: EDGEGAN_CWD when a
+ * wrapper passes it, else INIT_CWD (set by the innermost npm; through turbo that is
+ * apps/trainer, since turbo does not pass the caller's directory on), else the process cwd.
  */
 import { isAbsolute, resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
@@ -12,9 +13,9 @@ import { BACKENDS, type BackendName } from "@edgegan/shared/train-config";
 import { EDGE_MODEL_DIR } from "../export-artifact.ts";
 import { equalCounts } from "./eval-plan.ts";
 
-/** Resolve a user path against INIT_CWD (npm's invocation directory) or the process cwd. */
+/** Resolve a user path against EDGEGAN_CWD, INIT_CWD (npm's invocation directory) or the cwd. */
 export function userPath(path: string, env: NodeJS.ProcessEnv = process.env): string {
-  return isAbsolute(path) ? path : resolve(env.INIT_CWD ?? process.cwd(), path);
+  return isAbsolute(path) ? path : resolve(env.EDGEGAN_CWD ?? env.INIT_CWD ?? process.cwd(), path);
 }
 
 export type Parsed<T> =
