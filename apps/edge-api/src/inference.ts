@@ -129,14 +129,33 @@ async function createGenerator(raw: RawModel): Promise<Generator> {
     };
     const results = await session.run(feeds);
     const image = results[ONNX_IO.imageOutput];
-    const expected = count * IMAGE_SIZE * IMAGE_SIZE;
-    if (!image || !(image.data instanceof Float32Array) || image.data.length !== expected) {
-      throw new Error(`generator output ${ONNX_IO.imageOutput} is not float32[${expected}]`);
+    const dims = [count, 1, IMAGE_SIZE, IMAGE_SIZE];
+    if (
+      !image ||
+      !(image.data instanceof Float32Array) ||
+      image.dims.length !== dims.length ||
+      image.dims.some((d, i) => d !== dims[i])
+    ) {
+      throw new Error(
+        `output ${ONNX_IO.imageOutput} is ${image ? `${image.type} [${image.dims}]` : "missing"}; expected float32 [${dims}]`,
+      );
     }
     const out = image.data;
     image.dispose();
     return out;
   };
+  // One probe run (batch 2: also catches a fixed batch size) so that a model with the right
+  // names but wrong shapes is refused here, as 503 on every route, instead of failing each run.
+  const probe = 2;
+  const probeLabel = new Float32Array(probe * NUM_CLASSES);
+  for (let i = 0; i < probe; i++) probeLabel[i * NUM_CLASSES + i] = 1;
+  try {
+    await runOnce(new Float32Array(probe * LATENT_SIZE), probeLabel, probe);
+  } catch (error) {
+    throw new ModelUnavailableError(
+      `generator.onnx does not fit the model contract (${ONNX_IO.latentInput} float32 [N, ${LATENT_SIZE}], ${ONNX_IO.labelInput} float32 [N, ${NUM_CLASSES}] -> ${ONNX_IO.imageOutput} float32 [N, 1, ${IMAGE_SIZE}, ${IMAGE_SIZE}]): ${describe(error)}`,
+    );
+  }
   return {
     manifest,
     loadMs,
