@@ -308,6 +308,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         };
       }
       if (
+        state.stepInEpoch < stepsPerEpoch && // at an epoch's end the epoch checkpoint follows at once
         config.checkpointMinutes > 0 &&
         performance.now() - lastCheckpointAt > config.checkpointMinutes * 60_000
       ) {
