@@ -41,7 +41,7 @@ import { loadModelFiles, saveModelFiles } from "./model-files.ts";
  * Bump when the classifier's architecture, training or reference computation changes: the
  * cache key changes with it, so every dataset's classifier is retrained once.
  */
-export const CLASSIFIER_CODE_VERSION = 1;
+export const CLASSIFIER_CODE_VERSION = 2;
 
 /** Train images in the floor's reference set (the same count as generated samples). */
 export const FLOOR_SAMPLE_COUNT = 10_000;

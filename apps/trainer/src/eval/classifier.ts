@@ -3,7 +3,7 @@
  * predictions judge whether a generated image shows the class asked for, and its penultimate
  * layer (FEATURE_SIZE values) is the feature space of the Frechet distance.
  *
- * conv 16 5x5 ReLU -> max-pool 2 -> conv 32 5x5 ReLU -> max-pool 2 -> dense FEATURE_SIZE ReLU
+ * conv 32 3x3 ReLU -> max-pool 2 -> conv 64 3x3 ReLU -> max-pool 2 -> dense FEATURE_SIZE ReLU
  * (features) -> dense NUM_CLASSES (logits). Trained with Adam on softmax cross-entropy, seeded
  * initialisation and a seeded shuffle, on whatever TF.js backend is active (wasm in the CLI).
  */
@@ -16,15 +16,16 @@ import * as tfl from "@tensorflow/tfjs-layers";
 export const FEATURE_SIZE = 128;
 
 /**
- * Filters of the two conv layers and their kernel size. 16/32 at 5x5 (LeNet-like, ~1.1 M
- * multiply-adds per image) trains ~2x faster on wasm than 32/64 at 3x3 (~2.6 M).
+ * Filters of the two conv layers and their kernel size (~2.6 M multiply-adds per image).
+ * Measured: a LeNet-like 16/32 at 5x5 (~1.1 M, 2x faster) reached only 89.65% on Fashion-MNIST
+ * (5 epochs) and 99.01% on MNIST (4 epochs), too close to or below the 90% / 99% targets.
  */
-const CONV_FILTERS = [16, 32] as const;
-const CONV_KERNEL = 5;
+const CONV_FILTERS = [32, 64] as const;
+const CONV_KERNEL = 3;
 
 /** How the classifier is trained. Part of the cache key when it differs from the defaults. */
 export interface ClassifierTrainOptions {
-  /** Passes over the (possibly limited) train split; default 5. */
+  /** Passes over the (possibly limited) train split; default 4. */
   epochs: number;
   /** Images per step; default 128. */
   batchSize: number;
@@ -35,7 +36,7 @@ export interface ClassifierTrainOptions {
 }
 
 export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierTrainOptions = {
-  epochs: 5,
+  epochs: 4,
   batchSize: 128,
   learningRate: 1e-3,
   seed: 1,
