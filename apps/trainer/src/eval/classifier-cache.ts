@@ -22,6 +22,7 @@ import { type Dataset, loadDataset } from "../dataset.ts";
 import {
   type ClassifierTrainOptions,
   DEFAULT_CLASSIFIER_OPTIONS,
+  DEFAULT_EPOCHS_BY_DATASET,
   FEATURE_SIZE,
   type LabelledImages,
   readImages,
@@ -77,8 +78,9 @@ export function classifierCacheKey(
     dataset === "mnist" || dataset === "fashion-mnist"
       ? dataset
       : `dir-${createHash("sha256").update(resolve(dataset)).digest("hex").slice(0, 12)}`;
-  const custom = Object.entries(normaliseOptions(options)).filter(
-    ([key, value]) => value !== defaultOptionValue(key),
+  const defaults = normaliseOptions(dataset, {}) as unknown as Record<string, unknown>;
+  const custom = Object.entries(normaliseOptions(dataset, options)).filter(
+    ([key, value]) => value !== defaults[key],
   );
   const suffix =
     custom.length === 0
@@ -93,9 +95,10 @@ type NormalisedOptions = ClassifierTrainOptions & {
   floorCount: number;
 };
 
-function normaliseOptions(options: ClassifierBuildOptions): NormalisedOptions {
+function normaliseOptions(dataset: string, options: ClassifierBuildOptions): NormalisedOptions {
   return {
-    epochs: options.epochs ?? DEFAULT_CLASSIFIER_OPTIONS.epochs,
+    epochs:
+      options.epochs ?? DEFAULT_EPOCHS_BY_DATASET[dataset] ?? DEFAULT_CLASSIFIER_OPTIONS.epochs,
     batchSize: options.batchSize ?? DEFAULT_CLASSIFIER_OPTIONS.batchSize,
     learningRate: options.learningRate ?? DEFAULT_CLASSIFIER_OPTIONS.learningRate,
     seed: options.seed ?? DEFAULT_CLASSIFIER_OPTIONS.seed,
@@ -103,10 +106,6 @@ function normaliseOptions(options: ClassifierBuildOptions): NormalisedOptions {
     testLimit: options.testLimit ?? null,
     floorCount: options.floorCount ?? FLOOR_SAMPLE_COUNT,
   };
-}
-
-function defaultOptionValue(key: string): unknown {
-  return (normaliseOptions({}) as unknown as Record<string, unknown>)[key];
 }
 
 /** What info.json records about a cached classifier. */
@@ -277,7 +276,7 @@ export async function loadOrTrainClassifier(
   options: LoadOrTrainOptions = {},
 ): Promise<EvalClassifier> {
   const { cacheRoot = defaultCacheRoot(), log = () => {}, trainer = trainClassifier } = options;
-  const opts = normaliseOptions(options);
+  const opts = normaliseOptions(dataset, options);
   const key = classifierCacheKey(dataset, opts);
   const dir = join(cacheRoot, key);
   const remembered = memory.get(dir);

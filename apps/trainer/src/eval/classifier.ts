@@ -29,11 +29,17 @@ export interface ClassifierTrainOptions {
   epochs: number;
   /** Images per step; default 128. */
   batchSize: number;
-  /** Adam learning rate; default 1e-3 (decayed x0.5 per epoch after the first). */
+  /** Adam learning rate; default 1e-3 (full for half the epochs, then halved each epoch). */
   learningRate: number;
   /** Seed of initialisation and shuffling; default 1. */
   seed: number;
 }
+
+/**
+ * Epochs by dataset where the default is not enough. Fashion-MNIST: 4 epochs gave 89.92%
+ * test accuracy (below the 90% target; the net underfits, train loss 0.235).
+ */
+export const DEFAULT_EPOCHS_BY_DATASET: Readonly<Record<string, number>> = { "fashion-mnist": 8 };
 
 export const DEFAULT_CLASSIFIER_OPTIONS: ClassifierTrainOptions = {
   epochs: 4,
@@ -139,9 +145,10 @@ export async function trainClassifier(
   const y = new Uint8Array(batch);
   for (let epoch = 1; epoch <= opts.epochs; epoch++) {
     const started = performance.now();
-    // Step decay: full rate for two epochs, then halved each epoch (Adam reads it every step).
+    // Step decay: full rate for the first half of the epochs (rounded up), then halved each
+    // epoch (4 epochs: 1, 1, 1/2, 1/4). Adam reads the rate at every step.
     (optimizer as unknown as { learningRate: number }).learningRate =
-      opts.learningRate * 0.5 ** Math.max(0, epoch - 2);
+      opts.learningRate * 0.5 ** Math.max(0, epoch - Math.ceil(opts.epochs / 2));
     for (let i = order.length - 1; i > 0; i--) {
       const j = rng.int(i + 1);
       [order[i], order[j]] = [order[j] as number, order[i] as number];
