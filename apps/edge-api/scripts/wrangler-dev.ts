@@ -45,11 +45,17 @@ export async function freePort(): Promise<number> {
  * until `/openapi.json` answers (that route does not load the model, so the first /sample stays
  * cold).
  * @param options.port default: a free port; options.vars: extra `--var NAME:VALUE` bindings;
- *   options.readyTimeoutMs default 120 000.
+ *   options.args: extra flags; options.readyTimeoutMs default 120 000.
  * @throws Error with wrangler's last output when it exits or does not answer in time.
  */
 export async function startWranglerDev(
-  options: { port?: number; vars?: Record<string, string>; readyTimeoutMs?: number } = {},
+  options: {
+    port?: number;
+    vars?: Record<string, string>;
+    /** Extra wrangler dev flags, e.g. ["--inspector-port", "9300"]. */
+    args?: string[];
+    readyTimeoutMs?: number;
+  } = {},
 ): Promise<WranglerDev> {
   const port = options.port ?? (await freePort());
   const bin = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js");
@@ -57,6 +63,7 @@ export async function startWranglerDev(
   for (const [name, value] of Object.entries(options.vars ?? {})) {
     args.push("--var", `${name}:${value}`);
   }
+  args.push(...(options.args ?? []));
   const child = spawn(process.execPath, args, {
     cwd: APP_DIR,
     detached: true, // own process group, so workerd goes down with it

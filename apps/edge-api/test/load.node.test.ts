@@ -31,7 +31,7 @@ describe("load (short version)", () => {
     const [seeded, unseeded, mixed] = report.phases;
     expect(seeded?.statusCounts).toEqual({ "200": seeded?.requests });
     expect(unseeded?.statusCounts).toEqual({ "200": unseeded?.requests });
-    expect(Object.keys(mixed?.statusCounts ?? {}).sort()).toEqual(["200", "400", "404", "405"]);
+    expect(Object.keys(mixed?.statusCounts ?? {}).sort()).toEqual(["200", "400", "404"]);
     expect(report.memory.map((m) => m.role)).toEqual(["worker", "proxy"]);
     // the worker process holds ORT's wasm memory and the model: clearly more than at boot
     const worker = report.memory[0];
@@ -40,21 +40,28 @@ describe("load (short version)", () => {
 });
 
 describe("checkMemory", () => {
-  const flat = Array.from({ length: 30 }, (_, t) => ({ t: t + 1, bytes: 200 * MiB }));
+  // 40 s at 40 requests/s
+  const sample = (t: number, mib: number) => ({ t, bytes: mib * MiB, requests: t * 40 });
+  const flat = Array.from({ length: 40 }, (_, i) => sample(i + 1, 200));
+
   it("accepts a plateau", () => {
     expect(checkMemory(190 * MiB, 200 * MiB, flat).every((c) => c.ok)).toBe(true);
   });
 
-  it("flags a run that keeps setting new highs late (a leak), even below the gross bound", () => {
-    // 3 MiB/s: ~100 kB per request at the ~30 req/s of the dev machine
-    const leaking = flat.map((s) => ({ t: s.t, bytes: 200 * MiB + s.t * 3 * MiB }));
-    const checks = checkMemory(190 * MiB, 290 * MiB, leaking);
+  it("accepts heap sizing of ~4 kB per request", () => {
+    const sizing = flat.map((s) => sample(s.t, 200 + (s.t * 40 * 4) / 1024));
+    expect(checkMemory(190 * MiB, 206.25 * MiB, sizing).every((c) => c.ok)).toBe(true);
+  });
+
+  it("flags a leak of 25 kB per request (one JSON body), within the gross bound", () => {
+    const leaking = flat.map((s) => sample(s.t, 200 + (s.t * 40 * 25) / 1024));
+    const checks = checkMemory(190 * MiB, 239 * MiB, leaking);
     expect(checks.map((c) => c.ok)).toEqual([true, false]);
+    expect(checks[1]?.detail).toMatch(/25\.00 KiB\/request/);
   });
 
   it("flags gross growth even in a short run", () => {
-    const short = flat.slice(0, 5);
-    const checks = checkMemory(100 * MiB, 190 * MiB, short);
+    const checks = checkMemory(100 * MiB, 190 * MiB, flat.slice(0, 5));
     expect(checks).toHaveLength(1);
     expect(checks[0]?.ok).toBe(false);
   });
