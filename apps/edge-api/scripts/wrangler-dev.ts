@@ -77,6 +77,17 @@ export async function startWranglerDev(
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // wrangler runs in its own process group: if this process exits first (an error, or a
+  // signal turned into process.exit), take the group down rather than leave workerd behind
+  const killGroup = () => {
+    try {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  };
+  process.once("exit", killGroup);
+  child.once("exit", () => process.removeListener("exit", killGroup));
 
   const dev: WranglerDev = {
     base: `http://127.0.0.1:${port}`,
