@@ -3,7 +3,15 @@
  * flush it to disk, then rename over the target (rename is atomic within a filesystem).
  * Used for everything the user makes: checkpoints, models, manifests, grids, reports.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, join } from "node:path";
 
 /** Write `data` to `path` atomically; on failure the previous file (if any) is untouched. */
@@ -25,4 +33,33 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     rmSync(temp, { force: true });
     throw error;
   }
+}
+
+const TEMP_NAME = /^\..+\.tmp-(\d+)$/;
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Delete temp files that a killed writer left in `dir` (`.NAME.tmp-PID` whose PID no longer
+ * runs): a SIGKILL during a checkpoint write leaves one behind, tens of MB each.
+ * @returns the names removed.
+ */
+export function removeStaleTempFiles(dir: string): string[] {
+  const removed: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const match = TEMP_NAME.exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || processIsAlive(pid)) continue;
+    rmSync(join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
 }

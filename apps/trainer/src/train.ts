@@ -15,7 +15,7 @@ import type { ModelManifest } from "@edgegan/shared/manifest";
 import { createRng, type Rng } from "@edgegan/shared/rng";
 import { identityMismatches, type TrainConfig } from "@edgegan/shared/train-config";
 import * as tf from "@tensorflow/tfjs-core";
-import { writeFileAtomic } from "./atomic-write.ts";
+import { removeStaleTempFiles, writeFileAtomic } from "./atomic-write.ts";
 import { selectBackend } from "./backend.ts";
 import { recalibrateBatchNorm } from "./batch-norm-recalibration.ts";
 import {
@@ -153,6 +153,8 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const log = options.log ?? ((m: string) => console.log(m));
   const outDir = resolve(config.out);
   assertWritableDir(outDir);
+  for (const name of removeStaleTempFiles(outDir))
+    log(`removed ${name}, left by a writer that was killed`);
   if (!config.resume && existsSync(join(outDir, CHECKPOINT_FILE))) {
     throw new Error(
       `${outDir} already holds a checkpoint from an earlier run: pass --resume to continue it, or choose another --out`,
