@@ -12,9 +12,9 @@ function errorsOf(argv: string[]): string[] {
 describe("parseCliArgs", () => {
   it("gives the DCGAN-practice defaults with no flags", () => {
     const parsed = parseCliArgs([]);
-    expect(parsed).toEqual({ kind: "run", config: DEFAULT_TRAIN_CONFIG });
-    if (parsed.kind === "run") {
-      expect(parsed.config).toMatchObject({
+    expect(parsed).toEqual({ kind: "ok", options: DEFAULT_TRAIN_CONFIG });
+    if (parsed.kind === "ok") {
+      expect(parsed.options).toMatchObject({
         arch: "dcgan",
         lr: 2e-4,
         beta1: 0.5,
@@ -26,10 +26,10 @@ describe("parseCliArgs", () => {
 
   it("applies the quick preset, and flags override it", () => {
     const quick = parseCliArgs(["--preset", "quick"]);
-    expect(quick.kind === "run" && quick.config.maxSteps).toBe(QUICK_PRESET.maxSteps);
+    expect(quick.kind === "ok" && quick.options.maxSteps).toBe(QUICK_PRESET.maxSteps);
     const overridden = parseCliArgs(["--preset", "quick", "--max-steps", "7", "--arch", "mlp"]);
     expect(
-      overridden.kind === "run" && [overridden.config.maxSteps, overridden.config.arch],
+      overridden.kind === "ok" && [overridden.options.maxSteps, overridden.options.arch],
     ).toEqual([7, "mlp"]);
   });
 
@@ -44,7 +44,7 @@ describe("parseCliArgs", () => {
       "--resume",
       "--publish",
     ]);
-    expect(parsed.kind === "run" && parsed.config).toMatchObject({
+    expect(parsed.kind === "ok" && parsed.options).toMatchObject({
       lr: 1e-3,
       beta1: 0.9,
       epochs: 3,

@@ -11,6 +11,7 @@ import {
   type TrainConfig,
   validateTrainConfig,
 } from "@edgegan/shared/train-config";
+import type { ParsedFlags } from "./cli-runner.ts";
 
 const NUMBER_FLAGS = {
   epochs: "epochs",
@@ -59,10 +60,7 @@ export const USAGE = `Usage: npm run train -- [flags]
   --help                              this text
 `;
 
-export type ParsedCli =
-  | { kind: "run"; config: TrainConfig }
-  | { kind: "help" }
-  | { kind: "error"; errors: string[] };
+export type ParsedCli = ParsedFlags<TrainConfig>;
 
 /** Decimal or scientific number text only ("2e-4", "64", "0.5"); rejects "", "0x10", " 5". */
 function parseNumberFlag(flag: string, text: string): number | string {
@@ -115,6 +113,6 @@ export function parseCliArgs(argv: readonly string[]): ParsedCli {
   const candidate = { ...DEFAULT_TRAIN_CONFIG, ...preset, ...overrides };
   const result = validateTrainConfig(candidate);
   return result.ok
-    ? { kind: "run", config: result.config }
+    ? { kind: "ok", options: result.config }
     : { kind: "error", errors: result.errors };
 }

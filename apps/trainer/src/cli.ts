@@ -7,21 +7,15 @@
  * 0 done, 1 failed, 2 bad flags, 130 stopped by a signal (resumable with --resume).
  */
 import { parseCliArgs, USAGE } from "./cli-args.ts";
+import { runCli, settleFlags } from "./cli-runner.ts";
 import { KNOWN_DATASETS } from "./dataset.ts";
 import { fromInvocationDir } from "./invocation-dir.ts";
 import { train } from "./train.ts";
 
 async function main(argv: string[]): Promise<number> {
-  const parsed = parseCliArgs(argv);
-  if (parsed.kind === "help") {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if (parsed.kind === "error") {
-    for (const error of parsed.errors) process.stderr.write(`error: ${error}\n`);
-    process.stderr.write("Run with --help for the flags and their accepted values.\n");
-    return 2;
-  }
+  const flags = settleFlags(parseCliArgs(argv), USAGE);
+  if ("exit" in flags) return flags.exit;
+  const config = flags.options;
 
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
@@ -37,7 +31,6 @@ async function main(argv: string[]): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
 
-  const { config } = parsed;
   const paths = {
     out: fromInvocationDir(config.out),
     dataset: KNOWN_DATASETS.includes(config.dataset)
@@ -53,17 +46,11 @@ async function main(argv: string[]): Promise<number> {
   console.log(
     `done: ${result.steps} steps on ${result.backend}` +
       (ms
-        ? `, ${ms.toFixed(1)} ms/step, ${((parsed.config.batchSize * 1000) / ms).toFixed(0)} images/s`
+        ? `, ${ms.toFixed(1)} ms/step, ${((config.batchSize * 1000) / ms).toFixed(0)} images/s`
         : "") +
       `; report: ${result.outDir}/report.md`,
   );
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCli(main);

@@ -1,12 +1,13 @@
 #!/usr/bin/env -S npx tsx
+import { join } from "node:path";
+import { writeFileAtomic } from "./atomic-write.ts";
+import { selectBackend } from "./backend.ts";
 /**
  * `npm run eval` / `turbo run eval`: evaluate a generator ONNX (default: the shipped model),
  * print the table, write eval.json + eval-samples.png beside the model and merge the metrics
  * into model.json. Exit codes: 0 done, 1 failed, 2 bad flags.
  */
-import { join } from "node:path";
-import { writeFileAtomic } from "./atomic-write.ts";
-import { selectBackend } from "./backend.ts";
+import { runCli, settleFlags } from "./cli-runner.ts";
 import { EVAL_USAGE, parseEvalArgs } from "./eval/cli-options.ts";
 import { renderEvalPicture } from "./eval/eval-picture.ts";
 import { evaluateGeneratorWithSamples } from "./eval/evaluate.ts";
@@ -19,17 +20,9 @@ import {
 } from "./eval/manifest-eval.ts";
 
 async function main(argv: string[]): Promise<number> {
-  const parsed = parseEvalArgs(argv);
-  if (parsed.kind === "help") {
-    process.stdout.write(EVAL_USAGE);
-    return 0;
-  }
-  if (parsed.kind === "error") {
-    for (const error of parsed.errors) process.stderr.write(`error: ${error}\n`);
-    process.stderr.write("Run with --help for the flags and their accepted values.\n");
-    return 2;
-  }
-  const options = parsed.options;
+  const flags = settleFlags(parseEvalArgs(argv), EVAL_USAGE);
+  if ("exit" in flags) return flags.exit;
+  const options = flags.options;
   const folder = readModelFolder(options.modelDir);
   const dataset = options.dataset ?? folder.manifest.dataset.name;
   const backend = await selectBackend(options.backend);
@@ -54,10 +47,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCli(main);

@@ -3,22 +3,15 @@
  * `npm run synth -- --count N --out DIR`: write a labelled synthetic dataset (IDX files) from a
  * generator ONNX (default: the shipped model). Exit codes: 0 done, 1 failed, 2 bad flags.
  */
+import { runCli, settleFlags } from "./cli-runner.ts";
 import { parseSynthArgs, SYNTH_USAGE } from "./eval/cli-options.ts";
 import { readModelFolder } from "./eval/manifest-eval.ts";
 import { synthesize, writeSyntheticSet } from "./eval/synthesize.ts";
 
 async function main(argv: string[]): Promise<number> {
-  const parsed = parseSynthArgs(argv);
-  if (parsed.kind === "help") {
-    process.stdout.write(SYNTH_USAGE);
-    return 0;
-  }
-  if (parsed.kind === "error") {
-    for (const error of parsed.errors) process.stderr.write(`error: ${error}\n`);
-    process.stderr.write("Run with --help for the flags and their accepted values.\n");
-    return 2;
-  }
-  const { modelDir, outDir, perClass, seed } = parsed.options;
+  const flags = settleFlags(parseSynthArgs(argv), SYNTH_USAGE);
+  if ("exit" in flags) return flags.exit;
+  const { modelDir, outDir, perClass, seed } = flags.options;
   const folder = readModelFolder(modelDir);
   const started = performance.now();
   let last = 0;
@@ -45,10 +38,4 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCli(main);

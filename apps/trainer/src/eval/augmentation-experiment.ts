@@ -17,9 +17,9 @@ import { writeFileAtomic } from "../atomic-write.ts";
 import { selectBackend } from "../backend.ts";
 import { loadDataset } from "../dataset.ts";
 import { EDGE_MODEL_DIR } from "../export-artifact.ts";
+import { fromInvocationDir } from "../invocation-dir.ts";
 import { accuracy, type LabelledImages, readImages, trainClassifier } from "./classifier.ts";
 import { seededSubset } from "./classifier-cache.ts";
-import { userPath } from "./cli-options.ts";
 import { equalCounts } from "./eval-plan.ts";
 import { readModelFolder } from "./manifest-eval.ts";
 import { synthesize } from "./synthesize.ts";
@@ -163,7 +163,7 @@ async function main(argv: string[]): Promise<number> {
       throw new Error(`--${name} must be a positive integer, got "${v}"`);
     return n;
   };
-  const modelDir = values.model ? userPath(values.model) : EDGE_MODEL_DIR;
+  const modelDir = values.model ? fromInvocationDir(values.model) : EDGE_MODEL_DIR;
   const folder = readModelFolder(modelDir);
   const dataset = values.dataset ?? folder.manifest.dataset.name;
   const realSizes = (values.real ?? "500,2000").split(",").map((s) => int("real", s.trim()));
@@ -183,7 +183,7 @@ async function main(argv: string[]): Promise<number> {
   const table = augmentationTable(rows);
   process.stdout.write(table);
   const out = values.out
-    ? userPath(values.out)
+    ? fromInvocationDir(values.out)
     : fileURLToPath(
         new URL(
           `../../../../artifacts/augmentation-${dataset.replace(/[^a-z0-9-]/gi, "_")}.json`,

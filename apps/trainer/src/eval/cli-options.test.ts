@@ -1,7 +1,7 @@
 /** Flags of `npm run eval` and `npm run synth`: defaults, paths from INIT_CWD, refusals. */
 import { describe, expect, it } from "vitest";
 import { EDGE_MODEL_DIR } from "../export-artifact.ts";
-import { parseEvalArgs, parseSynthArgs, userPath } from "./cli-options.ts";
+import { parseEvalArgs, parseSynthArgs } from "./cli-options.ts";
 
 describe("parseEvalArgs", () => {
   it("defaults to the shipped model, 1000 per class, seed 0, wasm, writing", () => {
@@ -69,13 +69,5 @@ describe("parseSynthArgs", () => {
     ]);
     expect(sum.kind === "error" && sum.errors[0]).toMatch(/sums to 2, but --count is 3/);
     expect(parseSynthArgs(["--per-class", "1,2", "--out", "d"]).kind).toBe("error");
-  });
-});
-
-describe("userPath", () => {
-  it("resolves relative paths against npm's INIT_CWD, keeps absolute ones", () => {
-    expect(userPath("out/x", { INIT_CWD: "/home/me" })).toBe("/home/me/out/x");
-    expect(userPath("/abs", { INIT_CWD: "/home/me" })).toBe("/abs");
-    expect(userPath("x", { INIT_CWD: "/a", EDGEGAN_CWD: "/b" })).toBe("/b/x");
   });
 });

@@ -1,27 +1,19 @@
 /**
  * Flags of `npm run eval` and `npm run synth`, parsed and validated before anything runs.
  *
- * Relative paths are resolved against the directory the user ran npm from: EDGEGAN_CWD when a
- * wrapper passes it, else INIT_CWD (set by the innermost npm; through turbo that is
- * apps/trainer, since turbo does not pass the caller's directory on), else the process cwd.
+ * Relative paths are resolved against the folder the user ran the command in (see
+ * invocation-dir.ts: turbo's TURBO_INVOCATION_DIR, else the current folder).
  */
-import { isAbsolute, resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { NUM_CLASSES } from "@edgegan/shared";
 import { MAX_SEED } from "@edgegan/shared/rng";
 import { BACKENDS, type BackendName } from "@edgegan/shared/train-config";
+import type { ParsedFlags } from "../cli-runner.ts";
 import { EDGE_MODEL_DIR } from "../export-artifact.ts";
+import { fromInvocationDir } from "../invocation-dir.ts";
 import { equalCounts } from "./eval-plan.ts";
 
-/** Resolve a user path against EDGEGAN_CWD, INIT_CWD (npm's invocation directory) or the cwd. */
-export function userPath(path: string, env: NodeJS.ProcessEnv = process.env): string {
-  return isAbsolute(path) ? path : resolve(env.EDGEGAN_CWD ?? env.INIT_CWD ?? process.cwd(), path);
-}
-
-export type Parsed<T> =
-  | { kind: "ok"; options: T }
-  | { kind: "help" }
-  | { kind: "error"; errors: string[] };
+export type Parsed<T> = ParsedFlags<T>;
 
 function positiveInt(
   name: string,
@@ -120,7 +112,7 @@ export function parseEvalArgs(argv: string[]): Parsed<EvalCliOptions> {
       "no-write": { type: "boolean" },
     },
     (v, errors) => ({
-      modelDir: v.model ? userPath(v.model as string) : EDGE_MODEL_DIR,
+      modelDir: v.model ? fromInvocationDir(v.model as string) : EDGE_MODEL_DIR,
       dataset: (v.dataset as string | undefined) ?? null,
       samplesPerClass:
         positiveInt("per-class", v["per-class"] as string | undefined, errors, 100_000) ?? 1000,
@@ -191,8 +183,8 @@ export function parseSynthArgs(argv: string[]): Parsed<SynthCliOptions> {
       }
       if (v.out === undefined) errors.push("--out DIR is required");
       return {
-        modelDir: v.model ? userPath(v.model as string) : EDGE_MODEL_DIR,
-        outDir: v.out ? userPath(v.out as string) : "",
+        modelDir: v.model ? fromInvocationDir(v.model as string) : EDGE_MODEL_DIR,
+        outDir: v.out ? fromInvocationDir(v.out as string) : "",
         perClass,
         seed: seedOf(v.seed as string | undefined, errors),
       };
