@@ -22,6 +22,8 @@ const NUMBER_FLAGS = {
   "ema-decay": "emaDecay",
   seed: "seed",
   "max-steps": "maxSteps",
+  "max-minutes": "maxMinutes",
+  "eval-every": "evalEvery",
   "limit-images": "limitImages",
   "metrics-every": "metricsEvery",
   "checkpoint-minutes": "checkpointMinutes",
@@ -52,6 +54,8 @@ export const USAGE = `Usage: npm run train -- [flags]
   --out DIR                           run folder (default ${DEFAULT_TRAIN_CONFIG.out}; quick: ${QUICK_PRESET.out})
   --resume                            continue from DIR/checkpoint.bin
   --max-steps N                       stop after N steps in total
+  --max-minutes X                     stop once the run has trained X minutes in total (compare archs at equal time)
+  --eval-every N                      every N epochs, measure Frechet distance and label accuracy (default 0: off; ~20 s each)
   --limit-images N                    train on the first N images only
   --metrics-every N                   metrics.jsonl line every N steps (default ${DEFAULT_TRAIN_CONFIG.metricsEvery})
   --checkpoint-minutes X              also checkpoint within an epoch every X minutes (default ${DEFAULT_TRAIN_CONFIG.checkpointMinutes}; 0 = off)

@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { MetricsLog, readMetrics, truncateMetrics } from "./metrics-log.ts";
+import { MetricsLog, readMetrics, truncateJsonLines } from "./metrics-log.ts";
 
 describe("metrics.jsonl", () => {
   it("writes mean losses per interval, skips a torn last line, and truncates past a step", () => {
@@ -20,7 +20,7 @@ describe("metrics.jsonl", () => {
       [2, 2, 3],
       [3, 5, 6],
     ]);
-    truncateMetrics(path, 2);
+    truncateJsonLines(path, 2);
     expect(readMetrics(path).map((l) => l.step)).toEqual([2]);
   });
 });

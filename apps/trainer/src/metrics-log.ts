@@ -1,5 +1,6 @@
 /**
- * metrics.jsonl: one JSON line per N steps (mean losses over those steps, speed, time).
+ * metrics.jsonl: one JSON line per N steps (mean losses over those steps, speed, time), and the
+ * JSON-lines helpers the run's other logs (eval-history.jsonl) share.
  *
  * Lines are appended whole. On resume, lines past the checkpoint's step (work that was lost
  * with the unfinished part of an epoch) are dropped, so the file always matches the weights.
@@ -16,26 +17,36 @@ export interface MetricsLine {
   wallTimeSeconds: number;
 }
 
-/** Read all complete, well-formed lines (a torn last line from a crash is skipped). */
-export function readMetrics(path: string): MetricsLine[] {
+/** Read all complete, well-formed JSON lines (a torn last line from a crash is skipped). */
+export function readJsonLines<T>(path: string): T[] {
   if (!existsSync(path)) return [];
-  const lines: MetricsLine[] = [];
+  const lines: T[] = [];
   for (const text of readFileSync(path, "utf8").split("\n")) {
     if (!text.trim()) continue;
     try {
-      lines.push(JSON.parse(text) as MetricsLine);
+      lines.push(JSON.parse(text) as T);
     } catch {
-      // a line cut short by a kill: not a metric
+      // a line cut short by a kill: not a record
     }
   }
   return lines;
 }
 
-/** Keep only lines up to `step` (rewritten atomically). */
-export function truncateMetrics(path: string, step: number): void {
+/** Keep only the lines whose `step` is at most `step` (rewritten atomically). */
+export function truncateJsonLines(path: string, step: number): void {
   if (!existsSync(path)) return;
-  const kept = readMetrics(path).filter((line) => line.step <= step);
+  const kept = readJsonLines<{ step: number }>(path).filter((line) => line.step <= step);
   writeFileAtomic(path, kept.map((line) => `${JSON.stringify(line)}\n`).join(""));
+}
+
+/** Append one record as a whole line. */
+export function appendJsonLine(path: string, record: object): void {
+  appendFileSync(path, `${JSON.stringify(record)}\n`);
+}
+
+/** The metrics lines of a run. */
+export function readMetrics(path: string): MetricsLine[] {
+  return readJsonLines<MetricsLine>(path);
 }
 
 /** Accumulates losses between lines and appends their means. */
@@ -56,7 +67,7 @@ export class MetricsLog {
   flush(fields: Omit<MetricsLine, "dLoss" | "gLoss">): MetricsLine | null {
     if (this.n === 0) return null;
     const line: MetricsLine = { ...fields, dLoss: this.dSum / this.n, gLoss: this.gSum / this.n };
-    appendFileSync(this.path, `${JSON.stringify(line)}\n`);
+    appendJsonLine(this.path, line);
     this.dSum = 0;
     this.gSum = 0;
     this.n = 0;

@@ -69,6 +69,16 @@ ${axis.join("\n")}
 `;
 }
 
+/** One line of eval-history.jsonl: the EMA generator measured after an epoch. */
+export interface EvalHistoryLine {
+  epoch: number;
+  step: number;
+  frechetDistance: number;
+  floor: number;
+  labelAccuracy: number;
+  coverage: number;
+}
+
 export interface ReportInput {
   title: string;
   config: Record<string, unknown>;
@@ -83,6 +93,24 @@ export interface ReportInput {
   /** Grid file names relative to the report, in epoch order, with a caption each. */
   grids: Array<{ file: string; caption: string }>;
   lossCurvesFile: string;
+  /** Evaluations during the run (--eval-every), oldest first. */
+  evalHistory: EvalHistoryLine[];
+}
+
+function evalHistorySection(history: EvalHistoryLine[]): string[] {
+  if (history.length === 0) return [];
+  return [
+    "## Quality per epoch (EMA generator, 10,000 samples)",
+    "",
+    "| epoch | step | Frechet distance | floor (real vs real) | label accuracy | coverage |",
+    "|---|---|---|---|---|---|",
+    ...history.map(
+      (h) =>
+        `| ${h.epoch} | ${h.step} | ${h.frechetDistance.toFixed(3)} | ${h.floor.toFixed(3)} | ` +
+        `${(100 * h.labelAccuracy).toFixed(2)}% | ${h.coverage.toFixed(4)} |`,
+    ),
+    "",
+  ];
 }
 
 /** The Markdown report. */
@@ -114,6 +142,7 @@ export function renderReportMarkdown(r: ReportInput): string {
     "",
     `![loss curves](${r.lossCurvesFile})`,
     "",
+    ...evalHistorySection(r.evalHistory),
     "## Samples (EMA generator, fixed z; row = class, column = z)",
     "",
     ...r.grids.flatMap((g) => [`### ${g.caption}`, "", `![${g.caption}](${g.file})`, ""]),

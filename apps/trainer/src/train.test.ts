@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from "@edgegan/shared/train-config";
 import { describe, expect, it } from "vitest";
 import { CHECKPOINT_FILE, decodeCheckpoint } from "./checkpoint.ts";
+import { tinyClassifier } from "./eval/test-fixtures.ts";
 import { readMetrics } from "./metrics-log.ts";
 import { permutation, train } from "./train.ts";
 
@@ -92,6 +93,38 @@ describe("train (tiny MNIST run)", () => {
     await expect(train(tinyConfig(out, { resume: true, lr: 1e-3 }), quiet)).rejects.toThrow(
       /--resume refused: .*lr: checkpoint has 0.0002, this run has 0.001/,
     );
+  });
+
+  it("stops at --max-minutes of training and still exports", async () => {
+    const out = mkdtempSync(join(tmpdir(), "edgegan-minutes-"));
+    const result = await train(tinyConfig(out, { epochs: 50, maxMinutes: 0.002 }), quiet);
+    expect(result.status).toBe("completed");
+    expect(result.steps).toBeGreaterThanOrEqual(1);
+    expect(result.steps).toBeLessThan(50 * 4);
+    expect(existsSync(join(out, "generator.onnx"))).toBe(true);
+  });
+
+  it("with --eval-every, measures the generator after each epoch and reports the figures", async () => {
+    const out = mkdtempSync(join(tmpdir(), "edgegan-evalevery-"));
+    const classifier = await tinyClassifier();
+    await train(tinyConfig(out, { evalEvery: 1 }), {
+      ...quiet,
+      evaluation: { classifier, samplesPerClass: 3 },
+    });
+    const history = readFileSync(join(out, "eval-history.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(history.map((h) => [h.epoch, h.step])).toEqual([
+      [1, 4],
+      [2, 8],
+    ]);
+    for (const h of history) {
+      expect(h.frechetDistance).toBeGreaterThan(0);
+      expect(h.labelAccuracy).toBeGreaterThanOrEqual(0);
+      expect(h.labelAccuracy).toBeLessThanOrEqual(1);
+    }
+    expect(readFileSync(join(out, "report.md"), "utf8")).toContain("## Quality per epoch");
   });
 
   it("fails at start when the output folder cannot be written", async () => {

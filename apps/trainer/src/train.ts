@@ -8,6 +8,7 @@
  */
 import { accessSync, constants, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { exportGeneratorToOnnx } from "@edgegan/model/export-onnx";
 import { buildGenerator } from "@edgegan/model/generator";
 import { createGan, type Gan, trainStep } from "@edgegan/model/train-step";
 import { LATENT_SIZE, NUM_CLASSES, oneHot, PIXELS_PER_IMAGE } from "@edgegan/shared";
@@ -27,10 +28,17 @@ import {
 } from "./checkpoint.ts";
 import { type Dataset, loadDataset } from "./dataset.ts";
 import { WeightEma } from "./ema.ts";
+import { type EvaluateOptions, evaluateGenerator } from "./eval/evaluate.ts";
 import { exportVerifiedArtifact, publishArtifact } from "./export-artifact.ts";
-import { MetricsLog, readMetrics, truncateMetrics } from "./metrics-log.ts";
+import {
+  appendJsonLine,
+  MetricsLog,
+  readJsonLines,
+  readMetrics,
+  truncateJsonLines,
+} from "./metrics-log.ts";
 import { ProgressReporter } from "./progress.ts";
-import { renderLossCurvesSvg, renderReportMarkdown } from "./report.ts";
+import { type EvalHistoryLine, renderLossCurvesSvg, renderReportMarkdown } from "./report.ts";
 import { renderSampleGrid } from "./sample-grid.ts";
 
 export interface TrainOptions {
@@ -40,6 +48,8 @@ export interface TrainOptions {
   progressStream?: NodeJS.WriteStream;
   /** Informational messages (default console.log). */
   log?: (message: string) => void;
+  /** For --eval-every: another classifier or sample count (tests use a tiny one); default the cached judge, 1,000 per class. */
+  evaluation?: Pick<EvaluateOptions, "classifier" | "samplesPerClass">;
 }
 
 export interface TrainResult {
@@ -194,6 +204,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   };
 
   const metricsPath = join(outDir, "metrics.jsonl");
+  const evalHistoryPath = join(outDir, "eval-history.jsonl");
   if (config.resume) {
     const checkpoint = loadCheckpoint(outDir);
     if (!checkpoint)
@@ -210,12 +221,14 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     tf.dispose(Object.values(checkpoint.groups).flat());
     rng.setState(checkpoint.state.rngState);
     state = { ...checkpoint.state, config, backend: backend.name };
-    truncateMetrics(metricsPath, state.step);
+    truncateJsonLines(metricsPath, state.step);
+    truncateJsonLines(evalHistoryPath, state.step);
     log(
       `resumed at step ${state.step} (epoch ${state.epoch} done, ${state.stepInEpoch} steps into the next)`,
     );
   } else {
     rmSync(metricsPath, { force: true });
+    rmSync(evalHistoryPath, { force: true });
   }
 
   const totalSteps = Math.min(
@@ -245,14 +258,39 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     writeFileAtomic(join(outDir, file), renderSampleGrid(emaGenerator, config.seed));
   };
 
-  const reachedMaxSteps = () => config.maxSteps !== null && state.step >= config.maxSteps;
-  while (state.epoch < config.epochs && !reachedMaxSteps()) {
+  const evaluateEpoch = async () => {
+    // the EMA generator was just copied and BN-recalibrated by writeGrid
+    const m = await evaluateGenerator(exportGeneratorToOnnx(emaGenerator, config.arch), {
+      dataset: config.dataset,
+      classNames: data.classNames,
+      log,
+      ...options.evaluation,
+    });
+    const line: EvalHistoryLine = {
+      epoch: state.epoch,
+      step: state.step,
+      frechetDistance: m.frechetDistance,
+      floor: m.floor.frechetDistance,
+      labelAccuracy: m.labelAccuracy,
+      coverage: m.coverage,
+    };
+    appendJsonLine(evalHistoryPath, line);
+    log(
+      `eval after epoch ${state.epoch}: Frechet distance ${m.frechetDistance.toFixed(3)} ` +
+        `(floor ${m.floor.frechetDistance.toFixed(3)}), label accuracy ${(100 * m.labelAccuracy).toFixed(2)}%`,
+    );
+  };
+
+  const reachedLimit = () =>
+    (config.maxSteps !== null && state.step >= config.maxSteps) ||
+    (config.maxMinutes !== null && wallTime() >= config.maxMinutes * 60);
+  while (state.epoch < config.epochs && !reachedLimit()) {
     if (state.epochSeed === null) {
       state.epochSeed = rng.nextUint32();
       state.stepInEpoch = 0;
     }
     const order = permutation(data.count, state.epochSeed);
-    while (state.stepInEpoch < stepsPerEpoch && !reachedMaxSteps()) {
+    while (state.stepInEpoch < stepsPerEpoch && !reachedLimit()) {
       const t0 = performance.now();
       const batch = makeBatch(
         data,
@@ -323,6 +361,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       state.stepInEpoch = 0;
       writeGrid(`samples-epoch-${state.epoch}.png`);
       await checkpoint(`epoch ${state.epoch} done`);
+      if (config.evalEvery > 0 && state.epoch % config.evalEvery === 0) await evaluateEpoch();
     }
   }
   metrics.flush({
@@ -410,6 +449,7 @@ function writeReport(
       parityMaxAbsDiff,
       grids,
       lossCurvesFile: "loss-curves.svg",
+      evalHistory: readJsonLines<EvalHistoryLine>(join(outDir, "eval-history.jsonl")),
     }),
   );
 }

@@ -35,6 +35,10 @@ export const trainConfigSchema = z
     resume: z.boolean(),
     /** Stop after this many optimisation steps in total (across resumes); null = no limit. */
     maxSteps: z.number().int("must be a whole number").min(1).nullable(),
+    /** Stop once the run's wall time (across resumes) reaches this many minutes; null = no limit. */
+    maxMinutes: z.number().gt(0).nullable(),
+    /** Evaluate the EMA generator (Frechet distance, label accuracy) every N epochs; 0 = never. */
+    evalEvery: z.number().int("must be a whole number").min(0),
     /** Use only the first N training images (quick experiments, tests); null = all. */
     limitImages: z.number().int("must be a whole number").min(1).nullable(),
     /** Write a metrics.jsonl line every N steps. */
@@ -64,6 +68,8 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   out: "artifacts/run",
   resume: false,
   maxSteps: null,
+  maxMinutes: null,
+  evalEvery: 0,
   limitImages: null,
   metricsEvery: 25,
   checkpointMinutes: 5,
