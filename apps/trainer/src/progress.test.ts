@@ -23,4 +23,18 @@ describe("progress", () => {
       /^\[#{6}-{18}\] step 10\/40 epoch 1\/2 [\d.]+ steps\/s ETA \S+ D 1\.2346 G 0\.5000$/,
     );
   });
+
+  it("uses the time left under --max-minutes when it comes sooner", () => {
+    const reporter = new ProgressReporter(0);
+    const line = reporter.format({
+      step: 0,
+      totalSteps: 1e6,
+      epoch: 0,
+      epochs: 9,
+      dLoss: 1,
+      gLoss: 1,
+      secondsLeft: 125,
+    });
+    expect(line).toContain("ETA 2m05s");
+  });
 });

@@ -11,6 +11,8 @@ export interface ProgressSnapshot {
   epochs: number;
   dLoss: number;
   gLoss: number;
+  /** Time left under --max-minutes, when set: the ETA is the sooner of the two. */
+  secondsLeft?: number;
 }
 
 export class ProgressReporter {
@@ -39,7 +41,10 @@ export class ProgressReporter {
     const width = 24;
     const filled = Math.round(fraction * width);
     const bar = `${"#".repeat(filled)}${"-".repeat(width - filled)}`;
-    const eta = rate > 0 ? formatDuration((s.totalSteps - s.step) / rate) : "?";
+    const stepsEta = rate > 0 ? (s.totalSteps - s.step) / rate : Number.NaN;
+    const eta = formatDuration(
+      s.secondsLeft === undefined || s.secondsLeft > stepsEta ? stepsEta : s.secondsLeft,
+    );
     return (
       `[${bar}] step ${s.step}/${s.totalSteps} epoch ${Math.min(s.epoch + 1, s.epochs)}/${s.epochs} ` +
       `${rate.toFixed(2)} steps/s ETA ${eta} D ${s.dLoss.toFixed(4)} G ${s.gLoss.toFixed(4)}`

@@ -331,6 +331,9 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         epochs: config.epochs,
         dLoss,
         gLoss,
+        ...(config.maxMinutes !== null && {
+          secondsLeft: Math.max(0, config.maxMinutes * 60 - wallTime()),
+        }),
       });
       // let signal handlers run: the steps themselves are synchronous
       await new Promise((r) => setImmediate(r));
