@@ -60,7 +60,7 @@ export const USAGE = `Usage: npm run train -- [flags]
   --metrics-every N                   metrics.jsonl line every N steps (default ${DEFAULT_TRAIN_CONFIG.metricsEvery})
   --checkpoint-minutes X              also checkpoint within an epoch every X minutes (default ${DEFAULT_TRAIN_CONFIG.checkpointMinutes}; 0 = off)
   --publish                           copy the verified generator.onnx + model.json into apps/edge-api/model/
-  --preset quick|full                 quick: ${QUICK_PRESET.maxSteps} steps, a few minutes, recognisable samples
+  --preset quick|full                 quick: ${QUICK_PRESET.maxSteps} steps at lr ${QUICK_PRESET.lr}, ~5 min here, digits forming
   --help                              this text
 `;
 
