@@ -3,7 +3,9 @@
  * any injected model source, and a request shortcut that passes the worker's bindings.
  */
 import { env } from "cloudflare:test";
+import { expect } from "vitest";
 import { createApp } from "../src/app.ts";
+import type { ErrorBody } from "../src/errors.ts";
 import { createGeneratorHolder } from "../src/inference.ts";
 import type { RawModel } from "../src/model-source.ts";
 import fixtureBytes from "./fixtures/generator.onnx";
@@ -31,6 +33,29 @@ export function call(
   bindings: Partial<Env> = {},
 ): Promise<Response> {
   return Promise.resolve(app.request(`http://edge.test${path}`, init, { ...env, ...bindings }));
+}
+
+/** Expect a 503 `model_unavailable` JSON answer whose message matches `reason`. */
+export async function expectModelUnavailable(res: Response, reason: RegExp): Promise<void> {
+  const text = await res.text();
+  expect(res.status, text).toBe(503);
+  expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
+  const body = JSON.parse(text) as ErrorBody;
+  expect(body.error.code).toBe("model_unavailable");
+  expect(body.error.message).toMatch(reason);
+}
+
+/**
+ * A model that failed to load: /sample (json and png) and /healthz answer 503 with the reason,
+ * again on a second call (the failure is remembered), and the rest of the API keeps answering.
+ */
+export async function expectFailedModelContained(app: App, reason: RegExp): Promise<void> {
+  await expectModelUnavailable(await call(app, "/healthz"), reason);
+  await expectModelUnavailable(await call(app, "/sample?count=2&seed=1"), reason);
+  await expectModelUnavailable(await call(app, "/sample?count=2&seed=1&format=png"), reason);
+  await expectModelUnavailable(await call(app, "/healthz"), reason);
+  expect((await call(app, "/openapi.json")).status).toBe(200);
+  expect((await call(app, "/")).status).toBe(200);
 }
 
 /** Width and height from a PNG's IHDR, after checking the signature. */

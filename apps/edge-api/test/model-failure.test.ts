@@ -4,18 +4,16 @@
  * concurrent first requests share one creation.
  */
 import { describe, expect, it } from "vitest";
-import type { ErrorBody } from "../src/errors.ts";
 import type { RawModel } from "../src/model-source.ts";
 import wrongIoBytes from "./fixtures/wrong-io.onnx";
-import { appWithModel, call, fixtureBytes, fixtureManifest } from "./helpers.ts";
-
-async function expect503(res: Response, pattern: RegExp) {
-  expect(res.status).toBe(503);
-  expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
-  const body = (await res.json()) as ErrorBody;
-  expect(body.error.code).toBe("model_unavailable");
-  expect(body.error.message).toMatch(pattern);
-}
+import {
+  appWithModel,
+  call,
+  expectFailedModelContained,
+  expectModelUnavailable,
+  fixtureBytes,
+  fixtureManifest,
+} from "./helpers.ts";
 
 /** Bytes with a manifest that matches them (so only onnxruntime or the contract check can object). */
 async function consistent(bytes: Uint8Array): Promise<RawModel> {
@@ -73,14 +71,7 @@ describe("model failure", () => {
   it.each(CASES)(
     "%s -> 503 with the reason on /sample and /healthz",
     async (_name, load, reason) => {
-      const app = appWithModel(load);
-      await expect503(await call(app, "/healthz"), reason);
-      await expect503(await call(app, "/sample?count=2&seed=1"), reason);
-      await expect503(await call(app, "/sample?count=2&seed=1&format=png"), reason);
-      // Still answering, still the same reason; the rest of the API keeps working.
-      await expect503(await call(app, "/healthz"), reason);
-      expect((await call(app, "/openapi.json")).status).toBe(200);
-      expect((await call(app, "/")).status).toBe(200);
+      await expectFailedModelContained(appWithModel(load), reason);
     },
   );
 
@@ -88,7 +79,10 @@ describe("model failure", () => {
     const badBytes = appWithModel(() => ({ manifest: fixtureManifest, onnx: new Uint8Array(3) }));
     expect((await call(badBytes, "/model")).status).toBe(200);
     const badManifest = appWithModel(() => ({ manifest: { version: "x" }, onnx: fixtureBytes }));
-    await expect503(await call(badManifest, "/model"), /model\.json is not a valid manifest/);
+    await expectModelUnavailable(
+      await call(badManifest, "/model"),
+      /model\.json is not a valid manifest/,
+    );
   });
 
   it("remembers a failure instead of reloading on every request", async () => {
@@ -97,7 +91,8 @@ describe("model failure", () => {
       loads++;
       return { manifest: fixtureManifest, onnx: null };
     });
-    for (let i = 0; i < 3; i++) await expect503(await call(app, "/healthz"), /missing/);
+    for (let i = 0; i < 3; i++)
+      await expectModelUnavailable(await call(app, "/healthz"), /missing/);
     expect(loads).toBe(1);
   });
 });
