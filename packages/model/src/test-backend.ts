@@ -1,98 +1,19 @@
 /**
- * Test helper: select TF.js's cpu backend once, optionally with a faster Conv2DBackpropFilter.
- *
- * Why the kernel: the stock cpu Conv2DBackpropFilter indexes through TensorBuffer.get() and takes
- * ~5 s per DCGAN step even at batch 1 (DESIGN.md section 3: 92% of a step), which would make the
- * train-step tests take minutes. The replacement below computes the same sum over flat arrays;
- * train-step.test.ts checks it against the stock kernel before relying on it. Test-only: the
- * trainer picks its own backend and kernels.
+ * Test helper: select TF.js's cpu backend once, optionally with the faster Conv2DBackpropFilter
+ * (kernels/cpu-conv2d-backprop-filter.ts): the stock one would make the train-step tests take minutes.
  */
 import "@tensorflow/tfjs-backend-cpu";
-import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs-core";
-import {
-  backend_util,
-  Conv2DBackpropFilter,
-  type Conv2DBackpropFilterAttrs,
-  type Conv2DBackpropFilterInputs,
-  type KernelFunc,
-  type TensorInfo,
-} from "@tensorflow/tfjs-core";
+import { registerCpuTrainingKernels } from "./kernels/cpu-conv2d-backprop-filter.ts";
 
-/** The cpu backend's own Conv2DBackpropFilter, kept for comparison and as a fallback. */
-export const stockConvFilterGrad = tf.getKernel(Conv2DBackpropFilter, "cpu")?.kernelFunc;
+export {
+  fastConv2DBackpropFilter,
+  stockConvFilterGrad,
+} from "./kernels/cpu-conv2d-backprop-filter.ts";
 
-/** Resolve once the cpu backend is active; with `fastConvFilterGrad`, swap in {@link fastConv2DBackpropFilter}. */
+/** Resolve once the cpu backend is active; with `fastConvFilterGrad`, swap in the faster kernel. */
 export async function useCpuBackend({ fastConvFilterGrad = false } = {}): Promise<void> {
-  if (fastConvFilterGrad) {
-    tf.unregisterKernel(Conv2DBackpropFilter, "cpu");
-    tf.registerKernel({
-      kernelName: Conv2DBackpropFilter,
-      backendName: "cpu",
-      kernelFunc: fastConv2DBackpropFilter as unknown as KernelFunc,
-    });
-  }
+  if (fastConvFilterGrad) registerCpuTrainingKernels();
   await tf.setBackend("cpu");
   await tf.ready();
-}
-
-/**
- * dW[r, c, i, o] = sum_{b, y, x} in[b, y*sh + r*dh - top, x*sw + c*dw - left, i] * dy[b, y, x, o], NHWC.
- * @returns float32 [fh, fw, inC, outC]
- */
-export function fastConv2DBackpropFilter(args: {
-  inputs: Conv2DBackpropFilterInputs;
-  backend: MathBackendCPU;
-  attrs: Conv2DBackpropFilterAttrs;
-}): TensorInfo {
-  const { inputs, backend, attrs } = args;
-  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
-  const format = backend_util.convertConv2DDataFormat(dataFormat);
-  if (format !== "channelsLast" || !stockConvFilterGrad) {
-    if (!stockConvFilterGrad) throw new Error("cpu Conv2DBackpropFilter is not registered");
-    return stockConvFilterGrad(args as never) as TensorInfo;
-  }
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number],
-    filterShape,
-    strides,
-    1,
-    pad,
-    dimRoundingMode,
-    false,
-    format,
-  );
-  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
-  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
-  const { dilationHeight: dh, dilationWidth: dw, padInfo } = info;
-  const xv = backend.data.get(x.dataId).values as Float32Array;
-  const dyv = backend.data.get(dy.dataId).values as Float32Array;
-  const dW = new Float32Array(fh * fw * inChannels * outChannels);
-  for (let b = 0; b < batchSize; b++) {
-    for (let y = 0; y < outHeight; y++) {
-      for (let xc = 0; xc < outWidth; xc++) {
-        const dyOff = ((b * outHeight + y) * outWidth + xc) * outChannels;
-        for (let r = 0; r < fh; r++) {
-          const row = y * sh + r * dh - padInfo.top;
-          if (row < 0 || row >= inHeight) continue;
-          for (let c = 0; c < fw; c++) {
-            const col = xc * sw + c * dw - padInfo.left;
-            if (col < 0 || col >= inWidth) continue;
-            const xOff = ((b * inHeight + row) * inWidth + col) * inChannels;
-            const wBase = (r * fw + c) * inChannels;
-            for (let i = 0; i < inChannels; i++) {
-              const v = xv[xOff + i] as number;
-              if (v === 0) continue;
-              const wOff = (wBase + i) * outChannels;
-              for (let o = 0; o < outChannels; o++) {
-                dW[wOff + o] = (dW[wOff + o] as number) + v * (dyv[dyOff + o] as number);
-              }
-            }
-          }
-        }
-      }
-    }
-  }
-  return backend.makeTensorInfo(filterShape, "float32", dW);
 }

@@ -1,0 +1,38 @@
+/**
+ * Bench: one conditional DCGAN step (batch 64) on the pure-JS cpu backend, with EdgeGAN's flat-array
+ * Conv2DBackpropFilter (what `--backend cpu` uses) and, with --stock, the stock kernel.
+ * Run: npx tsx packages/model/bench/cpu-step.bench.ts [--steps N] [--stock]
+ */
+import "@tensorflow/tfjs-backend-cpu";
+import * as tf from "@tensorflow/tfjs-core";
+import { LATENT_SIZE, NUM_CLASSES, oneHot } from "@edgegan/shared";
+import { registerCpuTrainingKernels } from "../src/kernels/cpu-conv2d-backprop-filter.ts";
+import { createGan, trainStep } from "../src/train-step.ts";
+
+const args = process.argv.slice(2);
+const steps = Number(args[args.indexOf("--steps") + 1] ?? 3) || 3;
+const stock = args.includes("--stock");
+if (!stock) registerCpuTrainingKernels();
+await tf.setBackend("cpu");
+
+const batch = 64;
+const gan = createGan({ arch: "dcgan" });
+const labels = oneHot(Array.from({ length: batch }, (_, i) => i % NUM_CLASSES));
+const times: number[] = [];
+for (let s = 0; s < steps + 1; s++) {
+  const t0 = performance.now();
+  const b = {
+    images: tf.randomUniform([batch, 28, 28, 1], -1, 1) as tf.Tensor4D,
+    labels: tf.tensor2d(labels, [batch, NUM_CLASSES]),
+    z: tf.randomNormal([batch, LATENT_SIZE]) as tf.Tensor2D,
+    fakeLabels: tf.tensor2d(labels, [batch, NUM_CLASSES]),
+  };
+  trainStep(gan, b);
+  tf.dispose(Object.values(b));
+  if (s > 0) times.push(performance.now() - t0); // first step: warm-up (optimizer slots)
+}
+times.sort((a, b) => a - b);
+const median = times[Math.floor(times.length / 2)] as number;
+console.log(
+  `cpu backend, ${stock ? "stock" : "EdgeGAN"} Conv2DBackpropFilter: dcgan step (batch 64) median ${median.toFixed(0)} ms over ${times.length} steps (1 warm-up)`,
+);
