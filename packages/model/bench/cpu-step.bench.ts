@@ -4,8 +4,8 @@
  * Run: npx tsx packages/model/bench/cpu-step.bench.ts [--steps N] [--stock]
  */
 import "@tensorflow/tfjs-backend-cpu";
-import * as tf from "@tensorflow/tfjs-core";
 import { LATENT_SIZE, NUM_CLASSES, oneHot } from "@edgegan/shared";
+import * as tf from "@tensorflow/tfjs-core";
 import { registerCpuTrainingKernels } from "../src/kernels/cpu-conv2d-backprop-filter.ts";
 import { createGan, trainStep } from "../src/train-step.ts";
 
