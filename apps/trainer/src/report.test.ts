@@ -24,6 +24,7 @@ describe("report", () => {
       { step: 20, epoch: 0.2, dLoss: 1.0, gLoss: 2.0, stepsPerSecond: 1, wallTimeSeconds: 20 },
     ]);
     expect(svg.match(/<polyline/g)).toHaveLength(2);
+    expect(svg).toMatch(/<title>[^<]+<\/title>/);
     expect(svg).toContain("step 20");
     // y axis spans [0, 2]: the largest loss touches the top of the plot area (y = 24)
     expect(svg).toMatch(/points="[\d.]+,[\d.]+ [\d.]+,24\.0"/);

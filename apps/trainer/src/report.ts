@@ -56,6 +56,7 @@ export function renderLossCurvesSvg(metrics: MetricsLine[]): string {
     yMax,
   );
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" font-family="sans-serif" font-size="11">
+<title>Discriminator and generator loss over training steps</title>
 <rect width="100%" height="100%" fill="white"/>
 ${axis.join("\n")}
 <text x="${MARGIN.left}" y="${HEIGHT - 8}">step 0</text>
