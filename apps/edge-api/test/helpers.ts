@@ -7,7 +7,7 @@ import { expect } from "vitest";
 import { createApp } from "../src/app.ts";
 import type { ErrorBody } from "../src/errors.ts";
 import { createGeneratorHolder } from "../src/inference.ts";
-import type { RawModel } from "../src/model-source.ts";
+import { type RawModel, sha256Hex } from "../src/model-source.ts";
 import fixtureBytes from "./fixtures/generator.onnx";
 import fixtureManifest from "./fixtures/model.json";
 
@@ -33,6 +33,17 @@ export function call(
   bindings: Partial<Env> = {},
 ): Promise<Response> {
   return Promise.resolve(app.request(`http://edge.test${path}`, init, { ...env, ...bindings }));
+}
+
+/** The fixture manifest pointed at `bytes` (right sha256 and size), so only the bytes themselves can be wrong. */
+export async function withFixtureManifest(bytes: Uint8Array): Promise<RawModel> {
+  return {
+    manifest: {
+      ...fixtureManifest,
+      onnx: { ...fixtureManifest.onnx, sha256: await sha256Hex(bytes), bytes: bytes.byteLength },
+    },
+    onnx: bytes,
+  };
 }
 
 /** Expect a 503 `model_unavailable` JSON answer whose message matches `reason`. */

@@ -9,7 +9,7 @@
 import { IMAGE_SIZE, LATENT_SIZE, NUM_CLASSES, ONNX_IO, ONNX_OPSET } from "@edgegan/shared";
 import { describe, it } from "vitest";
 import type { RawModel } from "../src/model-source.ts";
-import { appWithModel, expectFailedModelContained, fixtureManifest } from "./helpers.ts";
+import { appWithModel, expectFailedModelContained, withFixtureManifest } from "./helpers.ts";
 
 /** Protobuf wire encoding, just enough for a tiny ONNX model. */
 const varint = (n: number): number[] => {
@@ -61,28 +61,15 @@ function model(latent: number): Uint8Array {
   ]);
 }
 
-/** The fixture manifest, pointed at these bytes (so only the shape can be wrong). */
-async function withManifest(bytes: Uint8Array): Promise<RawModel> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  const sha256 = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-  return {
-    manifest: {
-      ...fixtureManifest,
-      onnx: { ...fixtureManifest.onnx, sha256, bytes: bytes.byteLength },
-    },
-    onnx: bytes,
-  };
-}
-
 const CASES: [string, () => Promise<RawModel>, RegExp][] = [
   [
     `a latent size of 64 instead of ${LATENT_SIZE}`,
-    () => withManifest(model(64)),
+    () => withFixtureManifest(model(64)),
     /generator\.onnx does not fit the model contract \(z float32 \[N, 100\].*invalid dimensions for input: z/,
   ],
   [
     `${LATENT_SIZE} values per image instead of ${IMAGE_SIZE}x${IMAGE_SIZE}`,
-    () => withManifest(model(LATENT_SIZE)),
+    () => withFixtureManifest(model(LATENT_SIZE)),
     /does not fit the model contract .*: output image is float32 \[2,100\]; expected float32 \[2,1,28,28\]/,
   ],
 ];
