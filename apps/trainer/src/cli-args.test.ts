@@ -82,6 +82,10 @@ describe("fromInvocationDir", async () => {
       "/repo/artifacts/run",
     );
     expect(fromInvocationDir("/data/x", { TURBO_INVOCATION_DIR: "/repo" })).toBe("/data/x");
+    expect(fromInvocationDir("a", { INIT_CWD: "/home/me", TURBO_INVOCATION_DIR: "/repo" })).toBe(
+      "/repo/a",
+    );
+    expect(fromInvocationDir("a", { INIT_CWD: "/home/me" })).toBe("/home/me/a");
     expect(fromInvocationDir("a", {})).toBe(`${process.cwd()}/a`);
   });
 });
