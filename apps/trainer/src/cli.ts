@@ -8,7 +8,7 @@
  */
 import { parseCliArgs, USAGE } from "./cli-args.ts";
 import { runCli, settleFlags } from "./cli-runner.ts";
-import { KNOWN_DATASETS } from "./dataset.ts";
+import { isKnownDataset } from "./dataset.ts";
 import { fromInvocationDir } from "./invocation-dir.ts";
 import { train } from "./train.ts";
 
@@ -33,9 +33,7 @@ async function main(argv: string[]): Promise<number> {
 
   const paths = {
     out: fromInvocationDir(config.out),
-    dataset: KNOWN_DATASETS.includes(config.dataset)
-      ? config.dataset
-      : fromInvocationDir(config.dataset),
+    dataset: isKnownDataset(config.dataset) ? config.dataset : fromInvocationDir(config.dataset),
   };
   const result = await train({ ...config, ...paths }, { stopSignal: stop.signal });
   if (result.status === "interrupted") {

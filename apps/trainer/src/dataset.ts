@@ -14,8 +14,10 @@ import { parseIdxImages, parseIdxLabels } from "@edgegan/shared/idx";
 
 export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
 
-/** Dataset names that are not folders. */
-export const KNOWN_DATASETS: readonly string[] = ["mnist", "fashion-mnist"];
+/** Whether `dataset` names a known dataset ("mnist", "fashion-mnist") rather than a folder. */
+export function isKnownDataset(dataset: string): boolean {
+  return Object.hasOwn(DATASET_CLASS_NAMES, dataset);
+}
 
 export interface Dataset {
   /** "mnist", "fashion-mnist", or the directory's path. */

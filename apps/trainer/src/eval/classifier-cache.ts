@@ -18,7 +18,7 @@ import { createRng } from "@edgegan/shared/rng";
 import * as tf from "@tensorflow/tfjs-core";
 import type { LayersModel } from "@tensorflow/tfjs-layers";
 import { writeFileAtomic } from "../atomic-write.ts";
-import { type Dataset, loadDataset } from "../dataset.ts";
+import { type Dataset, isKnownDataset, loadDataset } from "../dataset.ts";
 import {
   type ClassifierTrainOptions,
   DEFAULT_CLASSIFIER_OPTIONS,
@@ -74,10 +74,9 @@ export function classifierCacheKey(
   options: ClassifierBuildOptions = {},
   version: number = CLASSIFIER_CODE_VERSION,
 ): string {
-  const name =
-    dataset === "mnist" || dataset === "fashion-mnist"
-      ? dataset
-      : `dir-${createHash("sha256").update(resolve(dataset)).digest("hex").slice(0, 12)}`;
+  const name = isKnownDataset(dataset)
+    ? dataset
+    : `dir-${createHash("sha256").update(resolve(dataset)).digest("hex").slice(0, 12)}`;
   const defaults = normaliseOptions(dataset, {}) as unknown as Record<string, unknown>;
   const custom = Object.entries(normaliseOptions(dataset, options)).filter(
     ([key, value]) => value !== defaults[key],
