@@ -34,6 +34,7 @@ async function main(argv: string[]): Promise<number> {
   const paths = {
     out: fromInvocationDir(config.out),
     dataset: isKnownDataset(config.dataset) ? config.dataset : fromInvocationDir(config.dataset),
+    teacher: config.teacher === null ? null : fromInvocationDir(config.teacher),
   };
   const result = await train({ ...config, ...paths }, { stopSignal: stop.signal });
   if (result.status === "interrupted") {

@@ -33,6 +33,8 @@ export const EDGE_MODEL_DIR = fileURLToPath(new URL("../../edge-api/model/", imp
 export interface ArtifactInput {
   generator: LayersModel;
   arch: Architecture;
+  /** The DCGAN generator's width (null for the MLP). */
+  generatorWidth: number | null;
   dataset: { name: string; classNames: string[] };
   training: ModelManifest["training"];
   seed: number;
@@ -67,6 +69,7 @@ export async function exportVerifiedArtifact(
     createdAt,
     onnx: { file: ONNX_FILE, sha256, bytes: onnx.length, opset: ONNX_OPSET },
     arch: input.arch,
+    ...(input.generatorWidth !== null && { generatorWidth: input.generatorWidth }),
     dataset: input.dataset,
     contract: manifestContract(),
     training: input.training,

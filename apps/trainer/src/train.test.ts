@@ -5,10 +5,13 @@
 import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildGenerator } from "@edgegan/model/generator";
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from "@edgegan/shared/train-config";
 import { describe, expect, it } from "vitest";
 import { CHECKPOINT_FILE, decodeCheckpoint } from "./checkpoint.ts";
+import { classNamesFor } from "./dataset.ts";
 import { tinyClassifier } from "./eval/test-fixtures.ts";
+import { exportVerifiedArtifact } from "./export-artifact.ts";
 import { readMetrics } from "./metrics-log.ts";
 import { permutation, train } from "./train.ts";
 
@@ -125,6 +128,50 @@ describe("train (tiny MNIST run)", () => {
       expect(h.labelAccuracy).toBeLessThanOrEqual(1);
     }
     expect(readFileSync(join(out, "report.md"), "utf8")).toContain("## Quality per epoch");
+  });
+
+  it("distils a lean DCGAN from a teacher model folder and records width and teacher", async () => {
+    const teacherDir = mkdtempSync(join(tmpdir(), "edgegan-teacher-"));
+    await exportVerifiedArtifact(teacherDir, {
+      generator: buildGenerator("dcgan", 16),
+      arch: "dcgan",
+      generatorWidth: 16,
+      dataset: { name: "mnist", classNames: classNamesFor("mnist") },
+      training: {
+        config: {},
+        backend: "wasm",
+        steps: 0,
+        epochs: 0,
+        wallTimeSeconds: 0,
+        finalLosses: null,
+        emaDecay: null,
+      },
+      seed: 1,
+    });
+    const out = mkdtempSync(join(tmpdir(), "edgegan-student-"));
+    const logs: string[] = [];
+    const config = tinyConfig(out, {
+      arch: "dcgan",
+      gWidth: 8,
+      teacher: teacherDir,
+      epochs: 1,
+      maxSteps: 2,
+    });
+    const result = await train(config, { ...quiet, log: (m) => logs.push(m) });
+    expect(result.status).toBe("completed");
+    expect(logs.some((m) => /distilling from mnist-dcgan-.* \(weight 10\)/.test(m))).toBe(true);
+    expect(result.manifest?.generatorWidth).toBe(8);
+    expect(result.manifest?.training.config).toMatchObject({ gWidth: 8, teacher: teacherDir });
+    await expect(
+      train(
+        {
+          ...config,
+          out: mkdtempSync(join(tmpdir(), "edgegan-student-")),
+          teacher: `${out}-missing`,
+        },
+        quiet,
+      ),
+    ).rejects.toThrow(/--teacher .*-missing: .*model.json not found/);
   });
 
   it("fails at start when the output folder cannot be written", async () => {

@@ -40,6 +40,7 @@ import {
 import { ProgressReporter } from "./progress.ts";
 import { type EvalHistoryLine, renderLossCurvesSvg, renderReportMarkdown } from "./report.ts";
 import { renderSampleGrid } from "./sample-grid.ts";
+import { openTeacher, type Teacher } from "./teacher.ts";
 
 export interface TrainOptions {
   /** Aborting it makes the run checkpoint at the next step boundary and return "interrupted". */
@@ -187,9 +188,15 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     lr: config.lr,
     beta1: config.beta1,
     realLabelTarget: config.realLabelTarget,
+    generatorWidth: config.gWidth,
+    distillWeight: config.distillWeight,
   });
+  const teacher: Teacher | null = config.teacher
+    ? await openTeacher(config.teacher, data.name)
+    : null;
+  if (teacher) log(`distilling from ${teacher.version} (weight ${config.distillWeight})`);
   const ema = new WeightEma(gan.generator, config.emaDecay);
-  const emaGenerator = buildGenerator(config.arch);
+  const emaGenerator = buildGenerator(config.arch, config.gWidth);
   const rng = createRng(config.seed);
   let state: RunState = {
     config,
@@ -299,8 +306,11 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         config.batchSize,
         rng,
       );
-      const { dLoss, gLoss } = trainStep(gan, batch);
-      tf.dispose(Object.values(batch));
+      const teacherImages = teacher
+        ? await teacher.imagesFor(batch.z, batch.fakeLabels)
+        : undefined;
+      const { dLoss, gLoss } = trainStep(gan, { ...batch, teacherImages });
+      tf.dispose([...Object.values(batch), ...(teacherImages ? [teacherImages] : [])]);
       if (!Number.isFinite(dLoss) || !Number.isFinite(gLoss)) {
         progress.newline();
         throw new NonFiniteLossError(
@@ -339,6 +349,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       await new Promise((r) => setImmediate(r));
       if (options.stopSignal?.aborted) {
         await checkpoint(`stop requested by ${String(options.stopSignal.reason ?? "signal")}`);
+        await teacher?.release();
         return {
           status: "interrupted",
           outDir,
@@ -374,6 +385,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     wallTimeSeconds: wallTime(),
   });
   if (state.stepInEpoch > 0) await checkpoint("end of run");
+  await teacher?.release();
   progress.newline();
   writeGrid("samples-final.png");
 
@@ -382,6 +394,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const manifest = await exportVerifiedArtifact(outDir, {
     generator: emaGenerator,
     arch: config.arch,
+    generatorWidth: config.arch === "dcgan" ? config.gWidth : null,
     dataset: { name: data.name, classNames: data.classNames },
     seed: config.seed,
     training: {

@@ -10,8 +10,38 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { assertArchitecture } from "./architecture.ts";
 import { BN_EPSILON, BN_MOMENTUM, gammaInit, kernelInit, LEAKY_ALPHA } from "./init.ts";
 
-/** Spatial size and channel count of the DCGAN generator's first feature map (7x7x128). */
-const DCGAN_BASE = { size: IMAGE_SIZE / 4, channels: 128 } as const;
+/** Spatial size of the DCGAN generator's first feature map (7x7). */
+const DCGAN_BASE_SIZE = IMAGE_SIZE / 4;
+
+/**
+ * Channels of the DCGAN generator's 7x7 map ("width"); the 14x14 map has half as many. The
+ * shipped full-width model uses 128. MACs per image grow with the square of the width (the first
+ * transposed conv is 95% of them): 128 -> 7.3 M, 64 -> 2.0 M.
+ */
+export const DEFAULT_GENERATOR_WIDTH = 128;
+
+/** Accepted widths: even (the 14x14 map has width / 2 channels), 8 to 512. */
+export const GENERATOR_WIDTH_RANGE = { min: 8, max: 512 } as const;
+
+/** @throws Error naming the bad width and what is accepted. */
+export function assertGeneratorWidth(width: number): void {
+  const { min, max } = GENERATOR_WIDTH_RANGE;
+  if (!(Number.isInteger(width) && width % 2 === 0 && width >= min && width <= max)) {
+    throw new Error(
+      `generator width must be an even whole number from ${min} to ${max}, got ${width}`,
+    );
+  }
+}
+
+/** Multiply-accumulates of one DCGAN generator image at `width` (dense + both transposed convs). */
+export function dcganGeneratorMacs(width: number): number {
+  const s = DCGAN_BASE_SIZE;
+  const dense = (LATENT_SIZE + NUM_CLASSES) * s * s * width;
+  // a k4 s2 transposed conv touches each output pixel through 4 kernel taps per input channel
+  const deconv1 = (2 * s) ** 2 * (width / 2) * width * 4;
+  const deconv2 = IMAGE_SIZE ** 2 * IMAGE_CHANNELS * (width / 2) * 4;
+  return dense + deconv1 + deconv2;
+}
 
 function batchNorm(name: string) {
   return tfl.layers.batchNormalization({
@@ -28,24 +58,30 @@ function batchNorm(name: string) {
  * Inputs: `z` float32 [N, LATENT_SIZE] ~ N(0, 1) and `label` float32 [N, NUM_CLASSES] one-hot.
  * Output: float32 [N, 28, 28, 1] in [-1, 1] (tanh).
  *
- * @param arch "dcgan" (dense 7x7x128 + two stride-2 transposed convs, BatchNorm) or "mlp"
+ * @param arch "dcgan" (dense 7x7xW + two stride-2 transposed convs, BatchNorm) or "mlp"
  *   (dense 128-256-1024-784, LeakyReLU 0.2).
+ * @param width the DCGAN's W (default 128); the MLP has no width and ignores it.
  * @example
- * const g = buildGenerator("dcgan");
+ * const g = buildGenerator("dcgan");        // 7x7x128 -> 14x14x64 -> 28x28x1
+ * const lean = buildGenerator("dcgan", 64); // 7x7x64 -> 14x14x32 -> 28x28x1
  * const images = g.predict([z, labels]) as tf.Tensor4D; // [N, 28, 28, 1]
  */
-export function buildGenerator(arch: Architecture = "dcgan"): tfl.LayersModel {
+export function buildGenerator(
+  arch: Architecture = "dcgan",
+  width: number = DEFAULT_GENERATOR_WIDTH,
+): tfl.LayersModel {
   assertArchitecture(arch);
+  assertGeneratorWidth(width);
   const z = tfl.input({ shape: [LATENT_SIZE], name: "z" }); // [N, 100]
   const label = tfl.input({ shape: [NUM_CLASSES], name: "label" }); // [N, 10]
   const zl = tfl.layers.concatenate({ name: "g_concat" }).apply([z, label]) as tfl.SymbolicTensor; // [N, 110]
-  const image = arch === "dcgan" ? dcganGeneratorBody(zl) : mlpGeneratorBody(zl);
+  const image = arch === "dcgan" ? dcganGeneratorBody(zl, width) : mlpGeneratorBody(zl);
   return tfl.model({ inputs: [z, label], outputs: image, name: `generator_${arch}` });
 }
 
-/** [N, 110] -> [N, 28, 28, 1] through 7x7x128 -> 14x14x64 -> 28x28x1. */
-function dcganGeneratorBody(zl: tfl.SymbolicTensor): tfl.SymbolicTensor {
-  const { size, channels } = DCGAN_BASE;
+/** [N, 110] -> [N, 28, 28, 1] through 7x7xW -> 14x14x(W/2) -> 28x28x1. */
+function dcganGeneratorBody(zl: tfl.SymbolicTensor, channels: number): tfl.SymbolicTensor {
+  const size = DCGAN_BASE_SIZE;
   let x = tfl.layers
     .dense({
       name: "g_dense",
@@ -53,12 +89,12 @@ function dcganGeneratorBody(zl: tfl.SymbolicTensor): tfl.SymbolicTensor {
       useBias: false,
       kernelInitializer: kernelInit(),
     })
-    .apply(zl) as tfl.SymbolicTensor; // [N, 6272]
+    .apply(zl) as tfl.SymbolicTensor; // [N, 49 * W]
   x = batchNorm("g_bn0").apply(x) as tfl.SymbolicTensor;
   x = tfl.layers.reLU({ name: "g_relu0" }).apply(x) as tfl.SymbolicTensor;
   x = tfl.layers
     .reshape({ name: "g_reshape", targetShape: [size, size, channels] })
-    .apply(x) as tfl.SymbolicTensor; // [N, 7, 7, 128]
+    .apply(x) as tfl.SymbolicTensor; // [N, 7, 7, W]
   x = tfl.layers
     .conv2dTranspose({
       name: "g_deconv1",
@@ -69,7 +105,7 @@ function dcganGeneratorBody(zl: tfl.SymbolicTensor): tfl.SymbolicTensor {
       useBias: false,
       kernelInitializer: kernelInit(),
     })
-    .apply(x) as tfl.SymbolicTensor; // [N, 14, 14, 64]
+    .apply(x) as tfl.SymbolicTensor; // [N, 14, 14, W / 2]
   x = batchNorm("g_bn1").apply(x) as tfl.SymbolicTensor;
   x = tfl.layers.reLU({ name: "g_relu1" }).apply(x) as tfl.SymbolicTensor;
   x = tfl.layers

@@ -9,11 +9,18 @@
 export { assertArchitecture } from "./architecture.ts";
 export { buildDiscriminator } from "./discriminator.ts";
 export { exportGeneratorToOnnx, SUPPORTED_LAYERS } from "./export-onnx.ts";
-export { buildGenerator } from "./generator.ts";
+export {
+  assertGeneratorWidth,
+  buildGenerator,
+  DEFAULT_GENERATOR_WIDTH,
+  dcganGeneratorMacs,
+  GENERATOR_WIDTH_RANGE,
+} from "./generator.ts";
 export { BN_EPSILON, BN_MOMENTUM, LEAKY_ALPHA } from "./init.ts";
 export {
   type DiscriminatorLossOptions,
   discriminatorLoss,
+  distillationLoss,
   generatorLoss,
   sigmoidCrossEntropyWithLogits,
 } from "./losses.ts";

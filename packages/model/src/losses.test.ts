@@ -1,6 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { discriminatorLoss, generatorLoss, sigmoidCrossEntropyWithLogits } from "./losses.ts";
+import {
+  discriminatorLoss,
+  distillationLoss,
+  generatorLoss,
+  sigmoidCrossEntropyWithLogits,
+} from "./losses.ts";
 import { useCpuBackend } from "./test-backend.ts";
 
 beforeAll(() => useCpuBackend());
@@ -10,6 +15,11 @@ const logit = (p: number) => Math.log(p / (1 - p));
 const value = (t: tf.Scalar) => t.dataSync()[0] as number;
 
 describe("losses", () => {
+  it("distillation: student 0.5 and -1 against teacher 0.25 and -0.5 is (0.25 + 0.5) / 2 = 0.375", () => {
+    const loss = distillationLoss(tf.tensor1d([0.5, -1]), tf.tensor1d([0.25, -0.5]));
+    expect(value(loss)).toBeCloseTo(0.375, 6);
+  });
+
   it("L_D with D(x)=0.9, D(G(z))=0.2 is -ln 0.9 - ln 0.8 = 0.3285", () => {
     const loss = discriminatorLoss(tf.tensor2d([[logit(0.9)]]), tf.tensor2d([[logit(0.2)]]));
     expect(value(loss)).toBeCloseTo(0.3285, 4);

