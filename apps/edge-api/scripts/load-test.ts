@@ -461,9 +461,6 @@ function connectionsOption(): number {
 }
 
 async function main(): Promise<number> {
-  // exit through process.exit so the launcher's exit hook stops wrangler dev
-  for (const signal of ["SIGINT", "SIGTERM"] as const)
-    process.once(signal, () => process.exit(130));
   const seconds = secondsOption();
   const connections = connectionsOption();
   console.log(

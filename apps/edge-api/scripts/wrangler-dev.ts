@@ -10,6 +10,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
+import { constants as osConstants } from "node:os";
 import { fileURLToPath } from "node:url";
 
 /** apps/edge-api, where wrangler.jsonc lives. */
@@ -25,6 +26,8 @@ export interface WranglerDev {
   log(): string;
   /** Stop wrangler and workerd (the whole process group); resolves once wrangler exited. */
   stop(): Promise<void>;
+  /** Whether stop() was called (wrangler's exit is then expected, not a crash). */
+  stopRequested: boolean;
 }
 
 /** A free TCP port on 127.0.0.1 (asked from the OS, then released). */
@@ -55,6 +58,13 @@ export async function startWranglerDev(
     /** Extra wrangler dev flags, e.g. ["--inspector-port", "9300"]. */
     args?: string[];
     readyTimeoutMs?: number;
+    /** Also copy wrangler's output to this process's stdout/stderr (the dev server). */
+    echo?: boolean;
+    /**
+     * What stops wrangler when this process is signalled or orphaned: by default a guard that
+     * exits with 128 + the signal's number; the dev server installs its own at start-up.
+     */
+    stopRequest?: StopRequest;
   } = {},
 ): Promise<WranglerDev> {
   const port = options.port ?? (await freePort());
@@ -76,6 +86,10 @@ export async function startWranglerDev(
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
+  if (options.echo) {
+    child.stdout?.pipe(process.stdout);
+    child.stderr?.pipe(process.stderr);
+  }
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   // wrangler runs in its own process group: if this process exits first (an error, or a
   // signal turned into process.exit), take the group down rather than leave workerd behind
@@ -94,7 +108,9 @@ export async function startWranglerDev(
     port,
     child,
     log: () => output,
+    stopRequested: false,
     async stop() {
+      dev.stopRequested = true;
       if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
       try {
         process.kill(-child.pid, "SIGTERM");
@@ -113,6 +129,7 @@ export async function startWranglerDev(
     },
   };
 
+  (options.stopRequest ?? exitOnStopRequest(signalExitCode)).setDev(dev);
   try {
     await waitReady(dev, options.readyTimeoutMs ?? 120_000);
   } catch (error) {
@@ -120,6 +137,86 @@ export async function startWranglerDev(
     throw error;
   }
   return dev;
+}
+
+/** The signals that ask a launcher to stop: Ctrl-C, a process manager, a closed terminal. */
+export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * Exit when this process is asked to stop (SIGINT, SIGTERM, SIGHUP) or loses its parent, after
+ * stopping the wrangler dev that `setDev` is later given. Install it before starting wrangler,
+ * so that a signal during start-up is never met by Node's default (exit without cleanup).
+ *
+ * The parent check matters under npm: npm forwards only SIGINT and SIGTERM to its script, so a
+ * SIGHUP to `npm start` kills npm and leaves the script running, re-parented; noticing the new
+ * parent still takes wrangler and workerd down.
+ * @param exitCode the exit status for a stop by `reason` (a signal name or "parent exited").
+ * @returns setDev: hand over the wrangler dev to stop (from startWranglerDev's onSpawn).
+ */
+export function exitOnStopRequest(
+  exitCode: (reason: string) => number,
+  log: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
+): StopRequest {
+  let dev: WranglerDev | null = null;
+  let stopping = false;
+  const shutdown = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${reason}: stopping wrangler dev${dev ? ` (pid ${dev.child.pid})` : ""}`);
+    void (dev?.stop() ?? Promise.resolve()).finally(() => process.exit(exitCode(reason)));
+  };
+  for (const signal of STOP_SIGNALS) process.on(signal, () => shutdown(signal));
+  const parent = currentParentPid();
+  setInterval(() => {
+    if (currentParentPid() !== parent || !isAlive(parent)) shutdown("parent exited");
+  }, 250).unref();
+  return {
+    setDev(started) {
+      dev = started;
+      // wrangler ending by itself (a crash, a kill from outside) ends the launcher too
+      started.child.once("exit", (code, signal) => {
+        if (stopping || started.stopRequested) return;
+        log(`wrangler dev exited (${signal ?? `code ${code}`})`);
+        process.exit(code === 0 ? 0 : 1);
+      });
+    },
+  };
+}
+
+/** Hands a started wrangler dev to the guard that stops it (see exitOnStopRequest). */
+export interface StopRequest {
+  setDev(dev: WranglerDev): void;
+}
+
+/** The shell's convention: 128 + the signal's number (130 for SIGINT), 1 for a lost parent. */
+export function signalExitCode(reason: string): number {
+  const number = osConstants.signals[reason as NodeJS.Signals];
+  return number === undefined ? 1 : 128 + number;
+}
+
+/** This process's parent now (process.ppid is read once at start-up and never updated). */
+function currentParentPid(): number {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  } catch {
+    return process.ppid;
+  }
+}
+
+/** Whether `pid` is a live process (a zombie, dead but not yet reaped, counts as gone). */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    try {
+      process.kill(pid, 0); // no /proc (not Linux): ask the kernel
+      return true;
+    } catch {
+      return false;
+    }
+  }
 }
 
 async function waitReady(dev: WranglerDev, timeoutMs: number): Promise<void> {
@@ -171,36 +268,44 @@ export interface WorkerdProcess {
   role: "proxy" | "worker";
 }
 
-/**
- * The `workerd` processes below `rootPid` (wrangler -> node -> workerd), with their roles
- * (the one whose command line binds `port` is the proxy).
- * @returns an empty array when none is found (or /proc is unavailable).
- */
-export function findWorkerd(rootPid: number, port: number): WorkerdProcess[] {
+/** Every process below `rootPid` (children, grandchildren, ...), from /proc; [] without /proc. */
+export function descendantPids(rootPid: number): number[] {
   let table: Map<number, { ppid: number; name: string }>;
   try {
     table = processTable();
   } catch {
     return [];
   }
-  const found: WorkerdProcess[] = [];
+  const found: number[] = [];
   const queue = [rootPid];
   while (queue.length > 0) {
     const parent = queue.shift() as number;
     for (const [pid, info] of table) {
       if (info.ppid !== parent) continue;
       queue.push(pid);
-      if (info.name !== "workerd") continue;
-      let cmdline = "";
-      try {
-        cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
-      } catch {
-        continue; // gone
-      }
-      const proxy =
-        cmdline.includes(`=127.0.0.1:${port} `) || cmdline.endsWith(`=127.0.0.1:${port}`);
-      found.push({ pid, role: proxy ? "proxy" : "worker" });
+      found.push(pid);
     }
+  }
+  return found;
+}
+
+/**
+ * The `workerd` processes below `rootPid` (wrangler -> node -> workerd), with their roles
+ * (the one whose command line binds `port` is the proxy).
+ * @returns an empty array when none is found (or /proc is unavailable).
+ */
+export function findWorkerd(rootPid: number, port: number): WorkerdProcess[] {
+  const found: WorkerdProcess[] = [];
+  for (const pid of descendantPids(rootPid)) {
+    let cmdline = "";
+    try {
+      if (!readFileSync(`/proc/${pid}/stat`, "utf8").includes("(workerd)")) continue;
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+    } catch {
+      continue; // gone
+    }
+    const proxy = cmdline.includes(`=127.0.0.1:${port} `) || cmdline.endsWith(`=127.0.0.1:${port}`);
+    found.push({ pid, role: proxy ? "proxy" : "worker" });
   }
   return found;
 }

@@ -1,8 +1,22 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { loadDataset, resolveDatasetDir } from "./dataset.ts";
+import { fashionMnistDir, loadDataset, resolveDatasetDir } from "./dataset.ts";
+import { encodeIdxImages, encodeIdxLabels } from "./eval/idx-write.ts";
+
+/** Run `fn` with EDGEGAN_FASHION_MNIST_DIR pointing at `dir`. */
+function withFashionDir<T>(dir: string, fn: () => T): T {
+  const before = process.env.EDGEGAN_FASHION_MNIST_DIR;
+  process.env.EDGEGAN_FASHION_MNIST_DIR = dir;
+  try {
+    return fn();
+  } finally {
+    if (before === undefined) delete process.env.EDGEGAN_FASHION_MNIST_DIR;
+    else process.env.EDGEGAN_FASHION_MNIST_DIR = before;
+  }
+}
 
 const mnistDir = resolveDatasetDir("mnist");
 
@@ -17,11 +31,46 @@ describe("datasets", () => {
     expect(data.classNames[3]).toBe("3");
   });
 
-  it("loads Fashion-MNIST from the Debian package with its class names", () => {
-    const data = loadDataset("fashion-mnist", "test", 10);
-    expect(data.count).toBe(10);
+  it("loads Fashion-MNIST (gzipped IDX files in the Debian layout) with its class names", () => {
+    // a 3-image fixture in the package's layout: t10k-{images-idx3,labels-idx1}-ubyte.gz
+    const dir = mkdtempSync(join(tmpdir(), "edgegan-fashion-"));
+    const pixels = new Uint8Array(3 * 784).map((_, i) => (i * 7) % 256);
+    writeFileSync(join(dir, "t10k-images-idx3-ubyte.gz"), gzipSync(encodeIdxImages(pixels, 3)));
+    writeFileSync(
+      join(dir, "t10k-labels-idx1-ubyte.gz"),
+      gzipSync(encodeIdxLabels(Uint8Array.of(9, 0, 3))),
+    );
+    const data = withFashionDir(dir, () => loadDataset("fashion-mnist", "test"));
+    expect(data.count).toBe(3);
+    expect(Array.from(data.labels)).toEqual([9, 0, 3]);
     expect(data.classNames[9]).toBe("Ankle boot");
+    expect(data.classNames[0]).toBe("T-shirt/top");
+    expect(data.images[1]).toBeCloseTo((7 / 255) * 2 - 1, 6);
+    expect(() =>
+      withFashionDir(join(dir, "absent"), () => loadDataset("fashion-mnist", "test")),
+    ).toThrow(
+      /Fashion-MNIST not found in .*absent\. Install it with: sudo apt-get install dataset-fashion-mnist/,
+    );
   });
+
+  // The real files come from Debian (not from npm): run when installed, say so when skipped.
+  const fashionInstalled = existsSync(fashionMnistDir());
+  if (!fashionInstalled) {
+    console.info(
+      `skipping the real Fashion-MNIST test: ${fashionMnistDir()} is absent (apt-get install dataset-fashion-mnist)`,
+    );
+    if (process.env.EDGEGAN_REQUIRE_OPTIONAL_DATA) {
+      throw new Error(`EDGEGAN_REQUIRE_OPTIONAL_DATA is set but ${fashionMnistDir()} is absent`);
+    }
+  }
+  it.runIf(fashionInstalled)(
+    "loads the real Fashion-MNIST test split from the Debian package",
+    () => {
+      const data = loadDataset("fashion-mnist", "test");
+      expect(data.count).toBe(10_000);
+      expect(Array.from(data.labels.slice(0, 5))).toEqual([9, 2, 1, 1, 6]);
+    },
+  );
 
   it("rejects an unknown dataset name with what is accepted", () => {
     expect(() => resolveDatasetDir("cifar10")).toThrow(

@@ -12,7 +12,16 @@ import { dirname, join, resolve } from "node:path";
 import { DATASET_CLASS_NAMES, fromPixel, PIXELS_PER_IMAGE } from "@edgegan/shared";
 import { parseIdxImages, parseIdxLabels } from "@edgegan/shared/idx";
 
+/** Where Debian's `dataset-fashion-mnist` puts the gzipped IDX files. */
 export const FASHION_MNIST_DIR = "/usr/share/datasets/fashion-mnist";
+
+/**
+ * The Fashion-MNIST folder: `EDGEGAN_FASHION_MNIST_DIR` when set (a copy elsewhere, or a test
+ * fixture in the same layout), else Debian's.
+ */
+export function fashionMnistDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.EDGEGAN_FASHION_MNIST_DIR || FASHION_MNIST_DIR;
+}
 
 /** Whether `dataset` names a known dataset ("mnist", "fashion-mnist") rather than a folder. */
 export function isKnownDataset(dataset: string): boolean {
@@ -45,12 +54,14 @@ export function resolveDatasetDir(dataset: string): string {
     }
   }
   if (dataset === "fashion-mnist") {
-    if (!existsSync(FASHION_MNIST_DIR)) {
+    const dir = fashionMnistDir();
+    if (!existsSync(dir)) {
       throw new Error(
-        `Fashion-MNIST not found in ${FASHION_MNIST_DIR}. Install it with: sudo apt-get install dataset-fashion-mnist`,
+        `Fashion-MNIST not found in ${dir}. Install it with: sudo apt-get install dataset-fashion-mnist ` +
+          "(or point EDGEGAN_FASHION_MNIST_DIR at a folder holding its IDX files)",
       );
     }
-    return FASHION_MNIST_DIR;
+    return dir;
   }
   const dir = resolve(dataset);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {

@@ -1,0 +1,82 @@
+/**
+ * `npm start` stops everything it started when only its top process is signalled, the way a
+ * process manager, a container stop or a CI script stops it: no wrangler or workerd of that run
+ * is left, and the port is free again within 5 s.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { descendantPids, freePort, isAlive } from "@edgegan/edge-api/wrangler-dev";
+import { describe, expect, it } from "vitest";
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+
+/** Whether something answers HTTP on the port. */
+async function answers(port: number): Promise<boolean> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}/healthz`, {
+      signal: AbortSignal.timeout(1000),
+    });
+    await res.arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+): Promise<number> {
+  const start = performance.now();
+  while (performance.now() - start < timeoutMs) {
+    if (await check()) return performance.now() - start;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`not within ${timeoutMs} ms`);
+}
+
+describe.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)(
+  "npm start, then %s to its top process",
+  (signal) => {
+    it("leaves no wrangler/workerd behind and frees the port within 5 s", async () => {
+      const port = await freePort();
+      const npm: ChildProcess = spawn("npm", ["start"], {
+        cwd: repoRoot,
+        env: { ...process.env, PORT: String(port) },
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      npm.stdout?.on("data", (c: Buffer) => {
+        output += c.toString();
+      });
+      npm.stderr?.on("data", (c: Buffer) => {
+        output += c.toString();
+      });
+      const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>(
+        (resolve) => npm.once("exit", (code, sig) => resolve({ code, signal: sig })),
+      );
+      try {
+        await waitFor(() => answers(port), 120_000);
+      } catch (error) {
+        npm.kill("SIGKILL");
+        throw new Error(
+          `npm start did not answer on ${port}: ${(error as Error).message}\n${output}`,
+        );
+      }
+      const started = descendantPids(npm.pid as number);
+      expect(started.length).toBeGreaterThanOrEqual(3); // launcher, wrangler, workerd x2
+
+      npm.kill(signal); // the top process only, not its group
+      const portFreeMs = await waitFor(async () => !(await answers(port)), 5000);
+      const allGoneMs = await waitFor(() => started.every((pid) => !isAlive(pid)), 5000);
+      const { code, signal: exitSignal } = await exited;
+      console.log(
+        `${signal}: port free after ${portFreeMs.toFixed(0)} ms, all ${started.length} processes gone after ${allGoneMs.toFixed(0)} ms; npm exit ${code ?? exitSignal}`,
+      );
+      // SIGINT/SIGTERM reach the launcher (npm forwards them) and it exits 0; npm does not
+      // forward SIGHUP and dies of it, and the launcher notices its parent is gone
+      if (signal === "SIGHUP") expect(exitSignal).toBe("SIGHUP");
+      else expect(code, output).toBe(0);
+    });
+  },
+);
