@@ -3,9 +3,13 @@
  * shipped model, measures the cold first request, then warm p50/p99 over sequential requests
  * for count=16 (json, png), count=1 and count=64; in the same run, onnxruntime-node's native
  * `session.run` on the same batches as the floor (skipped when onnxruntime-node is absent),
- * and onnxruntime-web (wasm, 1 thread) in Node as the same-engine reference.
+ * and the bare onnxruntime-web (wasm, 1 thread) run in Node of the served model and of the
+ * reference model (the full-width generator the lean one replaced), interleaved run by run so
+ * that machine noise hits both alike. The headline ratio: worker count=16 png p50 over the bare
+ * run of the reference model.
  *
- * Flags: --requests N (default 500), --port P (default: a free port).
+ * Flags: --requests N (default 500), --port P (default: a free port), --reference DIR (default
+ * apps/edge-api/reference-model).
  * Writes bench-results/latency-<timestamp>.json (git-ignored) and prints a table.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -80,30 +84,50 @@ function feedsFor(count: number, seed: number) {
   return { z: inputs.z, label: inputs.label };
 }
 
-/** Time `session.run` of an onnxruntime flavour (node or web) on batches 1, 16, 64. */
+/**
+ * Time `session.run` of an onnxruntime flavour (node or web) on batches 1, 16, 64, for several
+ * models at once: each round runs every model once, in turn (after 20 warm-up rounds: the wasm
+ * runtime starts on baseline-compiled code), so a busy neighbour slows all models alike.
+ * @returns per model name, per "batch N": stats of the run times
+ */
 async function sessionFloor(
   ort: typeof import("onnxruntime-web"),
-  model: Uint8Array,
+  models: Record<string, Uint8Array>,
   runs: number,
-): Promise<Record<string, Stats>> {
-  const session = await ort.InferenceSession.create(model, { graphOptimizationLevel: "all" });
-  const out: Record<string, Stats> = {};
+): Promise<Record<string, Record<string, Stats>>> {
+  const names = Object.keys(models);
+  const sessions = await Promise.all(
+    names.map((name) =>
+      ort.InferenceSession.create(models[name] as Uint8Array, { graphOptimizationLevel: "all" }),
+    ),
+  );
+  const out: Record<string, Record<string, Stats>> = Object.fromEntries(names.map((n) => [n, {}]));
   for (const count of [1, 16, 64]) {
-    const samples: number[] = [];
+    const samples: number[][] = names.map(() => []);
     for (let i = 0; i < runs + 20; i++) {
       const { z, label } = feedsFor(count, i);
       const feeds = {
         [ONNX_IO.latentInput]: new ort.Tensor("float32", z, [count, LATENT_SIZE]),
         [ONNX_IO.labelInput]: new ort.Tensor("float32", label, [count, NUM_CLASSES]),
       };
-      const started = performance.now();
-      await session.run(feeds);
-      if (i >= 20) samples.push(performance.now() - started);
+      for (const [m, session] of sessions.entries()) {
+        const started = performance.now();
+        await session.run(feeds);
+        if (i >= 20) samples[m]?.push(performance.now() - started);
+      }
     }
-    out[`batch ${count}`] = stats(samples);
+    for (const [m, name] of names.entries()) {
+      (out[name] as Record<string, Stats>)[`batch ${count}`] = stats(samples[m] as number[]);
+    }
   }
-  await session.release();
+  await Promise.all(sessions.map((session) => session.release()));
   return out;
+}
+
+/** The --reference DIR flag, or the default reference model folder. */
+function referenceDir(): string {
+  const i = process.argv.indexOf("--reference");
+  return i < 0 ? join(appDir, "reference-model") : (process.argv[i + 1] ?? "");
 }
 
 async function main(): Promise<void> {
@@ -155,7 +179,7 @@ async function main(): Promise<void> {
 
   try {
     const native = require("onnxruntime-node") as typeof import("onnxruntime-web");
-    results.native = await sessionFloor(native, model, requests);
+    results.native = (await sessionFloor(native, { served: model }, requests)).served;
   } catch (error) {
     results.native = null;
     console.log(
@@ -164,28 +188,41 @@ async function main(): Promise<void> {
   }
   const web = await import("onnxruntime-web");
   web.env.wasm.numThreads = 1;
-  results.wasmInNode = await sessionFloor(web, model, requests);
+  const reference = referenceDir();
+  const referenceModel = new Uint8Array(readFileSync(join(reference, "generator.onnx")));
+  const bare = await sessionFloor(web, { served: model, reference: referenceModel }, requests);
+  results.wasmInNode = bare.served;
+  results.referenceWasmInNode = {
+    dir: reference,
+    bytes: referenceModel.byteLength,
+    ...bare.reference,
+  };
 
   const worker = results.worker as Record<string, Stats>;
   const native = results.native as Record<string, Stats> | null;
-  const wasm = results.wasmInNode as Record<string, Stats>;
+  const wasm = bare.served as Record<string, Stats>;
+  const wasmReference = bare.reference as Record<string, Stats>;
   console.log(
-    "\n| case | worker p50 | worker p99 | native run p50 | native run p99 | ORT-web (Node) run p50 |",
+    "\n| case | worker p50 | worker p99 | native run p50 | native run p99 | ORT-web (Node) run p50 | reference model ORT-web run p50 |",
   );
-  console.log("|---|---|---|---|---|---|");
+  console.log("|---|---|---|---|---|---|---|");
   for (const c of CASES) {
     const w = worker[c.name] as Stats;
     const n = native?.[`batch ${c.count}`];
     const o = wasm[`batch ${c.count}`];
     console.log(
-      `| ${c.name} | ${w.p50} ms | ${w.p99} ms | ${n ? `${n.p50} ms` : "n/a"} | ${n ? `${n.p99} ms` : "n/a"} | ${o?.p50} ms |`,
+      `| ${c.name} | ${w.p50} ms | ${w.p99} ms | ${n ? `${n.p50} ms` : "n/a"} | ${n ? `${n.p99} ms` : "n/a"} | ${o?.p50} ms | ${wasmReference[`batch ${c.count}`]?.p50} ms |`,
     );
   }
   const png16 = worker["count=16 png"] as Stats;
-  const native16 = native?.["batch 16"];
+  const reference16 = wasmReference["batch 16"] as Stats;
+  const ratio = png16.p50 / reference16.p50;
+  results.workerPng16OverReferenceRun = Math.round(ratio * 1000) / 1000;
   console.log(
-    `\ntargets (count=16 png): p50 ${png16.p50} ms (<= 15), p99 ${png16.p99} ms (<= 40)` +
-      (native16 ? `, ${(png16.p50 / native16.p50).toFixed(2)}x native p50 (<= 2x)` : ""),
+    `\ntargets: count=16 png p50 ${png16.p50} ms (<= 10), p99 ${png16.p99} ms (<= 25); ` +
+      `worker count=16 png p50 / bare ORT-web run of the reference model = ${png16.p50} / ${reference16.p50} = ${ratio.toFixed(2)} (<= 0.6); ` +
+      `count=1 p50 ${(worker["count=1 png"] as Stats).p50} ms (<= 3); count=64 p50 ${(worker["count=64 png"] as Stats).p50} ms (<= 35); ` +
+      `cold ${results.coldFirstRequestMs} ms (<= 250)`,
   );
 
   const outDir = join(appDir, "bench-results");

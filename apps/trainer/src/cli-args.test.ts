@@ -70,6 +70,32 @@ describe("parseCliArgs", () => {
     expect(errorsOf(argv).join("\n")).toMatch(pattern);
   });
 
+  it("takes the lean-generator flags and explains a bad width", () => {
+    const parsed = parseCliArgs([
+      "--g-width",
+      "64",
+      "--teacher",
+      "apps/edge-api/model",
+      "--distill-weight",
+      "5",
+      "--onnx-weights",
+      "float16",
+    ]);
+    expect(parsed.kind === "ok" && parsed.options).toMatchObject({
+      gWidth: 64,
+      teacher: "apps/edge-api/model",
+      distillWeight: 5,
+      onnxWeights: "float16",
+    });
+    expect(errorsOf(["--g-width", "63"])).toEqual([
+      "--g-width: must be even (the 14x14 map has half as many channels) (got 63)",
+    ]);
+    expect(errorsOf(["--arch", "mlp", "--g-width", "64"])).toEqual([
+      "--g-width: sets the DCGAN generator's width; --arch mlp has none (got 64)",
+    ]);
+    expect(errorsOf(["--onnx-weights", "int4"])[0]).toMatch(/^--onnx-weights: .*float32.*float16/);
+  });
+
   it("reports every bad flag at once", () => {
     expect(errorsOf(["--epochs", "0", "--lr", "5"])).toHaveLength(2);
   });

@@ -37,6 +37,7 @@ const STRING_FLAGS = {
   teacher: "teacher",
   backend: "backend",
   out: "out",
+  "onnx-weights": "onnxWeights",
   preset: "preset",
 } as const;
 
@@ -65,6 +66,7 @@ export const USAGE = `Usage: npm run train -- [flags]
   --limit-images N                    train on the first N images only
   --metrics-every N                   metrics.jsonl line every N steps (default ${DEFAULT_TRAIN_CONFIG.metricsEvery})
   --checkpoint-minutes X              also checkpoint within an epoch every X minutes (default ${DEFAULT_TRAIN_CONFIG.checkpointMinutes}; 0 = off)
+  --onnx-weights float32|float16      how generator.onnx stores weights (default float32; float16: half the bytes, parity gate 2e-3)
   --publish                           copy the verified generator.onnx + model.json into apps/edge-api/model/
   --preset quick|full                 quick: ${QUICK_PRESET.maxSteps} steps at lr ${QUICK_PRESET.lr}, ~5 min here, digits forming
   --help                              this text

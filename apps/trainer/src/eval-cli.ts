@@ -11,7 +11,11 @@ import { runCli, settleFlags } from "./cli-runner.ts";
 import { EVAL_USAGE, parseEvalArgs } from "./eval/cli-options.ts";
 import { renderEvalPicture } from "./eval/eval-picture.ts";
 import { evaluateGeneratorWithSamples } from "./eval/evaluate.ts";
-import { formatMetricsTable } from "./eval/format-metrics.ts";
+import {
+  type ComparisonRow,
+  formatComparisonTable,
+  formatMetricsTable,
+} from "./eval/format-metrics.ts";
 import {
   EVAL_FILE,
   EVAL_PICTURE_FILE,
@@ -23,27 +27,33 @@ async function main(argv: string[]): Promise<number> {
   const flags = settleFlags(parseEvalArgs(argv), EVAL_USAGE);
   if ("exit" in flags) return flags.exit;
   const options = flags.options;
-  const folder = readModelFolder(options.modelDir);
-  const dataset = options.dataset ?? folder.manifest.dataset.name;
+  // read every folder first: a bad one fails before minutes of work on the others
+  const folders = options.modelDirs.map((dir) => readModelFolder(dir));
   const backend = await selectBackend(options.backend);
-  console.log(`model ${folder.manifest.version} (${folder.manifest.arch}) in ${options.modelDir}`);
   console.log(`classifier backend: ${backend.name} (${backend.reason})`);
-  const { metrics, samples } = await evaluateGeneratorWithSamples(folder.onnx, {
-    dataset,
-    classNames:
-      dataset === folder.manifest.dataset.name ? folder.manifest.dataset.classNames : undefined,
-    samplesPerClass: options.samplesPerClass,
-    seed: options.seed,
-    log: (line) => console.log(line),
-  });
-  process.stdout.write(formatMetricsTable(metrics, `evaluation of ${folder.manifest.version}`));
-  if (!options.write) return 0;
-  writeEvalBesideModel(options.modelDir, metrics);
-  const picture = renderEvalPicture(samples.images, samples.labels, samples.predictions);
-  writeFileAtomic(join(options.modelDir, EVAL_PICTURE_FILE), picture.png);
-  console.log(
-    `wrote ${join(options.modelDir, EVAL_FILE)}, ${EVAL_PICTURE_FILE} (${picture.wrong.length} wrong readings framed) and merged "eval" into model.json`,
-  );
+  const rows: ComparisonRow[] = [];
+  for (const folder of folders) {
+    const dataset = options.dataset ?? folder.manifest.dataset.name;
+    console.log(`model ${folder.manifest.version} (${folder.manifest.arch}) in ${folder.dir}`);
+    const { metrics, samples } = await evaluateGeneratorWithSamples(folder.onnx, {
+      dataset,
+      classNames:
+        dataset === folder.manifest.dataset.name ? folder.manifest.dataset.classNames : undefined,
+      samplesPerClass: options.samplesPerClass,
+      seed: options.seed,
+      log: (line) => console.log(line),
+    });
+    process.stdout.write(formatMetricsTable(metrics, `evaluation of ${folder.manifest.version}`));
+    rows.push({ manifest: folder.manifest, metrics });
+    if (!options.write) continue;
+    writeEvalBesideModel(folder.dir, metrics);
+    const picture = renderEvalPicture(samples.images, samples.labels, samples.predictions);
+    writeFileAtomic(join(folder.dir, EVAL_PICTURE_FILE), picture.png);
+    console.log(
+      `wrote ${join(folder.dir, EVAL_FILE)}, ${EVAL_PICTURE_FILE} (${picture.wrong.length} wrong readings framed) and merged "eval" into model.json`,
+    );
+  }
+  if (rows.length > 1) process.stdout.write(formatComparisonTable(rows));
   return 0;
 }
 

@@ -10,8 +10,9 @@ import { copyFileSync, mkdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { exportGeneratorToOnnx } from "@edgegan/model/export-onnx";
+import { toFloat16Weights } from "@edgegan/model/onnx-float16";
 import { checkOnnxParity } from "@edgegan/model/onnx-parity";
-import { type Architecture, ONNX_OPSET } from "@edgegan/shared";
+import { type Architecture, ONNX_OPSET, type OnnxWeightType } from "@edgegan/shared";
 import {
   MANIFEST_FORMAT_VERSION,
   type ModelManifest,
@@ -21,8 +22,14 @@ import {
 import type { LayersModel } from "@tensorflow/tfjs-layers";
 import { writeFileAtomic } from "./atomic-write.ts";
 
-/** Largest accepted |ONNX - TF.js| on the [-1, 1] output scale. */
-export const PARITY_TOLERANCE = 1e-4;
+/**
+ * Largest accepted |ONNX - TF.js| on the [-1, 1] output scale, per weight storage: float32
+ * weights must reproduce TF.js to rounding; float16 ones keep ~3 significant digits.
+ */
+export const PARITY_TOLERANCE: Readonly<Record<OnnxWeightType, number>> = {
+  float32: 1e-4,
+  float16: 2e-3,
+};
 export const PARITY_SAMPLES = 64;
 export const ONNX_FILE = "generator.onnx";
 export const MANIFEST_FILE = "model.json";
@@ -38,6 +45,8 @@ export interface ArtifactInput {
   dataset: { name: string; classNames: string[] };
   training: ModelManifest["training"];
   seed: number;
+  /** How generator.onnx stores its weights (default float32). */
+  weights?: OnnxWeightType;
 }
 
 export class ParityError extends Error {}
@@ -50,15 +59,18 @@ export async function exportVerifiedArtifact(
   outDir: string,
   input: ArtifactInput,
 ): Promise<ModelManifest> {
-  const onnx = exportGeneratorToOnnx(input.generator, input.arch);
+  const weights = input.weights ?? "float32";
+  const float32 = exportGeneratorToOnnx(input.generator, input.arch);
+  const onnx = weights === "float16" ? toFloat16Weights(float32) : float32;
   const parity = await checkOnnxParity(input.generator, onnx, {
     samples: PARITY_SAMPLES,
     seed: input.seed,
   });
-  if (!(parity.maxAbsDiff <= PARITY_TOLERANCE)) {
+  const tolerance = PARITY_TOLERANCE[weights];
+  if (!(parity.maxAbsDiff <= tolerance)) {
     throw new ParityError(
       `ONNX export rejected: max |ONNX - TF.js| = ${parity.maxAbsDiff} over ${parity.samples} samples exceeds ` +
-        `${PARITY_TOLERANCE}; the previous ${ONNX_FILE} in ${outDir} (if any) was kept`,
+        `${tolerance} (${weights} weights); the previous ${ONNX_FILE} in ${outDir} (if any) was kept`,
     );
   }
   const sha256 = createHash("sha256").update(onnx).digest("hex");
@@ -67,7 +79,7 @@ export async function exportVerifiedArtifact(
     formatVersion: MANIFEST_FORMAT_VERSION,
     version: `${input.dataset.name}-${input.arch}-${createdAt.slice(0, 10)}-${sha256.slice(0, 8)}`,
     createdAt,
-    onnx: { file: ONNX_FILE, sha256, bytes: onnx.length, opset: ONNX_OPSET },
+    onnx: { file: ONNX_FILE, sha256, bytes: onnx.length, opset: ONNX_OPSET, weights },
     arch: input.arch,
     ...(input.generatorWidth !== null && { generatorWidth: input.generatorWidth }),
     dataset: input.dataset,

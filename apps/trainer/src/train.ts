@@ -397,6 +397,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     generatorWidth: config.arch === "dcgan" ? config.gWidth : null,
     dataset: { name: data.name, classNames: data.classNames },
     seed: config.seed,
+    weights: config.onnxWeights,
     training: {
       config: { ...config },
       backend: backend.name,

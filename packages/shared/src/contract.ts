@@ -45,6 +45,13 @@ export const ONNX_IO = {
 /** ONNX opset the exporter targets (supported by onnxruntime-web 1.30). */
 export const ONNX_OPSET = 17;
 
+/**
+ * How a generator.onnx stores its weights: float32, or float16 cast back to float32 inside the
+ * graph (half the bytes; I/O and arithmetic stay float32).
+ */
+export const ONNX_WEIGHT_TYPES = ["float32", "float16"] as const;
+export type OnnxWeightType = (typeof ONNX_WEIGHT_TYPES)[number];
+
 /** Shape of a batch of images as the ONNX graph gives it: [N, C, H, W]. */
 export function imageBatchShape(n: number): [number, number, number, number] {
   return [n, IMAGE_CHANNELS, IMAGE_SIZE, IMAGE_SIZE];

@@ -12,6 +12,7 @@ import {
   LATENT_SIZE,
   NUM_CLASSES,
   ONNX_IO,
+  ONNX_WEIGHT_TYPES,
 } from "./contract.ts";
 
 export const MANIFEST_FORMAT_VERSION = 1;
@@ -28,6 +29,8 @@ export const modelManifestSchema = z.object({
     sha256: z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lowercase hex digits"),
     bytes: z.number().int().positive(),
     opset: z.number().int().positive(),
+    /** How the file stores weights; absent: float32. */
+    weights: z.enum(ONNX_WEIGHT_TYPES).optional(),
   }),
   arch: z.enum(ARCHITECTURES),
   /** The DCGAN generator's width (channels of its 7x7 map); absent: 128, or an MLP. */

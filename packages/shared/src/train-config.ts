@@ -6,7 +6,7 @@
  * Adam 2e-4, beta1 0.5, batch 64, z ~ N(0, 1).
  */
 import { z } from "zod";
-import { ARCHITECTURES } from "./contract.ts";
+import { ARCHITECTURES, ONNX_WEIGHT_TYPES } from "./contract.ts";
 
 export const BACKENDS = ["auto", "tensorflow", "webgpu", "wasm", "cpu"] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -56,6 +56,8 @@ export const trainConfigSchema = z
     metricsEvery: z.number().int("must be a whole number").min(1),
     /** Also checkpoint within an epoch every N minutes (0 = only at epoch ends and on signals). */
     checkpointMinutes: z.number().min(0),
+    /** How generator.onnx stores its weights: float32, or float16 (half the file, parity gate 2e-3). */
+    onnxWeights: z.enum(ONNX_WEIGHT_TYPES),
     /** Copy generator.onnx + model.json into the edge API's model folder after a verified export. */
     publish: z.boolean(),
     preset: z.enum(PRESETS),
@@ -94,6 +96,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   limitImages: null,
   metricsEvery: 25,
   checkpointMinutes: 5,
+  onnxWeights: "float32",
   publish: false,
   preset: "full",
 };

@@ -8,7 +8,7 @@ describe("parseEvalArgs", () => {
     expect(parseEvalArgs([])).toEqual({
       kind: "ok",
       options: {
-        modelDir: EDGE_MODEL_DIR,
+        modelDirs: [EDGE_MODEL_DIR],
         dataset: null,
         samplesPerClass: 1000,
         seed: 0,
@@ -25,6 +25,8 @@ describe("parseEvalArgs", () => {
       "--seed",
       "5",
     ]);
+    const two = parseEvalArgs(["--model", "/models/a", "--model", "/models/b"]);
+    expect(two.kind === "ok" && two.options.modelDirs).toEqual(["/models/a", "/models/b"]);
     expect(parsed.kind === "ok" && parsed.options).toMatchObject({
       samplesPerClass: 20,
       dataset: "fashion-mnist",

@@ -48,19 +48,21 @@ function backendOf(value: string | undefined, errors: string[]): BackendName {
   return backend;
 }
 
+type FlagValues = Record<string, string | boolean | string[] | undefined>;
+
 function run<T>(
   argv: string[],
   spec: NonNullable<ParseArgsConfig["options"]>,
-  build: (values: Record<string, string | boolean | undefined>, errors: string[]) => T,
+  build: (values: FlagValues, errors: string[]) => T,
 ): Parsed<T> {
-  let values: Record<string, string | boolean | undefined>;
+  let values: FlagValues;
   try {
     values = parseArgs({
       args: argv,
       options: { ...spec, help: { type: "boolean", short: "h" } },
       strict: true,
       allowPositionals: false,
-    }).values as Record<string, string | boolean | undefined>;
+    }).values as FlagValues;
   } catch (error) {
     return { kind: "error", errors: [error instanceof Error ? error.message : String(error)] };
   }
@@ -72,7 +74,8 @@ function run<T>(
 
 /** Options of `npm run eval`. */
 export interface EvalCliOptions {
-  modelDir: string;
+  /** One model, or several compared in one run (same classifier, floor and sample plan). */
+  modelDirs: string[];
   /** null: the manifest's dataset. */
   dataset: string | null;
   samplesPerClass: number;
@@ -90,6 +93,8 @@ eval.json and eval-samples.png beside the model and merges the metrics into mode
 
   --model DIR        model folder (model.json + its ONNX); default: the shipped model
                      ${EDGE_MODEL_DIR}
+                     repeat it to compare models in one run: same classifier, floor and
+                     samples, then a table with each Frechet distance as a ratio to the first
   --dataset NAME     mnist, fashion-mnist or a directory of IDX files; default: the manifest's
   --per-class N      samples per class, default 1000 (10,000 in all)
   --seed S           seed of the sample plan, default 0
@@ -104,7 +109,7 @@ export function parseEvalArgs(argv: string[]): Parsed<EvalCliOptions> {
   return run(
     argv,
     {
-      model: { type: "string" },
+      model: { type: "string", multiple: true },
       dataset: { type: "string" },
       "per-class": { type: "string" },
       seed: { type: "string" },
@@ -112,7 +117,9 @@ export function parseEvalArgs(argv: string[]): Parsed<EvalCliOptions> {
       "no-write": { type: "boolean" },
     },
     (v, errors) => ({
-      modelDir: v.model ? fromInvocationDir(v.model as string) : EDGE_MODEL_DIR,
+      modelDirs: (v.model as string[] | undefined)?.map((dir) => fromInvocationDir(dir)) ?? [
+        EDGE_MODEL_DIR,
+      ],
       dataset: (v.dataset as string | undefined) ?? null,
       samplesPerClass:
         positiveInt("per-class", v["per-class"] as string | undefined, errors, 100_000) ?? 1000,

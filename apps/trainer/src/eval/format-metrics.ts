@@ -2,6 +2,8 @@
  * The table `npm run eval` prints: the headline numbers with the floor beside the distance,
  * then label accuracy per class. Pure text, so it is tested and reused in reports.
  */
+import { dcganGeneratorMacs } from "@edgegan/model/generator";
+import type { ModelManifest } from "@edgegan/shared/manifest";
 import type { EvalMetrics } from "./evaluate.ts";
 
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
@@ -36,5 +38,35 @@ export function formatMetricsTable(metrics: EvalMetrics, title = "evaluation"): 
       `    ${String(c).padStart(2)} ${name.padEnd(12)} ${pct(metrics.labelAccuracyPerClass[c] ?? 0).padStart(7)}   read ${pct(metrics.predictedShare[c] ?? 0).padStart(7)}`,
     );
   });
+  return `${lines.join("\n")}\n`;
+}
+
+/** One model of a comparison: its manifest and its metrics from the shared eval run. */
+export interface ComparisonRow {
+  manifest: ModelManifest;
+  metrics: EvalMetrics;
+}
+
+/**
+ * The comparison `npm run eval -- --model A --model B ...` prints: one line per model, with its
+ * Frechet distance as a ratio to the first model's (all measured with one classifier, floor and
+ * sample plan, so the ratio is the figure to quote). Markdown, so it pastes into docs.
+ */
+export function formatComparisonTable(rows: readonly ComparisonRow[]): string {
+  const first = rows[0];
+  if (!first) return "";
+  const lines = [
+    `\ncomparison (floor ${first.metrics.floor.frechetDistance.toFixed(3)}; ratios to the first model)`,
+    "| model | width | MAC / image | weights | file bytes | Frechet distance | ratio | label accuracy | coverage |",
+    "|---|---|---|---|---|---|---|---|---|",
+  ];
+  for (const { manifest, metrics } of rows) {
+    const width = manifest.arch === "dcgan" ? (manifest.generatorWidth ?? 128) : null;
+    const macs = width === null ? "n/a" : `${(dcganGeneratorMacs(width) / 1e6).toFixed(2)} M`;
+    const ratio = metrics.frechetDistance / first.metrics.frechetDistance;
+    lines.push(
+      `| ${manifest.version} | ${width ?? manifest.arch} | ${macs} | ${manifest.onnx.weights ?? "float32"} | ${manifest.onnx.bytes.toLocaleString("en")} | ${metrics.frechetDistance.toFixed(3)} | ${ratio.toFixed(2)}x | ${pct(metrics.labelAccuracy)} | ${metrics.coverage.toFixed(4)} |`,
+    );
+  }
   return `${lines.join("\n")}\n`;
 }
