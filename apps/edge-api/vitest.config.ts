@@ -18,7 +18,14 @@ export default defineConfig({
     projects: [
       {
         root: repoRoot,
-        plugins: [cloudflareTest({ wrangler: { configPath: `${here}wrangler.jsonc` } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: `${here}wrangler.jsonc` },
+            // a local R2 bucket (Miniflare) for the released-models tests; production binds
+            // one only when configured in wrangler.jsonc
+            miniflare: { r2Buckets: ["TEST_MODELS"] },
+          }),
+        ],
         test: {
           name: "workerd",
           // One runtime for all files: each fresh isolate would recompile the 14 MB ORT wasm (~9 s).

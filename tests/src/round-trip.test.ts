@@ -28,14 +28,14 @@ type Worker = Awaited<ReturnType<typeof unstable_startWorker>>;
 let worker: Worker | undefined;
 let manifest: { version: string; onnx: { sha256: string } };
 
-/** The worker entry: the real app factory and generator holder, fed with the freshly trained files. */
+/** The worker entry: the real app factory and model registry, fed with the freshly trained files. */
 const WORKER_ENTRY = `
 import modelBytes from "./generator.onnx";
 import manifest from "./model.json";
 import { createApp } from "../../../apps/edge-api/src/app.ts";
-import { createGeneratorHolder } from "../../../apps/edge-api/src/inference.ts";
-const generator = createGeneratorHolder(() => ({ manifest, onnx: modelBytes }));
-export default createApp({ generator });
+import { createModelRegistry } from "../../../apps/edge-api/src/model-registry.ts";
+const models = createModelRegistry({ mnist: () => ({ manifest, onnx: modelBytes }) }, "mnist");
+export default createApp({ models });
 `;
 
 beforeAll(async () => {

@@ -9,7 +9,7 @@
  * run of the reference model.
  *
  * Flags: --requests N (default 500), --port P (default: a free port), --reference DIR (default
- * apps/edge-api/reference-model).
+ * apps/edge-api/models/mnist-full).
  * Writes bench-results/latency-<timestamp>.json (git-ignored) and prints a table.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -127,16 +127,18 @@ async function sessionFloor(
 /** The --reference DIR flag, or the default reference model folder. */
 function referenceDir(): string {
   const i = process.argv.indexOf("--reference");
-  return i < 0 ? join(appDir, "reference-model") : (process.argv[i + 1] ?? "");
+  return i < 0 ? join(appDir, "models", "mnist-full") : (process.argv[i + 1] ?? "");
 }
 
 async function main(): Promise<void> {
   const requests = flag("requests", 500);
   const port = process.argv.includes("--port") ? flag("port", 8787) : undefined;
-  const manifest = JSON.parse(readFileSync(join(appDir, "model", "model.json"), "utf8")) as {
+  const manifest = JSON.parse(
+    readFileSync(join(appDir, "models", "mnist", "model.json"), "utf8"),
+  ) as {
     version: string;
   };
-  const model = new Uint8Array(readFileSync(join(appDir, "model", "generator.onnx")));
+  const model = new Uint8Array(readFileSync(join(appDir, "models", "mnist", "generator.onnx")));
   console.log(
     `model ${manifest.version} (${model.byteLength} bytes); ${requests} requests per case`,
   );

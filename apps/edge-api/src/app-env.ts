@@ -3,12 +3,12 @@
  * per-request values middleware puts on the context.
  */
 import type { AppConfig } from "./config.ts";
-import type { GeneratorHolder } from "./inference.ts";
+import type { ModelRegistry } from "./model-registry.ts";
 
 export interface AppEnv {
   Bindings: Env;
   Variables: {
     config: AppConfig;
-    generator: GeneratorHolder;
+    models: ModelRegistry;
   };
 }

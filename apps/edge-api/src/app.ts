@@ -1,6 +1,6 @@
 /**
- * The Hono app factory. The model source is injected (via the GeneratorHolder), so the same app
- * serves the bundled model in production and corrupt/missing models in tests.
+ * The Hono app factory. The models are injected (a ModelRegistry), so the same app serves the
+ * bundled models in production and corrupt, missing or counting models in tests.
  */
 import { Hono } from "hono";
 import { cors } from "hono/cors";
@@ -8,16 +8,18 @@ import type { AppEnv } from "./app-env.ts";
 import { requireApiKey } from "./auth.ts";
 import { readConfig } from "./config.ts";
 import { errorResponse } from "./errors.ts";
-import type { GeneratorHolder } from "./inference.ts";
+import type { ModelRegistry } from "./model-registry.ts";
 import { buildOpenApi } from "./openapi.ts";
 import { GALLERY_ROUTES, registerGallery } from "./routes/gallery.ts";
 import { healthHandler } from "./routes/health.ts";
 import { modelCardHandler } from "./routes/model-card.ts";
+import { modelsHandler } from "./routes/models.ts";
 import { sampleHandler } from "./routes/sample.ts";
 
 /** Every path this API answers, for 405 on other methods. */
 export const KNOWN_PATHS = [
   "/sample",
+  "/models",
   "/model",
   "/healthz",
   "/openapi.json",
@@ -29,14 +31,14 @@ const ALLOWED = "GET, HEAD, OPTIONS";
 
 /** What the app needs from outside. */
 export interface AppDeps {
-  /** The per-isolate generator (see createGeneratorHolder). */
-  generator: GeneratorHolder;
+  /** The models this worker serves (see createModelRegistry), kept per isolate. */
+  models: ModelRegistry;
 }
 
 /**
  * Build the app.
  * @example
- * const app = createApp({ generator: createGeneratorHolder(() => ({ manifest, onnx })) });
+ * const app = createApp({ models: createModelRegistry({ mnist: () => ({ manifest, onnx }) }, "mnist") });
  * const res = await app.request("/sample?count=4&seed=1", {}, env);
  */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
@@ -64,7 +66,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     } catch (error) {
       return errorResponse(500, "server_misconfigured", (error as Error).message);
     }
-    c.set("generator", deps.generator);
+    c.set("models", deps.models);
     await next();
     c.header("X-Content-Type-Options", "nosniff");
   });
@@ -78,13 +80,14 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       },
       allowMethods: ["GET", "HEAD", "OPTIONS"],
       allowHeaders: ["Authorization", "If-None-Match"],
-      exposeHeaders: ["ETag", "X-Seed", "X-Model-Version"],
+      exposeHeaders: ["ETag", "X-Seed", "X-Model", "X-Model-Version", "X-Cache"],
       maxAge: 86400,
     }),
   );
 
-  app.on(["GET"], ["/sample", "/model"], requireApiKey);
+  app.on(["GET"], ["/sample", "/models", "/model"], requireApiKey);
   app.get("/sample", sampleHandler);
+  app.get("/models", modelsHandler);
   app.get("/model", modelCardHandler);
   app.get("/healthz", healthHandler);
   app.get("/openapi.json", (c) => {

@@ -5,6 +5,13 @@
 declare namespace Cloudflare {
   interface Env {
     API_KEY?: string;
+    /**
+     * Optional R2 bucket of released models (models/NAME/VERSION/..., models/NAME/live); bind it
+     * in wrangler.jsonc `r2_buckets` to serve models beyond the bundled ones.
+     */
+    MODELS?: R2Bucket;
+    /** The local R2 bucket of the workerd tests (vitest.config.ts). */
+    TEST_MODELS?: R2Bucket;
   }
 }
 

@@ -1,13 +1,21 @@
-/** Strong ETags from body digests and If-None-Match matching. */
+/** Strong ETags from what determines an answer, and If-None-Match matching. */
 import { describe, expect, it } from "vitest";
-import { ifNoneMatchHits, strongEtag } from "./etag.ts";
+import { answerEtag, ifNoneMatchHits } from "./etag.ts";
 
-describe("strongEtag", () => {
-  it("is a quoted 32-hex digest, equal for equal bytes and different for different bytes", async () => {
-    const a = await strongEtag(new Uint8Array([1, 2, 3]));
-    expect(a).toMatch(/^"[0-9a-f]{32}"$/);
-    expect(await strongEtag(new Uint8Array([1, 2, 3]))).toBe(a);
-    expect(await strongEtag(new Uint8Array([1, 2, 4]))).not.toBe(a);
+describe("answerEtag", () => {
+  const identity = { modelSha256: "a".repeat(64), modelVersion: "v1", query: "count=4&seed=1" };
+
+  it("is a quoted 32-hex digest, equal for an equal identity", async () => {
+    const tag = await answerEtag(identity);
+    expect(tag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(await answerEtag({ ...identity })).toBe(tag);
+  });
+
+  it("changes with the model's bytes, its version, and the query", async () => {
+    const tag = await answerEtag(identity);
+    expect(await answerEtag({ ...identity, modelSha256: "b".repeat(64) })).not.toBe(tag);
+    expect(await answerEtag({ ...identity, modelVersion: "v2" })).not.toBe(tag);
+    expect(await answerEtag({ ...identity, query: "count=4&seed=2" })).not.toBe(tag);
   });
 });
 

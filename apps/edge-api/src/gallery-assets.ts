@@ -18,6 +18,7 @@ export function galleryHtml(maxCount: number): string {
 <body>
 <header><h1>EdgeGAN</h1><p id="model">loading model card...</p></header>
 <form id="controls">
+  <label>Model <select id="modelName"></select></label>
   <label>Count <input id="count" type="number" min="1" max="${maxCount}" value="16" required></label>
   <label>Label <select id="label"><option value="">any (spread)</option></select></label>
   <label>Seed <input id="seed" type="number" min="0" max="4294967295" placeholder="random"></label>
@@ -43,15 +44,29 @@ figure{margin:0;text-align:center}figure img{width:96px;height:96px;image-render
 figcaption{font-size:.75rem;color:#bbb}#status.error{color:#f77}
 `;
 
-/** Script: fills the label list from /model, then calls /sample and shows the images. */
+/** Script: fills the model picker from /models and the label list from /model, then calls /sample and shows the images. */
 export const GALLERY_JS = `"use strict";
 const $ = (id) => document.getElementById(id);
 function headers() {
   const key = $("key").value.trim();
   return key ? { Authorization: "Bearer " + key } : {};
 }
+async function loadModels() {
+  const res = await fetch("/models", { headers: headers() });
+  if (!res.ok) { $("model").textContent = "models: " + res.status; return; }
+  const list = await res.json();
+  const picker = $("modelName");
+  const chosen = picker.value || list.default;
+  picker.replaceChildren(...list.models.map((m) => {
+    const text = m.name + (m.status === "ok" ? " (" + m.dataset.name + ")" : " (unavailable)");
+    const option = new Option(text, m.name);
+    option.disabled = m.status !== "ok";
+    return option;
+  }));
+  picker.value = chosen;
+}
 async function loadModel() {
-  const res = await fetch("/model", { headers: headers() });
+  const res = await fetch("/model?" + new URLSearchParams({ model: $("modelName").value }), { headers: headers() });
   if (!res.ok) { $("model").textContent = "model card: " + res.status; return; }
   const card = await res.json();
   $("model").textContent = card.version + " (" + card.arch + ", " + card.dataset.name + ")";
@@ -60,7 +75,7 @@ async function loadModel() {
   card.dataset.classNames.forEach((name, i) => select.add(new Option(i + ": " + name, String(i))));
 }
 async function show(newSeed) {
-  const params = new URLSearchParams({ count: $("count").value });
+  const params = new URLSearchParams({ model: $("modelName").value, count: $("count").value });
   if ($("label").value !== "") params.set("label", $("label").value);
   if (newSeed) $("seed").value = "";
   if ($("seed").value !== "") params.set("seed", $("seed").value);
@@ -92,7 +107,8 @@ async function show(newSeed) {
 document.addEventListener("DOMContentLoaded", () => {
   $("controls").addEventListener("submit", (event) => { event.preventDefault(); show(false); });
   $("regenerate").addEventListener("click", () => show(true));
-  $("key").addEventListener("change", () => { loadModel(); });
-  loadModel().then(() => show(false));
+  $("key").addEventListener("change", () => { loadModels().then(loadModel); });
+  $("modelName").addEventListener("change", () => { loadModel().then(() => show(false)); });
+  loadModels().then(loadModel).then(() => show(false));
 });
 `;

@@ -1,13 +1,12 @@
 /**
- * Worker entry: the app serving the model bundled from apps/edge-api/model/
- * (generator.onnx as Data, model.json as JSON). The generator holder lives at module scope,
- * i.e. once per isolate.
+ * Worker entry: the app serving the bundled models (src/bundled-models.ts) and, when the MODELS
+ * R2 binding is configured, the models released into that bucket. The registry lives at module
+ * scope, i.e. once per isolate: each model's session is created on first use and kept.
  */
-import modelBytes from "../model/generator.onnx";
-import manifest from "../model/model.json";
 import { createApp } from "./app.ts";
-import { createGeneratorHolder } from "./inference.ts";
+import { BUNDLED_MODELS, DEFAULT_MODEL } from "./bundled-models.ts";
+import { createModelRegistry } from "./model-registry.ts";
 
-const generator = createGeneratorHolder(() => ({ manifest, onnx: modelBytes }));
+const models = createModelRegistry(BUNDLED_MODELS, DEFAULT_MODEL);
 
-export default createApp({ generator }) satisfies ExportedHandler<Env>;
+export default createApp({ models }) satisfies ExportedHandler<Env>;

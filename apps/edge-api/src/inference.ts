@@ -11,7 +11,7 @@
 import { IMAGE_SIZE, LATENT_SIZE, type ModelManifest, NUM_CLASSES, ONNX_IO } from "@edgegan/shared";
 import ortWasmModule from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
 import * as ort from "onnxruntime-web/wasm";
-import { type RawModel, verifyModel } from "./model-source.ts";
+import { type RawModel, type VerifiedModel, verifyModel } from "./model-source.ts";
 
 /** The smallest valid wasm module (magic + version): the marker ORT is given as its binary. */
 const WASM_MARKER = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
@@ -44,6 +44,11 @@ export interface GeneratorHolder {
   get(): Promise<Generator>;
   /** The manifest only (no session), for /model; rejects with ModelUnavailableError. */
   manifest(): Promise<ModelManifest>;
+  /**
+   * The manifest once the model bytes were checked against it (size, sha256; once per isolate,
+   * no session): what an answer from the cache or a 304 may rely on.
+   */
+  verifiedManifest(): Promise<ModelManifest>;
 }
 
 let ortConfigured = false;
@@ -90,10 +95,7 @@ function describe(error: unknown): string {
   return String(error);
 }
 
-async function createGenerator(raw: RawModel): Promise<Generator> {
-  const { manifest, bytes } = await verifyModel(raw).catch((error: unknown) => {
-    throw new ModelUnavailableError(describe(error));
-  });
+async function createGenerator({ manifest, bytes }: VerifiedModel): Promise<Generator> {
   configureOrt();
   const started = Date.now();
   let session: ort.InferenceSession;
@@ -173,29 +175,36 @@ async function createGenerator(raw: RawModel): Promise<Generator> {
  * @param load gives the model bytes and manifest (bundled imports in production, injected in tests)
  */
 export function createGeneratorHolder(load: () => RawModel | Promise<RawModel>): GeneratorHolder {
-  let generator: Promise<Generator> | undefined;
   let rawPromise: Promise<RawModel> | undefined;
+  let manifest: Promise<ModelManifest> | undefined;
+  let verified: Promise<VerifiedModel> | undefined;
+  let generator: Promise<Generator> | undefined;
+  const unavailable = (error: unknown): never => {
+    throw new ModelUnavailableError(describe(error));
+  };
   const raw = () => {
     rawPromise ??= Promise.resolve().then(load);
     return rawPromise;
   };
+  const verify = () => {
+    verified ??= raw()
+      .then((model) => verifyModel(model))
+      .catch(unavailable);
+    return verified;
+  };
   return {
     get() {
-      generator ??= raw()
-        .catch((error: unknown) => {
-          throw new ModelUnavailableError(describe(error));
-        })
-        .then(createGenerator);
+      generator ??= verify().then(createGenerator);
       return generator;
     },
-    async manifest() {
-      const model = await raw().catch((error: unknown) => {
-        throw new ModelUnavailableError(describe(error));
-      });
-      const verified = await verifyModel(model, { checkBytes: false }).catch((error: unknown) => {
-        throw new ModelUnavailableError(describe(error));
-      });
-      return verified.manifest;
+    async verifiedManifest() {
+      return (await verify()).manifest;
+    },
+    manifest() {
+      manifest ??= raw()
+        .then((model) => verifyModel(model, { checkBytes: false }))
+        .then((checked) => checked.manifest, unavailable);
+      return manifest;
     },
   };
 }

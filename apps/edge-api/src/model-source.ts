@@ -40,14 +40,14 @@ export async function verifyModel(
 ): Promise<VerifiedModel> {
   if (raw.manifest === null || raw.manifest === undefined) {
     throw new Error(
-      "model.json is missing: publish generator.onnx and model.json into apps/edge-api/model/",
+      "model.json is missing: publish generator.onnx and model.json into apps/edge-api/models/NAME/",
     );
   }
   const manifest = parseManifest(raw.manifest);
   if (options.checkBytes === false) return { manifest, bytes: new Uint8Array() };
   if (raw.onnx === null || raw.onnx === undefined || raw.onnx.byteLength === 0) {
     throw new Error(
-      `${manifest.onnx.file} is missing or empty: publish the model into apps/edge-api/model/`,
+      `${manifest.onnx.file} is missing or empty: publish the model into apps/edge-api/models/NAME/`,
     );
   }
   const bytes = raw.onnx instanceof Uint8Array ? raw.onnx : new Uint8Array(raw.onnx);

@@ -5,7 +5,27 @@
 
 import { NUM_CLASSES } from "@edgegan/shared";
 import { MAX_SEED } from "@edgegan/shared/rng";
+import { MODEL_NAME_PATTERN, MODEL_VERSION_PATTERN } from "@edgegan/shared/sample-query";
 import type { AppConfig } from "./config.ts";
+import { PINNED_MAX_AGE_S, UNPINNED_MAX_AGE_S } from "./sample-cache.ts";
+
+/** The `model` and `version` query parameters, shared by /sample, /model and /healthz. */
+const modelParameters = [
+  {
+    name: "model",
+    in: "query",
+    description: "Model name (GET /models lists them); absent: the default model.",
+    schema: { type: "string", pattern: MODEL_NAME_PATTERN.source },
+    example: "fashion-mnist",
+  },
+  {
+    name: "version",
+    in: "query",
+    description:
+      "Pin the model version (as GET /models shows it): the answer then never changes and is cacheable for a year. A version the worker does not have is a 404 naming the live one.",
+    schema: { type: "string", pattern: MODEL_VERSION_PATTERN.source },
+  },
+];
 
 const errorSchema = {
   type: "object",
@@ -36,7 +56,7 @@ export function buildOpenApi(config: AppConfig, serverUrl: string): Record<strin
       title: "EdgeGAN edge API",
       version: "1.0.0",
       description:
-        "Samples from a class-conditional GAN generator running on Cloudflare Workers. The same (count, label, seed) always gives byte-identical output.",
+        "Samples from class-conditional GAN generators running on Cloudflare Workers. For a given model version, the same (count, label, seed) always gives byte-identical output.",
     },
     servers: [{ url: serverUrl }],
     paths: {
@@ -70,15 +90,21 @@ export function buildOpenApi(config: AppConfig, serverUrl: string): Record<strin
               in: "query",
               schema: { type: "string", enum: ["json", "png"], default: "json" },
             },
+            ...modelParameters,
           ],
           responses: {
             "200": {
-              description:
-                "Seeded: strong ETag and Cache-Control public, max-age=31536000, immutable. Unseeded: no-store.",
+              description: `Seeded: a strong ETag known before inference (a matching If-None-Match is a 304 without running the model) and Cache-Control max-age=${UNPINNED_MAX_AGE_S}, or max-age=${PINNED_MAX_AGE_S}, immutable with version=; private instead of public when an API key is required. Unseeded: no-store.`,
               headers: {
                 ETag: { schema: { type: "string" } },
                 "X-Seed": { schema: { type: "integer" } },
+                "X-Model": { schema: { type: "string" } },
                 "X-Model-Version": { schema: { type: "string" } },
+                "X-Cache": {
+                  description:
+                    "hit: answered from the Workers cache without inference; miss: generated.",
+                  schema: { type: "string", enum: ["hit", "miss"] },
+                },
               },
               content: {
                 "application/json": { schema: { $ref: "#/components/schemas/Sample" } },
@@ -90,7 +116,25 @@ export function buildOpenApi(config: AppConfig, serverUrl: string): Record<strin
               "A query parameter is invalid; the message names it and the accepted values.",
             ),
             "401": errorResponse("API key missing or wrong."),
+            "404": errorResponse(
+              "No such model (the message lists the known ones) or version (it names the live one).",
+            ),
             "503": errorResponse("The model is not loaded; the message says why."),
+          },
+        },
+      },
+      "/models": {
+        get: {
+          operationId: "listModels",
+          summary: "Every model this worker serves, with version, dataset, size and evaluation",
+          security,
+          responses: {
+            "200": {
+              description:
+                "{ default, models: [{ name, default, source, status, reason?, version, dataset, arch, generatorWidth, onnx, eval }] }",
+              content: { "application/json": { schema: { type: "object" } } },
+            },
+            "401": errorResponse("API key missing or wrong."),
           },
         },
       },
@@ -99,12 +143,14 @@ export function buildOpenApi(config: AppConfig, serverUrl: string): Record<strin
           operationId: "getModel",
           summary: "Model card (manifest and evaluation metrics)",
           security,
+          parameters: modelParameters,
           responses: {
             "200": {
               description: "The model manifest.",
               content: { "application/json": { schema: { type: "object" } } },
             },
             "401": errorResponse("API key missing or wrong."),
+            "404": errorResponse("No such model or version."),
             "503": errorResponse("model.json missing or invalid."),
           },
         },
@@ -112,7 +158,8 @@ export function buildOpenApi(config: AppConfig, serverUrl: string): Record<strin
       "/healthz": {
         get: {
           operationId: "getHealth",
-          summary: "Liveness of the model session",
+          summary: "Liveness of a model's session (default: the default model)",
+          parameters: modelParameters,
           responses: {
             "200": {
               description: "The model is loaded.",

@@ -44,7 +44,7 @@ describe("wrangler deploy --dry-run bundle", () => {
       `bundle: ${files.length} modules, raw ${(raw / 2 ** 20).toFixed(2)} MiB, gzip ${(gzip / 2 ** 20).toFixed(2)} MiB`,
     );
     expect(files.some((f) => f.endsWith("ort-wasm-simd-threaded.wasm"))).toBe(true);
-    const shipped = await readFile(join(appDir, "model", "generator.onnx"));
+    const shipped = await readFile(join(appDir, "models", "mnist", "generator.onnx"));
     const onnx = files.find((f) => f.endsWith(".onnx"));
     expect(onnx).toBeDefined();
     expect((await readFile(join(outdir, onnx as string))).equals(shipped)).toBe(true);

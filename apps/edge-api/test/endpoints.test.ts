@@ -2,6 +2,7 @@
  * The other endpoints: /model, /healthz, /openapi.json, the gallery page and its assets,
  * and a misconfigured MAX_COUNT.
  */
+import { MODEL_QUERY_PARAMETERS, SAMPLE_QUERY_PARAMETERS } from "@edgegan/shared/sample-query";
 import { describe, expect, it } from "vitest";
 import type { ErrorBody } from "../src/errors.ts";
 import { call, fixtureApp, fixtureManifest } from "./helpers.ts";
@@ -54,9 +55,15 @@ describe("GET /openapi.json", () => {
       "/",
       "/healthz",
       "/model",
+      "/models",
       "/openapi.json",
       "/sample",
     ]);
+    // the documented parameters are exactly the ones the parsers accept
+    const names = (path: string) => doc.paths[path]?.get.parameters?.map((p) => p.name) ?? [];
+    expect(names("/sample")).toEqual([...SAMPLE_QUERY_PARAMETERS]);
+    expect(names("/model")).toEqual([...MODEL_QUERY_PARAMETERS]);
+    expect(names("/healthz")).toEqual([...MODEL_QUERY_PARAMETERS]);
     const count = (d: Doc) => d.paths["/sample"]?.get.parameters?.find((p) => p.name === "count");
     expect(count(doc)?.schema.maximum).toBe(64);
     const small = (await (await call(app, "/openapi.json", {}, { MAX_COUNT: "8" })).json()) as Doc;

@@ -6,16 +6,23 @@ import { env } from "cloudflare:test";
 import { expect } from "vitest";
 import { createApp } from "../src/app.ts";
 import type { ErrorBody } from "../src/errors.ts";
-import { createGeneratorHolder } from "../src/inference.ts";
+import type { GeneratorHolder } from "../src/inference.ts";
+import { createModelRegistry, type ModelRegistry } from "../src/model-registry.ts";
 import { type RawModel, sha256Hex } from "../src/model-source.ts";
 import fixtureBytes from "./fixtures/generator.onnx";
 import fixtureManifest from "./fixtures/model.json";
 
 export { fixtureBytes, fixtureManifest };
 
-/** An app whose model comes from `load` (each call: a fresh holder, i.e. a fresh "isolate"). */
-export function appWithModel(load: () => RawModel | Promise<RawModel>) {
-  return createApp({ generator: createGeneratorHolder(load) });
+/**
+ * An app whose default model "mnist" comes from `load` (each call: a fresh registry, i.e. a
+ * fresh "isolate"); `others` adds more models by name.
+ */
+export function appWithModel(
+  load: () => RawModel | Promise<RawModel>,
+  others: Record<string, () => RawModel | Promise<RawModel>> = {},
+) {
+  return createApp({ models: createModelRegistry({ mnist: load, ...others }, "mnist") });
 }
 
 /** One app over the fixture model, shared by a test file (its session is created once). */
@@ -82,4 +89,41 @@ export function dataUrlBytes(url: string): Uint8Array {
   const prefix = "data:image/png;base64,";
   if (!url.startsWith(prefix)) throw new Error(`not a PNG data URL: ${url.slice(0, 30)}`);
   return Uint8Array.from(atob(url.slice(prefix.length)), (ch) => ch.charCodeAt(0));
+}
+
+/**
+ * An app over the fixture model (as "mnist", plus `others`) that counts generator runs, to
+ * prove which answers come without inference.
+ */
+export function countingApp(others: Record<string, () => RawModel | Promise<RawModel>> = {}) {
+  const registry = createModelRegistry(
+    { mnist: () => ({ manifest: fixtureManifest, onnx: fixtureBytes }), ...others },
+    "mnist",
+  );
+  let runs = 0;
+  const counting: ModelRegistry = {
+    defaultName: registry.defaultName,
+    names: (bucket) => registry.names(bucket),
+    async resolve(name, version, bucket) {
+      const found = await registry.resolve(name, version, bucket);
+      if (!("holder" in found)) return found;
+      const holder: GeneratorHolder = {
+        manifest: () => found.holder.manifest(),
+        verifiedManifest: () => found.holder.verifiedManifest(),
+        async get() {
+          const generator = await found.holder.get();
+          return {
+            manifest: generator.manifest,
+            loadMs: generator.loadMs,
+            run(z, label, count) {
+              runs += 1;
+              return generator.run(z, label, count);
+            },
+          };
+        },
+      };
+      return { ...found, holder };
+    },
+  };
+  return { app: createApp({ models: counting }), runs: () => runs };
 }

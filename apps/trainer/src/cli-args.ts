@@ -67,7 +67,7 @@ export const USAGE = `Usage: npm run train -- [flags]
   --metrics-every N                   metrics.jsonl line every N steps (default ${DEFAULT_TRAIN_CONFIG.metricsEvery})
   --checkpoint-minutes X              also checkpoint within an epoch every X minutes (default ${DEFAULT_TRAIN_CONFIG.checkpointMinutes}; 0 = off)
   --onnx-weights float32|float16      how generator.onnx stores weights (default float32; float16: half the bytes, parity gate 2e-3)
-  --publish                           copy the verified generator.onnx + model.json into apps/edge-api/model/
+  --publish                           copy the verified generator.onnx + model.json into apps/edge-api/models/<dataset>/
   --preset quick|full                 quick: ${QUICK_PRESET.maxSteps} steps at lr ${QUICK_PRESET.lr}, ~5 min here, digits forming
   --help                              this text
 `;

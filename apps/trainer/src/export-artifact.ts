@@ -34,8 +34,11 @@ export const PARITY_SAMPLES = 64;
 export const ONNX_FILE = "generator.onnx";
 export const MANIFEST_FILE = "model.json";
 
-/** The edge API's shipped-model folder in this repository. */
-export const EDGE_MODEL_DIR = fileURLToPath(new URL("../../edge-api/model/", import.meta.url));
+/** The edge API's bundled models in this repository: one folder per model name. */
+export const EDGE_MODELS_DIR = fileURLToPath(new URL("../../edge-api/models/", import.meta.url));
+
+/** The default model the edge API serves (MNIST), and the default of eval and synth. */
+export const EDGE_MODEL_DIR = `${EDGE_MODELS_DIR}mnist/`;
 
 export interface ArtifactInput {
   generator: LayersModel;

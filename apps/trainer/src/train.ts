@@ -26,10 +26,10 @@ import {
   saveCheckpoint,
   type TensorGroups,
 } from "./checkpoint.ts";
-import { type Dataset, loadDataset } from "./dataset.ts";
+import { type Dataset, isKnownDataset, loadDataset } from "./dataset.ts";
 import { WeightEma } from "./ema.ts";
 import { type EvaluateOptions, evaluateGenerator } from "./eval/evaluate.ts";
-import { exportVerifiedArtifact, publishArtifact } from "./export-artifact.ts";
+import { EDGE_MODELS_DIR, exportVerifiedArtifact, publishArtifact } from "./export-artifact.ts";
 import {
   appendJsonLine,
   MetricsLog,
@@ -172,6 +172,11 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     );
   }
 
+  if (config.publish && !isKnownDataset(config.dataset)) {
+    throw new Error(
+      `--publish serves models of the bundled datasets (mnist, fashion-mnist); for ${config.dataset}, copy the run's generator.onnx + model.json into apps/edge-api/models/NAME/ and list it in apps/edge-api/src/bundled-models.ts`,
+    );
+  }
   const backend = await selectBackend(config.backend);
   log(`backend: ${backend.name} (${backend.reason})`);
   const data = loadDataset(config.dataset, "train", config.limitImages);
@@ -421,7 +426,9 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     msPerStep,
     manifest.parity.maxAbsDiff,
   );
-  const publishedTo = config.publish ? publishArtifact(outDir) : null;
+  const publishedTo = config.publish
+    ? publishArtifact(outDir, join(EDGE_MODELS_DIR, config.dataset))
+    : null;
   if (publishedTo) log(`published to ${publishedTo}`);
   return {
     status: "completed",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseSampleQuery, type SampleQuery } from "./sample-query.ts";
+import { parseModelQuery, parseSampleQuery, type SampleQuery } from "./sample-query.ts";
 
 const MAX = 64;
 const parse = (query: string, maxCount = MAX) =>
@@ -7,15 +7,41 @@ const parse = (query: string, maxCount = MAX) =>
 
 describe("parseSampleQuery: accepted", () => {
   const cases: Array<[string, SampleQuery]> = [
-    ["", { count: 16, label: null, seed: null, format: "json" }],
-    ["count=1", { count: 1, label: null, seed: null, format: "json" }],
-    ["count=64", { count: 64, label: null, seed: null, format: "json" }],
-    ["label=0", { count: 16, label: 0, seed: null, format: "json" }],
-    ["label=9&count=3", { count: 3, label: 9, seed: null, format: "json" }],
-    ["seed=0", { count: 16, label: null, seed: 0, format: "json" }],
-    ["seed=4294967295", { count: 16, label: null, seed: 4294967295, format: "json" }],
-    ["format=png", { count: 16, label: null, seed: null, format: "png" }],
-    ["format=json&seed=42&label=7&count=4", { count: 4, label: 7, seed: 42, format: "json" }],
+    ["", { count: 16, label: null, seed: null, format: "json", model: null, version: null }],
+    ["count=1", { count: 1, label: null, seed: null, format: "json", model: null, version: null }],
+    [
+      "count=64",
+      { count: 64, label: null, seed: null, format: "json", model: null, version: null },
+    ],
+    ["label=0", { count: 16, label: 0, seed: null, format: "json", model: null, version: null }],
+    [
+      "label=9&count=3",
+      { count: 3, label: 9, seed: null, format: "json", model: null, version: null },
+    ],
+    ["seed=0", { count: 16, label: null, seed: 0, format: "json", model: null, version: null }],
+    [
+      "seed=4294967295",
+      { count: 16, label: null, seed: 4294967295, format: "json", model: null, version: null },
+    ],
+    [
+      "format=png",
+      { count: 16, label: null, seed: null, format: "png", model: null, version: null },
+    ],
+    [
+      "format=json&seed=42&label=7&count=4",
+      { count: 4, label: 7, seed: 42, format: "json", model: null, version: null },
+    ],
+    [
+      "model=fashion-mnist&version=fashion-mnist-dcgan-2026-11-30-1a2b3c4d&seed=1",
+      {
+        count: 16,
+        label: null,
+        seed: 1,
+        format: "json",
+        model: "fashion-mnist",
+        version: "fashion-mnist-dcgan-2026-11-30-1a2b3c4d",
+      },
+    ],
   ];
   it.each(cases)("%j", (query, value) => {
     expect(parse(query)).toEqual({ ok: true, value });
@@ -24,7 +50,7 @@ describe("parseSampleQuery: accepted", () => {
   it("defaults count to maxCount when maxCount is below 16", () => {
     expect(parse("", 4)).toEqual({
       ok: true,
-      value: { count: 4, label: null, seed: null, format: "json" },
+      value: { count: 4, label: null, seed: null, format: "json", model: null, version: null },
     });
   });
 });
@@ -33,6 +59,10 @@ describe("parseSampleQuery: rejected", () => {
   // [query, code, substrings the message must contain]
   const cases: Array<[string, string, string[]]> = [
     ["count=0", "invalid_count", ["count", '"0"', "1 to 64"]],
+    ["model=MNIST", "invalid_model", ['"MNIST"', "GET /models"]],
+    ["model=-mnist", "invalid_model", ['"-mnist"']],
+    ["model=", "invalid_model", ['""']],
+    ["version=a/b", "invalid_version", ['"a/b"', "GET /models"]],
     ["count=-3", "invalid_count", ["count", '"-3"', "1 to 64"]],
     ["count=1.5", "invalid_count", ['"1.5"', "decimal digits"]],
     ["count=1.0", "invalid_count", ['"1.0"']],
@@ -109,5 +139,24 @@ describe("parseSampleQuery: rejected", () => {
 
   it.each([0, -1, 1.5, Number.NaN])("throws on a bad maxCount option (%s)", (maxCount) => {
     expect(() => parseSampleQuery(new URLSearchParams(), { maxCount })).toThrow(RangeError);
+  });
+});
+
+describe("parseModelQuery", () => {
+  it("takes model and version, spelled as for /sample, and refuses anything else", () => {
+    expect(parseModelQuery(new URLSearchParams("model=fashion-mnist"))).toEqual({
+      ok: true,
+      value: { model: "fashion-mnist", version: null },
+    });
+    expect(parseModelQuery(new URLSearchParams(""))).toEqual({
+      ok: true,
+      value: { model: null, version: null },
+    });
+    const unknown = parseModelQuery(new URLSearchParams("count=4"));
+    expect(!unknown.ok && unknown.error.message).toMatch(
+      /unknown query parameter "count"; accepted parameters: model, version/,
+    );
+    const bad = parseModelQuery(new URLSearchParams("model=Fashion"));
+    expect(!bad.ok && bad.error.code).toBe("invalid_model");
   });
 });

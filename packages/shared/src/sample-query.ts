@@ -14,8 +14,11 @@
  *   otherwise silently serve the default. Names are case-sensitive.
  * - A parameter given twice is rejected (`repeated_parameter`), even with equal values.
  * - format values are case-sensitive: "json" or "png".
+ * - model names and versions are checked for their spelling here (lowercase names such as
+ *   "mnist" or "fashion-mnist"; versions of letters, digits, ".", "_" and "-"); whether such a
+ *   model or version exists is the server's answer (404 naming the known ones).
  * - Checks run in this order and the first failure is reported: unknown names, repeats,
- *   then count, label, seed, format.
+ *   then count, label, seed, format, model, version.
  */
 import { NUM_CLASSES } from "./contract.ts";
 import { MAX_SEED } from "./rng.ts";
@@ -28,14 +31,31 @@ export type SampleFormat = (typeof SAMPLE_FORMATS)[number];
 export const DEFAULT_SAMPLE_COUNT = 16;
 
 /** The query parameters GET /sample understands. */
-export const SAMPLE_QUERY_PARAMETERS = ["count", "label", "seed", "format"] as const;
+export const SAMPLE_QUERY_PARAMETERS = [
+  "count",
+  "label",
+  "seed",
+  "format",
+  "model",
+  "version",
+] as const;
 
-/** A valid query: count images, of one label (null: spread over classes), from one seed (null: server picks). */
+/** Spelling of a model name: lowercase letters and digits, inner dashes, at most 64 characters. */
+export const MODEL_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+/** Spelling of a model version (as the trainer writes them, e.g. "mnist-dcgan-2026-11-30-1a2b3c4d"). */
+export const MODEL_VERSION_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
+
+/**
+ * A valid query: count images, of one label (null: spread over classes), from one seed (null:
+ * server picks), from one model (null: the default) pinned to a version (null: the live one).
+ */
 export interface SampleQuery {
   count: number;
   label: number | null;
   seed: number | null;
   format: SampleFormat;
+  model: string | null;
+  version: string | null;
 }
 
 export type SampleQueryErrorCode =
@@ -43,6 +63,8 @@ export type SampleQueryErrorCode =
   | "invalid_label"
   | "invalid_seed"
   | "invalid_format"
+  | "invalid_model"
+  | "invalid_version"
   | "repeated_parameter"
   | "unknown_parameter";
 
@@ -76,39 +98,23 @@ function parseCanonicalInt(text: string, max: number): number | null {
   return n <= max ? n : null;
 }
 
-function fail(code: SampleQueryErrorCode, message: string): SampleQueryResult {
+function fail(code: SampleQueryErrorCode, message: string): { ok: false; error: SampleQueryError } {
   return { ok: false, error: { code, message } };
 }
 
 /**
- * Validate the query of `GET /sample`.
- *
- * Accepted: `count` integer 1..maxCount (default 16, or maxCount when that is smaller), `label` integer 0..9 (absent: labels
- * spread over the classes), `seed` integer 0..4294967295 (absent: the server picks one),
- * `format` "json" (default) or "png". See the file header for the exact rules.
- *
- * @example
- * parseSampleQuery(new URLSearchParams("count=4&label=7&seed=42"), { maxCount: 64 });
- * // { ok: true, value: { count: 4, label: 7, seed: 42, format: "json" } }
- * parseSampleQuery(new URLSearchParams("count=1.5"), { maxCount: 64 });
- * // { ok: false, error: { code: "invalid_count", message: 'count must be ... got "1.5"' } }
- * @throws RangeError when options.maxCount is not a positive safe integer (a server bug, not a bad request).
+ * The parameters as a name -> value map, refusing unknown names and repeated ones.
+ * @param accepted the names this endpoint understands (listed in the refusal)
  */
-export function parseSampleQuery(
+function singleKnownValues(
   params: URLSearchParams,
-  options: { maxCount: number },
-): SampleQueryResult {
-  const { maxCount } = options;
-  if (!Number.isSafeInteger(maxCount) || maxCount < 1) {
-    throw new RangeError(`maxCount must be a positive integer, got ${String(maxCount)}`);
-  }
-
-  const known = new Set<string>(SAMPLE_QUERY_PARAMETERS);
+  accepted: readonly string[],
+): { ok: true; values: Map<string, string> } | { ok: false; error: SampleQueryError } {
   for (const name of params.keys()) {
-    if (!known.has(name)) {
+    if (!accepted.includes(name)) {
       return fail(
         "unknown_parameter",
-        `unknown query parameter ${quote(name)}; accepted parameters: ${SAMPLE_QUERY_PARAMETERS.join(", ")}`,
+        `unknown query parameter ${quote(name)}; accepted parameters: ${accepted.join(", ")}`,
       );
     }
   }
@@ -124,6 +130,77 @@ export function parseSampleQuery(
     }
     values.set(name, value);
   }
+  return { ok: true, values };
+}
+
+/** Which model (null: the default) at which version (null: the live one). */
+export interface ModelPick {
+  model: string | null;
+  version: string | null;
+}
+
+function parseModelPick(
+  values: Map<string, string>,
+): { ok: true; value: ModelPick } | { ok: false; error: SampleQueryError } {
+  const model = values.get("model") ?? null;
+  if (model !== null && !MODEL_NAME_PATTERN.test(model)) {
+    return fail(
+      "invalid_model",
+      `model must be a model name such as "mnist" (lowercase letters, digits and inner dashes; GET /models lists them), or omitted for the default model; got ${quote(model)}`,
+    );
+  }
+  const version = values.get("version") ?? null;
+  if (version !== null && !MODEL_VERSION_PATTERN.test(version)) {
+    return fail(
+      "invalid_version",
+      `version must be a model version as GET /models shows it (letters, digits, ".", "_", "-"), or omitted for the live version; got ${quote(version)}`,
+    );
+  }
+  return { ok: true, value: { model, version } };
+}
+
+/** The query parameters of GET /model and GET /healthz. */
+export const MODEL_QUERY_PARAMETERS = ["model", "version"] as const;
+
+/**
+ * Validate the query of `GET /model` (and `/healthz`): `model` and `version`, spelled as for
+ * /sample; anything else is refused like there.
+ * @example parseModelQuery(new URLSearchParams("model=fashion-mnist")) // { ok: true, value: { model: "fashion-mnist", version: null } }
+ */
+export function parseModelQuery(
+  params: URLSearchParams,
+): { ok: true; value: ModelPick } | { ok: false; error: SampleQueryError } {
+  const checked = singleKnownValues(params, MODEL_QUERY_PARAMETERS);
+  return checked.ok ? parseModelPick(checked.values) : checked;
+}
+
+/**
+ * Validate the query of `GET /sample`.
+ *
+ * Accepted: `count` integer 1..maxCount (default 16, or maxCount when that is smaller), `label` integer 0..9 (absent: labels
+ * spread over the classes), `seed` integer 0..4294967295 (absent: the server picks one),
+ * `format` "json" (default) or "png", `model` a model name (absent: the default model),
+ * `version` a model version (absent: the live one). See the file header for the exact rules.
+ *
+ * @example
+ * parseSampleQuery(new URLSearchParams("count=4&label=7&seed=42"), { maxCount: 64 });
+ * // { ok: true, value: { count: 4, label: 7, seed: 42, format: "json", model: null, version: null } }
+ * parseSampleQuery(new URLSearchParams("count=1.5"), { maxCount: 64 });
+ * // { ok: false, error: { code: "invalid_count", message: 'count must be ... got "1.5"' } }
+ * @throws RangeError when options.maxCount is not a positive safe integer (a server bug, not a bad request).
+ */
+export function parseSampleQuery(
+  params: URLSearchParams,
+  options: { maxCount: number },
+): SampleQueryResult {
+  const { maxCount } = options;
+  if (!Number.isSafeInteger(maxCount) || maxCount < 1) {
+    throw new RangeError(`maxCount must be a positive integer, got ${String(maxCount)}`);
+  }
+
+  const checked = singleKnownValues(params, SAMPLE_QUERY_PARAMETERS);
+  if (!checked.ok) return checked;
+  const values = checked.values;
 
   let count = Math.min(DEFAULT_SAMPLE_COUNT, maxCount);
   const countText = values.get("count");
@@ -174,5 +251,9 @@ export function parseSampleQuery(
     format = formatText as SampleFormat;
   }
 
-  return { ok: true, value: { count, label, seed, format } };
+  const pick = parseModelPick(values);
+  if (!pick.ok) return pick;
+  const { model, version } = pick.value;
+
+  return { ok: true, value: { count, label, seed, format, model, version } };
 }

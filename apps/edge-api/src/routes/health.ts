@@ -1,19 +1,31 @@
 /**
- * GET /healthz: 200 once the generator session exists, 503 with the reason when it cannot.
- * It loads the model on first call, so a probe also warms the isolate. Never needs a key.
+ * GET /healthz[?model=NAME]: 200 once the model's session exists (default: the default model),
+ * 503 with the reason when it cannot. It loads the model on first call, so a probe also warms
+ * the isolate. Never needs a key.
  */
+import { parseModelQuery } from "@edgegan/shared/sample-query";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
+import { errorResponse } from "../errors.ts";
+import { resolveModel } from "./resolve-model.ts";
 import { modelUnavailable } from "./sample.ts";
 
 /** Handler for GET /healthz. */
 export async function healthHandler(c: Context<AppEnv>): Promise<Response> {
+  const parsed = parseModelQuery(new URL(c.req.url).searchParams);
+  if (!parsed.ok) return errorResponse(400, parsed.error.code, parsed.error.message);
+  const model = await resolveModel(c, parsed.value.model, parsed.value.version);
+  if (model instanceof Response) return model;
   try {
-    const generator = await c.get("generator").get();
+    const generator = await model.holder.get();
     return c.json(
       {
         status: "ok",
-        model: { version: generator.manifest.version, sha256: generator.manifest.onnx.sha256 },
+        model: {
+          name: model.name,
+          version: generator.manifest.version,
+          sha256: generator.manifest.onnx.sha256,
+        },
         sessionLoadMs: generator.loadMs,
       },
       200,

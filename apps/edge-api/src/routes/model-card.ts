@@ -1,16 +1,23 @@
 /**
- * GET /model: the model card, i.e. the manifest (training config, parity, evaluation metrics
- * when `turbo run eval` merged them in). It needs no onnxruntime session.
+ * GET /model?model=NAME: a model's card, i.e. its manifest (training config, parity, evaluation
+ * metrics when `npm run eval` merged them in). It needs no onnxruntime session.
  */
+import { parseModelQuery } from "@edgegan/shared/sample-query";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
+import { errorResponse } from "../errors.ts";
+import { resolveModel } from "./resolve-model.ts";
 import { modelUnavailable } from "./sample.ts";
 
 /** Handler for GET /model. */
 export async function modelCardHandler(c: Context<AppEnv>): Promise<Response> {
+  const parsed = parseModelQuery(new URL(c.req.url).searchParams);
+  if (!parsed.ok) return errorResponse(400, parsed.error.code, parsed.error.message);
+  const model = await resolveModel(c, parsed.value.model, parsed.value.version);
+  if (model instanceof Response) return model;
   try {
-    const manifest = await c.get("generator").manifest();
-    return c.json({ ...manifest, eval: manifest.eval ?? null }, 200, {
+    const manifest = await model.holder.manifest();
+    return c.json({ name: model.name, ...manifest, eval: manifest.eval ?? null }, 200, {
       "Cache-Control": "no-cache",
     });
   } catch (error) {

@@ -1,7 +1,11 @@
 /**
- * GET /sample: validate the query, plan seeded latents, run the generator, answer JSON or PNG.
- * Seeded answers are byte-deterministic: strong ETag + a year of immutable caching.
- * Unseeded answers pick a random seed, report it, and are never cached.
+ * GET /sample: validate the query, resolve the model, answer from what is already known when
+ * possible (a 304 for a matching ETag, a Cache API hit), and only then plan seeded latents, run
+ * the generator and render JSON or PNG.
+ *
+ * Seeded answers are byte-deterministic for a given model: their ETag is computed from the
+ * model's sha256 and version and the canonical query before any inference. Caching rules are
+ * in sample-cache.ts. Unseeded answers pick a random seed, report it, and are never cached.
  */
 import { randomSeed } from "@edgegan/shared/rng";
 import { buildGeneratorInputs, planSample } from "@edgegan/shared/sample-plan";
@@ -9,12 +13,17 @@ import { parseSampleQuery } from "@edgegan/shared/sample-query";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { errorResponse } from "../errors.ts";
-import { ifNoneMatchHits, strongEtag } from "../etag.ts";
+import { answerEtag, ifNoneMatchHits } from "../etag.ts";
 import { type Generator, ModelUnavailableError } from "../inference.ts";
+import {
+  answerCacheKey,
+  canonicalSampleKey,
+  readCachedAnswer,
+  sampleCacheControl,
+  storeAnswer,
+} from "../sample-cache.ts";
 import { renderSampleJson, renderSamplePng } from "../sample-render.ts";
-
-/** Cache-Control for seeded (deterministic) responses. */
-export const IMMUTABLE = "public, max-age=31536000, immutable";
+import { resolveModel } from "./resolve-model.ts";
 
 /** Answer a ModelUnavailableError as 503 JSON; rethrow anything else. */
 export function modelUnavailable(error: unknown): Response {
@@ -22,6 +31,19 @@ export function modelUnavailable(error: unknown): Response {
     return errorResponse(503, "model_unavailable", error.message, { "Retry-After": "60" });
   }
   throw error;
+}
+
+/** Run `pending` after the response when the runtime allows (waitUntil), else now. */
+async function afterResponse(c: Context<AppEnv>, pending: Promise<void> | null): Promise<void> {
+  if (!pending) return;
+  let ctx: ExecutionContext | undefined;
+  try {
+    ctx = c.executionCtx as ExecutionContext;
+  } catch {
+    ctx = undefined; // app.request() in tests has no execution context
+  }
+  if (ctx) ctx.waitUntil(pending.catch(() => undefined));
+  else await pending.catch(() => undefined);
 }
 
 /** Handler for GET /sample. */
@@ -34,35 +56,61 @@ export async function sampleHandler(c: Context<AppEnv>): Promise<Response> {
   const seeded = query.seed !== null;
   const seed = query.seed ?? randomSeed();
 
-  let generator: Generator;
+  const model = await resolveModel(c, query.model, query.version);
+  if (model instanceof Response) return model;
+  let manifest: Generator["manifest"];
   try {
-    generator = await c.get("generator").get();
+    manifest = await model.holder.verifiedManifest();
   } catch (error) {
     return modelUnavailable(error);
   }
 
-  const plan = planSample({ count: query.count, label: query.label, seed });
-  const inputs = buildGeneratorInputs(plan);
-  const output = await generator.run(inputs.z, inputs.label, plan.length);
   const png = query.format === "png";
-  const body = png
-    ? renderSamplePng(output, plan.length)
-    : renderSampleJson(generator.manifest, query, seed, plan, output);
-
   const headers: Record<string, string> = {
     "Content-Type": png ? "image/png" : "application/json; charset=utf-8",
     "X-Seed": String(seed),
-    "X-Model-Version": generator.manifest.version,
+    "X-Model": model.name,
+    "X-Model-Version": manifest.version,
+    "Cache-Control": sampleCacheControl({
+      seeded,
+      pinned: query.version !== null,
+      apiKeyRequired: config.apiKey !== undefined,
+    }),
   };
-  if (!seeded) {
-    headers["Cache-Control"] = "no-store";
-    return new Response(body, { status: 200, headers });
+
+  // Seeded: everything below the model is known before inference.
+  const canonical = canonicalSampleKey(query, seed);
+  const cacheKey = answerCacheKey(manifest.onnx.sha256, canonical);
+  if (seeded) {
+    headers.ETag = await answerEtag({
+      modelSha256: manifest.onnx.sha256,
+      modelVersion: manifest.version,
+      query: canonical,
+    });
+    if (ifNoneMatchHits(c.req.header("If-None-Match"), headers.ETag)) {
+      return new Response(null, { status: 304, headers });
+    }
+    const cached = await readCachedAnswer(cacheKey);
+    if (cached) {
+      return new Response(cached.body, { status: 200, headers: { ...headers, "X-Cache": "hit" } });
+    }
   }
-  const etag = await strongEtag(body);
-  headers["Cache-Control"] = IMMUTABLE;
-  headers.ETag = etag;
-  if (ifNoneMatchHits(c.req.header("If-None-Match"), etag)) {
-    return new Response(null, { status: 304, headers });
+
+  let generator: Generator;
+  try {
+    generator = await model.holder.get();
+  } catch (error) {
+    return modelUnavailable(error);
+  }
+  const plan = planSample({ count: query.count, label: query.label, seed });
+  const inputs = buildGeneratorInputs(plan);
+  const output = await generator.run(inputs.z, inputs.label, plan.length);
+  const body = png
+    ? renderSamplePng(output, plan.length)
+    : renderSampleJson(generator.manifest, query, seed, plan, output);
+  if (seeded) {
+    await afterResponse(c, storeAnswer(cacheKey, body, headers["Content-Type"] as string));
+    headers["X-Cache"] = "miss";
   }
   return new Response(body, { status: 200, headers });
 }

@@ -1,0 +1,75 @@
+/**
+ * GET /models: every model this worker serves, from manifests only (no session is created):
+ * name, version, dataset and class names, architecture, size, evaluation figures, and whether
+ * it can be served. One unavailable model is listed with its reason; the others are unaffected.
+ */
+import type { ModelManifest } from "@edgegan/shared";
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env.ts";
+import { ModelUnavailableError } from "../inference.ts";
+
+/** One entry of GET /models. */
+export interface ModelListing {
+  name: string;
+  default: boolean;
+  source: "bundle" | "r2";
+  status: "ok" | "unavailable";
+  /** Why the model cannot be served (status "unavailable"). */
+  reason?: string;
+  version?: string;
+  dataset?: { name: string; classNames: string[] };
+  arch?: string;
+  /** The DCGAN generator's width (channels of its 7x7 map). */
+  generatorWidth?: number;
+  onnx?: { bytes: number; sha256: string; weights: string };
+  /** Frechet distance (with its floor), label accuracy and coverage from `npm run eval`, or null. */
+  eval?: Record<string, unknown> | null;
+}
+
+const EVAL_FIELDS = ["frechetDistance", "floor", "labelAccuracy", "coverage", "samples"] as const;
+
+function listing(name: string, manifest: ModelManifest): Omit<ModelListing, "default" | "source"> {
+  const evaluation = manifest.eval
+    ? Object.fromEntries(
+        EVAL_FIELDS.filter((k) => k in (manifest.eval ?? {})).map((k) => [k, manifest.eval?.[k]]),
+      )
+    : null;
+  return {
+    name,
+    status: "ok",
+    version: manifest.version,
+    dataset: manifest.dataset,
+    arch: manifest.arch,
+    ...(manifest.arch === "dcgan" && { generatorWidth: manifest.generatorWidth ?? 128 }),
+    onnx: {
+      bytes: manifest.onnx.bytes,
+      sha256: manifest.onnx.sha256,
+      weights: manifest.onnx.weights ?? "float32",
+    },
+    eval: evaluation,
+  };
+}
+
+/** Handler for GET /models. */
+export async function modelsHandler(c: Context<AppEnv>): Promise<Response> {
+  const models = c.get("models");
+  const names = await models.names(c.env.MODELS);
+  const entries = await Promise.all(
+    names.map(async (name): Promise<ModelListing> => {
+      const found = await models.resolve(name, null, c.env.MODELS);
+      const base = { name, default: name === models.defaultName };
+      if (!("holder" in found)) {
+        return { ...base, source: "r2", status: "unavailable", reason: "no live version" };
+      }
+      try {
+        return { ...base, source: found.source, ...listing(name, await found.holder.manifest()) };
+      } catch (error) {
+        if (!(error instanceof ModelUnavailableError)) throw error;
+        return { ...base, source: found.source, status: "unavailable", reason: error.reason };
+      }
+    }),
+  );
+  return c.json({ default: models.defaultName, models: entries }, 200, {
+    "Cache-Control": "no-cache",
+  });
+}
