@@ -17,7 +17,12 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { LATENT_SIZE, NUM_CLASSES, ONNX_IO } from "@edgegan/shared";
 import { buildGeneratorInputs, planSample } from "@edgegan/shared/sample-plan";
-import { APP_DIR as appDir, startWranglerDev } from "../scripts/wrangler-dev.ts";
+import {
+  APP_DIR as appDir,
+  findWorkerd,
+  residentBytes,
+  startWranglerDev,
+} from "../scripts/wrangler-dev.ts";
 
 const require = createRequire(import.meta.url);
 
@@ -55,14 +60,20 @@ function flag(name: string, fallback: number): number {
   return value;
 }
 
-async function timedGet(url: string): Promise<number> {
+async function timedGet(url: string, init: RequestInit = {}, status = 200): Promise<number> {
   const started = performance.now();
-  const res = await fetch(url);
+  const res = await fetch(url, init);
   await res.arrayBuffer();
   const elapsed = performance.now() - started;
-  if (res.status !== 200) throw new Error(`${url} answered ${res.status}`);
+  if (res.status !== status) throw new Error(`${url} answered ${res.status}, expected ${status}`);
   return elapsed;
 }
+
+/**
+ * Seeds no earlier run used: wrangler dev keeps its Cache API entries between runs, and a
+ * cached answer would time the cache, not the model.
+ */
+const seedBase = (Date.now() % 1_000_000) * 1000;
 
 interface Case {
   name: string;
@@ -124,6 +135,81 @@ async function sessionFloor(
   return out;
 }
 
+/**
+ * What caching saves, in one run: count=64 answered 304 (ETag known before inference) against
+ * the same request's 200 (a new seed each time, so each one runs the model), and a Cache API
+ * hit for count=16 png against its miss.
+ */
+async function cachingFigures(base: string, requests: number) {
+  const n = Math.min(requests, 200);
+  const fresh: number[] = [];
+  const notModified: number[] = [];
+  const miss: number[] = [];
+  const hit: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const url64 = `${base}/sample?count=64&seed=${seedBase + 5000 + i}&format=png`;
+    const started = performance.now();
+    const res = await fetch(url64);
+    await res.arrayBuffer();
+    fresh.push(performance.now() - started);
+    const etag = res.headers.get("ETag") ?? "";
+    notModified.push(await timedGet(url64, { headers: { "If-None-Match": etag } }, 304));
+    const url16 = `${base}/sample?count=16&seed=${seedBase + 9000 + i}&format=png`;
+    miss.push(await timedGet(url16));
+    hit.push(await timedGet(url16));
+  }
+  const figures = {
+    count64Fresh200: stats(fresh),
+    count64NotModified304: stats(notModified),
+    count16PngMiss: stats(miss),
+    count16PngCacheHit: stats(hit),
+  };
+  const ratio = figures.count64NotModified304.p50 / figures.count64Fresh200.p50;
+  console.log(
+    `304 for count=64: p50 ${figures.count64NotModified304.p50} ms vs its 200 ${figures.count64Fresh200.p50} ms (${ratio.toFixed(3)}x; target <= 2 ms and <= 0.2x); ` +
+      `Cache API hit count=16 png p50 ${figures.count16PngCacheHit.p50} ms vs miss ${figures.count16PngMiss.p50} ms (target <= 3 ms)`,
+  );
+  return { ...figures, notModifiedOverFresh: Math.round(ratio * 1000) / 1000 };
+}
+
+/**
+ * Each served model's cold first request (its session is created then), its warm count=16 png
+ * p50, and the worker process's resident memory once every model is warm.
+ */
+async function perModelFigures(base: string, dev: { child: { pid?: number }; port: number }) {
+  const list = (await (await fetch(`${base}/models`)).json()) as {
+    models: { name: string; status: string; onnx?: { bytes: number } }[];
+  };
+  const perModel: Record<string, { coldMs: number; warmPng16P50: number; bytes?: number }> = {};
+  for (const model of list.models.filter((m) => m.status === "ok")) {
+    const cold = await timedGet(
+      `${base}/sample?count=16&seed=${seedBase + 20_000}&format=png&model=${model.name}`,
+    );
+    const warm: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      warm.push(
+        await timedGet(
+          `${base}/sample?count=16&seed=${seedBase + 21_000 + i}&format=png&model=${model.name}`,
+        ),
+      );
+    }
+    perModel[model.name] = {
+      coldMs: Math.round(cold * 10) / 10,
+      warmPng16P50: stats(warm).p50,
+      bytes: model.onnx?.bytes,
+    };
+    console.log(
+      `model ${model.name}: cold first request ${cold.toFixed(1)} ms, warm count=16 png p50 ${stats(warm).p50} ms`,
+    );
+  }
+  const worker = findWorkerd(dev.child.pid ?? 0, dev.port).find((p) => p.role === "worker");
+  const rss = worker ? residentBytes(worker.pid) : null;
+  console.log(
+    `workerd (worker) resident memory with ${Object.keys(perModel).length} models warm: ${rss === null ? "n/a" : `${(rss / 2 ** 20).toFixed(1)} MiB`}`,
+  );
+  return { perModel, workerRssBytesAllWarm: rss };
+}
+
 /** The --reference DIR flag, or the default reference model folder. */
 function referenceDir(): string {
   const i = process.argv.indexOf("--reference");
@@ -153,7 +239,7 @@ async function main(): Promise<void> {
   const base = dev.base;
   try {
     console.log(`wrangler dev ready in ${Math.round(performance.now() - bootStarted)} ms`);
-    const cold = await timedGet(`${base}/sample?count=16&seed=1&format=png`);
+    const cold = await timedGet(`${base}/sample?count=16&seed=${seedBase}&format=png`);
     const health = (await (await fetch(`${base}/healthz`)).json()) as { sessionLoadMs?: number };
     results.coldFirstRequestMs = Math.round(cold * 100) / 100;
     results.sessionLoadMs = health.sessionLoadMs;
@@ -164,17 +250,23 @@ async function main(): Promise<void> {
     const warm: Record<string, Stats> = {};
     for (const c of CASES) {
       for (let i = 0; i < 20; i++)
-        await timedGet(`${base}/sample?count=${c.count}&seed=${1e6 + i}&format=${c.format}`);
+        await timedGet(
+          `${base}/sample?count=${c.count}&seed=${seedBase + 500 + i}&format=${c.format}`,
+        );
       const samples: number[] = [];
       for (let i = 0; i < requests; i++) {
         samples.push(
-          await timedGet(`${base}/sample?count=${c.count}&seed=${i}&format=${c.format}`),
+          await timedGet(
+            `${base}/sample?count=${c.count}&seed=${seedBase + 1000 + i}&format=${c.format}`,
+          ),
         );
       }
       warm[c.name] = stats(samples);
       console.log(`${c.name.padEnd(14)} p50 ${warm[c.name]?.p50} ms  p99 ${warm[c.name]?.p99} ms`);
     }
     results.worker = warm;
+    results.caching = await cachingFigures(base, requests);
+    results.models = await perModelFigures(base, dev);
   } finally {
     await dev.stop();
   }

@@ -1,6 +1,6 @@
 /**
  * Writes the edge worker's test fixture: an UNTRAINED generator as ONNX plus a valid manifest,
- * into test/fixtures/ (and, with --ship, also into model/ so `npm start` serves something).
+ * into test/fixtures/ (and, with --ship, also into models/mnist/ so `npm start` serves something).
  *
  * The generator is packages/model's conditional DCGAN, freshly initialised (N(0, 0.02) kernels,
  * so its images are near-uniform grey), exported by packages/model's ONNX exporter: the same
@@ -32,7 +32,7 @@ import {
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURE_DIR = join(here, "..", "test", "fixtures");
-const SHIP_DIR = join(here, "..", "model");
+const SHIP_DIR = join(here, "..", "models", "mnist");
 
 /** Write bytes to a temp file, then rename over the target (never a half-written file). */
 function writeAtomic(path: string, data: Uint8Array | string): void {
