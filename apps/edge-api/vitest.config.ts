@@ -23,7 +23,14 @@ export default defineConfig({
             wrangler: { configPath: `${here}wrangler.jsonc` },
             // a local R2 bucket (Miniflare) for the released-models tests; production binds
             // one only when configured in wrangler.jsonc
-            miniflare: { r2Buckets: ["TEST_MODELS"] },
+            // a tight rate limiter for the 429 tests; the configured one stays out of their way
+            miniflare: {
+              r2Buckets: ["TEST_MODELS"],
+              ratelimits: {
+                RATE_LIMITER: { simple: { limit: 1_000_000, period: 60 } },
+                TEST_RATE_LIMITER: { simple: { limit: 3, period: 60 } },
+              },
+            },
           }),
         ],
         test: {

@@ -10,13 +10,13 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ONNX_IO, PIXELS_PER_IMAGE, toPixels } from "@edgegan/shared";
 import { base64ToBytes } from "@edgegan/shared/base64";
+import { decodeGrayscalePng } from "@edgegan/shared/png-decode";
 import { buildGeneratorInputs, planSample } from "@edgegan/shared/sample-plan";
 import { DEFAULT_TRAIN_CONFIG } from "@edgegan/shared/train-config";
 import { train } from "@edgegan/trainer/src/train.ts";
 import * as ort from "onnxruntime-web/wasm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unstable_startWorker } from "wrangler";
-import { decodeGrayscalePng } from "./png-pixels.ts";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 // inside the repo so the worker's imports of @edgegan/* resolve; git-ignored

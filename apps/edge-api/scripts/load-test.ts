@@ -242,7 +242,8 @@ export async function runLoadTest(options: LoadOptions): Promise<LoadReport> {
   const mixedSeconds = options.mixedSeconds ?? Math.max(2, Math.round(options.seconds / 3));
   const failures: string[] = [];
 
-  const dev = await startWranglerDev();
+  // the bench environment: the same worker without a practical rate limit
+  const dev = await startWranglerDev({ args: ["--env", "bench"] });
   try {
     const processes = findWorkerd(dev.child.pid as number, dev.port).sort((a, b) =>
       a.role === b.role ? a.pid - b.pid : a.role === "worker" ? -1 : 1,

@@ -10,11 +10,13 @@ import { readConfig } from "./config.ts";
 import { errorResponse } from "./errors.ts";
 import type { ModelRegistry } from "./model-registry.ts";
 import { buildOpenApi } from "./openapi.ts";
+import { rateLimit } from "./rate-limit.ts";
 import { GALLERY_ROUTES, registerGallery } from "./routes/gallery.ts";
 import { healthHandler } from "./routes/health.ts";
 import { modelCardHandler } from "./routes/model-card.ts";
 import { modelsHandler } from "./routes/models.ts";
 import { sampleHandler } from "./routes/sample.ts";
+import { sampleLog } from "./sample-log.ts";
 
 /** Every path this API answers, for 405 on other methods. */
 export const KNOWN_PATHS = [
@@ -80,12 +82,22 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       },
       allowMethods: ["GET", "HEAD", "OPTIONS"],
       allowHeaders: ["Authorization", "If-None-Match"],
-      exposeHeaders: ["ETag", "X-Seed", "X-Model", "X-Model-Version", "X-Cache"],
+      exposeHeaders: [
+        "ETag",
+        "X-Seed",
+        "X-Model",
+        "X-Model-Version",
+        "X-Cache",
+        "Server-Timing",
+        "Retry-After",
+      ],
       maxAge: 86400,
     }),
   );
 
+  app.use("/sample", sampleLog);
   app.on(["GET"], ["/sample", "/models", "/model"], requireApiKey);
+  app.on(["GET"], "/sample", rateLimit);
   app.get("/sample", sampleHandler);
   app.get("/models", modelsHandler);
   app.get("/model", modelCardHandler);

@@ -10,6 +10,8 @@ declare namespace Cloudflare {
      * in wrangler.jsonc `r2_buckets` to serve models beyond the bundled ones.
      */
     MODELS?: R2Bucket;
+    /** A rate limiter with a limit of 3 per minute for the workerd tests (vitest.config.ts). */
+    TEST_RATE_LIMITER?: RateLimit;
     /** The local R2 bucket of the workerd tests (vitest.config.ts). */
     TEST_MODELS?: R2Bucket;
   }

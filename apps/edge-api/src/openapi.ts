@@ -5,7 +5,12 @@
 
 import { NUM_CLASSES } from "@edgegan/shared";
 import { MAX_SEED } from "@edgegan/shared/rng";
-import { MODEL_NAME_PATTERN, MODEL_VERSION_PATTERN } from "@edgegan/shared/sample-query";
+import {
+  MAX_SCALED_TILES,
+  MODEL_NAME_PATTERN,
+  MODEL_VERSION_PATTERN,
+  TILE_OPTIONS,
+} from "@edgegan/shared/sample-query";
 import type { AppConfig } from "./config.ts";
 import { PINNED_MAX_AGE_S, UNPINNED_MAX_AGE_S } from "./sample-cache.ts";
 
@@ -91,6 +96,45 @@ export function buildOpenApi(config: AppConfig, serverUrl: string): Record<strin
               schema: { type: "string", enum: ["json", "png"], default: "json" },
             },
             ...modelParameters,
+            {
+              name: "scale",
+              in: "query",
+              description: `Nearest-neighbour upscaling of every tile (28 px -> 28 * scale px), in the PNG sheet and the JSON data URLs alike. count * scale^2 may not exceed ${MAX_SCALED_TILES}.`,
+              schema: {
+                type: "integer",
+                minimum: TILE_OPTIONS.scale.min,
+                maximum: TILE_OPTIONS.scale.max,
+                default: TILE_OPTIONS.scale.default,
+              },
+              example: 8,
+            },
+            {
+              name: "invert",
+              in: "query",
+              description: "true: dark images on a light background.",
+              schema: { type: "string", enum: ["true", "false"], default: "false" },
+            },
+            {
+              name: "columns",
+              in: "query",
+              description: "Tiles per row of the PNG sprite sheet; absent: ceil(sqrt(count)).",
+              schema: {
+                type: "integer",
+                minimum: TILE_OPTIONS.columns.min,
+                maximum: TILE_OPTIONS.columns.max,
+              },
+            },
+            {
+              name: "padding",
+              in: "query",
+              description: "Pixels between the tiles of the sprite sheet.",
+              schema: {
+                type: "integer",
+                minimum: TILE_OPTIONS.padding.min,
+                maximum: TILE_OPTIONS.padding.max,
+                default: TILE_OPTIONS.padding.default,
+              },
+            },
           ],
           responses: {
             "200": {
@@ -189,7 +233,7 @@ export function buildOpenApi(config: AppConfig, serverUrl: string): Record<strin
         Error: errorSchema,
         Sample: {
           type: "object",
-          required: ["model", "seed", "count", "label", "images"],
+          required: ["model", "seed", "count", "label", "scale", "invert", "sprite", "images"],
           properties: {
             model: {
               type: "object",
@@ -198,11 +242,26 @@ export function buildOpenApi(config: AppConfig, serverUrl: string): Record<strin
             seed: { type: "integer" },
             count: { type: "integer" },
             label: { type: ["integer", "null"] },
+            scale: { type: "integer" },
+            invert: { type: "boolean" },
+            sprite: {
+              type: "object",
+              description:
+                "The layout of the PNG sprite sheet that format=png gives for the same query: tile i lies at (images[i].x, images[i].y), tileSize x tileSize.",
+              properties: {
+                width: { type: "integer" },
+                height: { type: "integer" },
+                columns: { type: "integer" },
+                rows: { type: "integer" },
+                tileSize: { type: "integer" },
+                padding: { type: "integer" },
+              },
+            },
             images: {
               type: "array",
               items: {
                 type: "object",
-                required: ["index", "label", "className", "seed", "png"],
+                required: ["index", "label", "className", "seed", "x", "y", "png"],
                 properties: {
                   index: { type: "integer" },
                   label: { type: "integer" },
@@ -211,6 +270,11 @@ export function buildOpenApi(config: AppConfig, serverUrl: string): Record<strin
                     type: "integer",
                     description: "count=1&label=<label>&seed=<seed> regenerates this image.",
                   },
+                  x: {
+                    type: "integer",
+                    description: "Left edge of this tile in the sprite sheet.",
+                  },
+                  y: { type: "integer", description: "Top edge of this tile in the sprite sheet." },
                   png: { type: "string", description: "data:image/png;base64,..." },
                 },
               },

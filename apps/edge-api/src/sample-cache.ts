@@ -19,9 +19,20 @@ export const UNPINNED_MAX_AGE_S = 300;
 /** A year: pinned answers never change. */
 export const PINNED_MAX_AGE_S = 31_536_000;
 
+/**
+ * Version of the response rendering (JSON fields, PNG layout): part of every answer's identity,
+ * so a deploy that changes the bytes of an answer also changes its ETag and cache key. Bump it
+ * with any change to sample-render.ts or the tile drawing.
+ */
+export const RENDER_VERSION = 2;
+
 /** The canonical spelling of what shapes a seeded answer's bytes (model aside). */
 export function canonicalSampleKey(query: SampleQuery, seed: number): string {
-  return `count=${query.count}&label=${query.label ?? "spread"}&seed=${seed}&format=${query.format}`;
+  return (
+    `render=${RENDER_VERSION}&count=${query.count}&label=${query.label ?? "spread"}&seed=${seed}` +
+    `&format=${query.format}&scale=${query.scale}&invert=${query.invert}` +
+    `&columns=${query.columns ?? "auto"}&padding=${query.padding}`
+  );
 }
 
 /** Cache-Control for an answer. */

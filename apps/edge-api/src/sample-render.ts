@@ -4,9 +4,18 @@
  */
 import { IMAGE_SIZE, type ModelManifest, PIXELS_PER_IMAGE, toPixels } from "@edgegan/shared";
 import { pngDataUrl } from "@edgegan/shared/base64";
-import { encodeGrayscalePng, encodeGridPng } from "@edgegan/shared/png";
+import {
+  encodeGrayscalePng,
+  encodeGridPng,
+  type GridLayout,
+  gridLayout,
+} from "@edgegan/shared/png";
 import type { PlannedImage } from "@edgegan/shared/sample-plan";
 import type { SampleQuery } from "@edgegan/shared/sample-query";
+import { styleTiles } from "@edgegan/shared/tile-style";
+
+/** The drawing options of an answer (from the query). */
+export type SampleStyle = Pick<SampleQuery, "scale" | "invert" | "columns" | "padding">;
 
 /** One image in the JSON response. */
 export interface SampleImage {
@@ -15,7 +24,21 @@ export interface SampleImage {
   className: string;
   /** Regenerate exactly this image with `count=1&label=<label>&seed=<seed>`. */
   seed: number;
+  /** Top-left corner of this tile in the PNG sprite sheet of the same query (format=png). */
+  x: number;
+  y: number;
   png: string;
+}
+
+/** Where the tiles lie in the PNG sprite sheet that format=png gives for the same query. */
+export interface SpriteLayout {
+  width: number;
+  height: number;
+  columns: number;
+  rows: number;
+  /** Side of each tile in pixels (28 * scale). */
+  tileSize: number;
+  padding: number;
 }
 
 /** JSON body of GET /sample. */
@@ -24,11 +47,26 @@ export interface SampleDocument {
   seed: number;
   count: number;
   label: number | null;
+  scale: number;
+  invert: boolean;
+  sprite: SpriteLayout;
   images: SampleImage[];
 }
 
-function imagePixels(output: Float32Array, index: number): Uint8Array {
-  return toPixels(output.subarray(index * PIXELS_PER_IMAGE, (index + 1) * PIXELS_PER_IMAGE));
+/** The sprite sheet's layout for `count` tiles drawn with `style`. */
+export function spriteLayout(count: number, style: SampleStyle): GridLayout {
+  return gridLayout(count, {
+    tileSize: IMAGE_SIZE * style.scale,
+    padding: style.padding,
+    ...(style.columns !== null && { columns: style.columns }),
+    // lines between tiles contrast with them: white between light-on-dark, black between inverted
+    background: style.invert ? 0 : 255,
+  });
+}
+
+/** The styled tiles of a batch: uint8 [count, 28 * scale, 28 * scale]. */
+function styledTiles(output: Float32Array, count: number, style: SampleStyle): Uint8Array {
+  return styleTiles(toPixels(output.subarray(0, count * PIXELS_PER_IMAGE)), count, style);
 }
 
 /**
@@ -37,31 +75,58 @@ function imagePixels(output: Float32Array, index: number): Uint8Array {
  */
 export function renderSampleJson(
   manifest: ModelManifest,
-  query: Pick<SampleQuery, "count" | "label">,
+  query: Pick<SampleQuery, "count" | "label"> & SampleStyle,
   seed: number,
   plan: readonly PlannedImage[],
   output: Float32Array,
 ): Uint8Array {
+  const layout = spriteLayout(plan.length, query);
+  const { tileSize, step, columns } = layout;
+  const tiles = styledTiles(output, plan.length, query);
+  const tilePixels = tileSize * tileSize;
   const doc: SampleDocument = {
     model: { version: manifest.version, sha256: manifest.onnx.sha256 },
     seed,
     count: query.count,
     label: query.label ?? null,
+    scale: query.scale,
+    invert: query.invert,
+    sprite: {
+      width: layout.width,
+      height: layout.height,
+      columns,
+      rows: layout.rows,
+      tileSize,
+      padding: layout.padding,
+    },
     images: plan.map((item) => ({
       index: item.index,
       label: item.label,
       className: manifest.dataset.classNames[item.label] ?? String(item.label),
       seed: item.seed,
-      png: pngDataUrl(encodeGrayscalePng(imagePixels(output, item.index), IMAGE_SIZE, IMAGE_SIZE)),
+      x: (item.index % columns) * step,
+      y: Math.floor(item.index / columns) * step,
+      png: pngDataUrl(
+        encodeGrayscalePng(
+          tiles.subarray(item.index * tilePixels, (item.index + 1) * tilePixels),
+          tileSize,
+          tileSize,
+        ),
+      ),
     })),
   };
   return new TextEncoder().encode(JSON.stringify(doc));
 }
 
 /**
- * Build one PNG grid of all images (row-major, in plan order).
+ * Build one PNG sprite sheet of all images (row-major, in plan order), drawn with `style`.
  * @param output float32 [count, 1, 28, 28] in [-1, 1]
  */
-export function renderSamplePng(output: Float32Array, count: number): Uint8Array {
-  return encodeGridPng(toPixels(output.subarray(0, count * PIXELS_PER_IMAGE)), count);
+export function renderSamplePng(
+  output: Float32Array,
+  count: number,
+  style: SampleStyle,
+): Uint8Array {
+  const layout = spriteLayout(count, style);
+  return encodeGridPng(styledTiles(output, count, style), count, layout);
 }

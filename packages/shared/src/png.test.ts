@@ -140,9 +140,16 @@ describe("grid", () => {
       rows: 4,
       padding: 2,
       background: 255,
+      tileSize: 28,
       step: 30,
       width: 118,
       height: 118,
+    });
+    // 64 tiles of 224 px (scale 8) on 8 columns with 2 px between them
+    expect(gridLayout(64, { tileSize: 224 })).toMatchObject({
+      step: 226,
+      width: 1806,
+      height: 1806,
     });
     expect(gridLayout(5, { columns: 2, padding: 0 })).toMatchObject({
       columns: 2,

@@ -9,7 +9,7 @@
  * Paeth) with the smallest sum of |filtered byte as int8|, libpng's usual heuristic.
  */
 import { zlibSync } from "fflate";
-import { IMAGE_SIZE, PIXELS_PER_IMAGE } from "./contract.ts";
+import { IMAGE_SIZE } from "./contract.ts";
 import { crc32 } from "./crc32.ts";
 
 const SIGNATURE = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -128,6 +128,8 @@ export interface GridOptions {
   padding?: number;
   /** Gray level 0..255 of the padding and of empty cells; default 255 (white lines between dark tiles). */
   background?: number;
+  /** Side of each (square) tile in pixels; default 28. */
+  tileSize?: number;
 }
 
 /** Where the tiles of a grid lie: tile i is at x = (i % columns) * step, y = floor(i / columns) * step. */
@@ -136,6 +138,8 @@ export interface GridLayout {
   rows: number;
   padding: number;
   background: number;
+  /** Side of each tile in pixels. */
+  tileSize: number;
   /** Tile size plus padding: distance between the top-left corners of neighbouring tiles. */
   step: number;
   width: number;
@@ -144,7 +148,7 @@ export interface GridLayout {
 
 /**
  * Compute a grid's layout (shared by the encoder and clients that cut the sprite sheet).
- * Width = columns * 28 + (columns - 1) * padding; height likewise with rows = ceil(count / columns).
+ * Width = columns * tileSize + (columns - 1) * padding; height likewise with rows = ceil(count / columns).
  * @throws RangeError on a count below 1 or a non-integer / out-of-range option.
  */
 export function gridLayout(count: number, options: GridOptions = {}): GridLayout {
@@ -154,6 +158,10 @@ export function gridLayout(count: number, options: GridOptions = {}): GridLayout
   const columns = options.columns ?? Math.ceil(Math.sqrt(count));
   const padding = options.padding ?? 2;
   const background = options.background ?? 255;
+  const tileSize = options.tileSize ?? IMAGE_SIZE;
+  if (!Number.isInteger(tileSize) || tileSize < 1) {
+    throw new RangeError(`grid tileSize must be a positive integer, got ${String(tileSize)}`);
+  }
   if (!Number.isInteger(columns) || columns < 1) {
     throw new RangeError(`grid columns must be a positive integer, got ${String(columns)}`);
   }
@@ -166,12 +174,13 @@ export function gridLayout(count: number, options: GridOptions = {}): GridLayout
     );
   }
   const rows = Math.ceil(count / columns);
-  const step = IMAGE_SIZE + padding;
+  const step = tileSize + padding;
   return {
     columns,
     rows,
     padding,
     background,
+    tileSize,
     step,
     width: columns * step - padding,
     height: rows * step - padding,
@@ -179,10 +188,10 @@ export function gridLayout(count: number, options: GridOptions = {}): GridLayout
 }
 
 /**
- * Lay `count` 28x28 grayscale images out on a grid (row-major: image i in row floor(i / columns),
+ * Lay `count` square grayscale images (28x28, or options.tileSize) out on a grid (row-major: image i in row floor(i / columns),
  * column i % columns) and encode it as one PNG.
  *
- * @param images uint8 [count, 28, 28], row-major
+ * @param images uint8 [count, tileSize, tileSize], row-major
  * @example encodeGridPng(toPixels(output), 16) // 4x4 grid, 118x118 pixels
  * @throws RangeError when images.length !== count * 784 or an option is invalid.
  */
@@ -192,19 +201,20 @@ export function encodeGridPng(
   options: GridOptions = {},
 ): Uint8Array {
   const layout = gridLayout(count, options);
-  if (images.length !== count * PIXELS_PER_IMAGE) {
+  const { width, height, columns, step, background, tileSize } = layout;
+  const tilePixels = tileSize * tileSize;
+  if (images.length !== count * tilePixels) {
     throw new RangeError(
-      `grid images must hold count * ${PIXELS_PER_IMAGE} = ${count * PIXELS_PER_IMAGE} bytes (${count} images of ${IMAGE_SIZE}x${IMAGE_SIZE}), got ${images.length}`,
+      `grid images must hold count * ${tilePixels} = ${count * tilePixels} bytes (${count} images of ${tileSize}x${tileSize}), got ${images.length}`,
     );
   }
-  const { width, height, columns, step, background } = layout;
   const canvas = new Uint8Array(width * height).fill(background);
   for (let i = 0; i < count; i++) {
     const x0 = (i % columns) * step;
     const y0 = Math.floor(i / columns) * step;
-    for (let r = 0; r < IMAGE_SIZE; r++) {
-      const src = i * PIXELS_PER_IMAGE + r * IMAGE_SIZE;
-      canvas.set(images.subarray(src, src + IMAGE_SIZE), (y0 + r) * width + x0);
+    for (let r = 0; r < tileSize; r++) {
+      const src = i * tilePixels + r * tileSize;
+      canvas.set(images.subarray(src, src + tileSize), (y0 + r) * width + x0);
     }
   }
   return encodeGrayscalePng(canvas, width, height);

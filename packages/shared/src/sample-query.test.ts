@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { parseModelQuery, parseSampleQuery, type SampleQuery } from "./sample-query.ts";
+import {
+  MAX_SCALED_TILES,
+  parseModelQuery,
+  parseSampleQuery,
+  type SampleQuery,
+} from "./sample-query.ts";
 
 const MAX = 64;
 const parse = (query: string, maxCount = MAX) =>
@@ -7,29 +12,140 @@ const parse = (query: string, maxCount = MAX) =>
 
 describe("parseSampleQuery: accepted", () => {
   const cases: Array<[string, SampleQuery]> = [
-    ["", { count: 16, label: null, seed: null, format: "json", model: null, version: null }],
-    ["count=1", { count: 1, label: null, seed: null, format: "json", model: null, version: null }],
+    [
+      "",
+      {
+        count: 16,
+        label: null,
+        seed: null,
+        format: "json",
+        model: null,
+        version: null,
+        scale: 1,
+        invert: false,
+        columns: null,
+        padding: 2,
+      },
+    ],
+    [
+      "count=1",
+      {
+        count: 1,
+        label: null,
+        seed: null,
+        format: "json",
+        model: null,
+        version: null,
+        scale: 1,
+        invert: false,
+        columns: null,
+        padding: 2,
+      },
+    ],
     [
       "count=64",
-      { count: 64, label: null, seed: null, format: "json", model: null, version: null },
+      {
+        count: 64,
+        label: null,
+        seed: null,
+        format: "json",
+        model: null,
+        version: null,
+        scale: 1,
+        invert: false,
+        columns: null,
+        padding: 2,
+      },
     ],
-    ["label=0", { count: 16, label: 0, seed: null, format: "json", model: null, version: null }],
+    [
+      "label=0",
+      {
+        count: 16,
+        label: 0,
+        seed: null,
+        format: "json",
+        model: null,
+        version: null,
+        scale: 1,
+        invert: false,
+        columns: null,
+        padding: 2,
+      },
+    ],
     [
       "label=9&count=3",
-      { count: 3, label: 9, seed: null, format: "json", model: null, version: null },
+      {
+        count: 3,
+        label: 9,
+        seed: null,
+        format: "json",
+        model: null,
+        version: null,
+        scale: 1,
+        invert: false,
+        columns: null,
+        padding: 2,
+      },
     ],
-    ["seed=0", { count: 16, label: null, seed: 0, format: "json", model: null, version: null }],
+    [
+      "seed=0",
+      {
+        count: 16,
+        label: null,
+        seed: 0,
+        format: "json",
+        model: null,
+        version: null,
+        scale: 1,
+        invert: false,
+        columns: null,
+        padding: 2,
+      },
+    ],
     [
       "seed=4294967295",
-      { count: 16, label: null, seed: 4294967295, format: "json", model: null, version: null },
+      {
+        count: 16,
+        label: null,
+        seed: 4294967295,
+        format: "json",
+        model: null,
+        version: null,
+        scale: 1,
+        invert: false,
+        columns: null,
+        padding: 2,
+      },
     ],
     [
       "format=png",
-      { count: 16, label: null, seed: null, format: "png", model: null, version: null },
+      {
+        count: 16,
+        label: null,
+        seed: null,
+        format: "png",
+        model: null,
+        version: null,
+        scale: 1,
+        invert: false,
+        columns: null,
+        padding: 2,
+      },
     ],
     [
       "format=json&seed=42&label=7&count=4",
-      { count: 4, label: 7, seed: 42, format: "json", model: null, version: null },
+      {
+        count: 4,
+        label: 7,
+        seed: 42,
+        format: "json",
+        model: null,
+        version: null,
+        scale: 1,
+        invert: false,
+        columns: null,
+        padding: 2,
+      },
     ],
     [
       "model=fashion-mnist&version=fashion-mnist-dcgan-2026-11-30-1a2b3c4d&seed=1",
@@ -40,6 +156,25 @@ describe("parseSampleQuery: accepted", () => {
         format: "json",
         model: "fashion-mnist",
         version: "fashion-mnist-dcgan-2026-11-30-1a2b3c4d",
+        scale: 1,
+        invert: false,
+        columns: null,
+        padding: 2,
+      },
+    ],
+    [
+      "count=64&scale=8&invert=true&columns=16&padding=0",
+      {
+        count: 64,
+        label: null,
+        seed: null,
+        format: "json",
+        model: null,
+        version: null,
+        scale: 8,
+        invert: true,
+        columns: 16,
+        padding: 0,
       },
     ],
   ];
@@ -50,7 +185,18 @@ describe("parseSampleQuery: accepted", () => {
   it("defaults count to maxCount when maxCount is below 16", () => {
     expect(parse("", 4)).toEqual({
       ok: true,
-      value: { count: 4, label: null, seed: null, format: "json", model: null, version: null },
+      value: {
+        count: 4,
+        label: null,
+        seed: null,
+        format: "json",
+        model: null,
+        version: null,
+        scale: 1,
+        invert: false,
+        columns: null,
+        padding: 2,
+      },
     });
   });
 });
@@ -60,6 +206,14 @@ describe("parseSampleQuery: rejected", () => {
   const cases: Array<[string, string, string[]]> = [
     ["count=0", "invalid_count", ["count", '"0"', "1 to 64"]],
     ["model=MNIST", "invalid_model", ['"MNIST"', "GET /models"]],
+    ["scale=0", "invalid_scale", ["scale", "1 to 8", '"0"']],
+    ["scale=9", "invalid_scale", ['"9"', "default 1"]],
+    ["invert=1", "invalid_invert", ['"true"', '"false"', 'got "1"']],
+    ["invert=True", "invalid_invert", ['"True"']],
+    ["columns=0", "invalid_columns", ["1 to 64", "omitted for the default"]],
+    ["columns=65", "invalid_columns", ['"65"']],
+    ["padding=17", "invalid_padding", ["0 to 16", "default 2"]],
+    ["padding=-1", "invalid_padding", ['"-1"']],
     ["model=-mnist", "invalid_model", ['"-mnist"']],
     ["model=", "invalid_model", ['""']],
     ["version=a/b", "invalid_version", ['"a/b"', "GET /models"]],
@@ -158,5 +312,20 @@ describe("parseModelQuery", () => {
     );
     const bad = parseModelQuery(new URLSearchParams("model=Fashion"));
     expect(!bad.ok && bad.error.code).toBe("invalid_model");
+  });
+});
+
+describe("parseSampleQuery: the per-request budget", () => {
+  it("accepts count * scale^2 up to MAX_SCALED_TILES and refuses more, naming the budget", () => {
+    expect(parse("count=64&scale=8", 256).ok).toBe(true);
+    expect(parse("count=256&scale=4", 256).ok).toBe(true);
+    const over = parse("count=65&scale=8", 256);
+    expect(over.ok).toBe(false);
+    if (!over.ok) {
+      expect(over.error.code).toBe("request_too_large");
+      expect(over.error.message).toContain(
+        `65 * 8^2 = 4160 exceeds the per-request budget of ${MAX_SCALED_TILES}`,
+      );
+    }
   });
 });

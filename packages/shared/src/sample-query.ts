@@ -17,8 +17,11 @@
  * - model names and versions are checked for their spelling here (lowercase names such as
  *   "mnist" or "fashion-mnist"; versions of letters, digits, ".", "_" and "-"); whether such a
  *   model or version exists is the server's answer (404 naming the known ones).
+ * - invert is "true" or "false", nothing else. scale, columns and padding are integers like count.
+ * - count * scale^2 is bounded (MAX_SCALED_TILES) so that one request cannot take more than a set
+ *   CPU budget; the refusal names the budget.
  * - Checks run in this order and the first failure is reported: unknown names, repeats,
- *   then count, label, seed, format, model, version.
+ *   then count, label, seed, format, model, version, scale, invert, columns, padding, budget.
  */
 import { NUM_CLASSES } from "./contract.ts";
 import { MAX_SEED } from "./rng.ts";
@@ -38,7 +41,27 @@ export const SAMPLE_QUERY_PARAMETERS = [
   "format",
   "model",
   "version",
+  "scale",
+  "invert",
+  "columns",
+  "padding",
 ] as const;
+
+/** How the tiles are drawn: bounds and defaults of scale, columns and padding. */
+export const TILE_OPTIONS = {
+  /** Nearest-neighbour upscaling of every 28x28 tile: 1 (28 px) to 8 (224 px). */
+  scale: { min: 1, max: 8, default: 1 },
+  /** Tiles per row of the PNG sprite sheet; default: ceil(sqrt(count)). */
+  columns: { min: 1, max: 64 },
+  /** Pixels between neighbouring tiles of the sprite sheet. */
+  padding: { min: 0, max: 16, default: 2 },
+} as const;
+
+/**
+ * CPU budget of one request, in 28x28-tile units after scaling: count * scale^2 may not exceed
+ * it. 4096 = 64 images at scale 8 (a 1,806 x 1,806 px sheet): the largest default request.
+ */
+export const MAX_SCALED_TILES = 4096;
 
 /** Spelling of a model name: lowercase letters and digits, inner dashes, at most 64 characters. */
 export const MODEL_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
@@ -56,6 +79,14 @@ export interface SampleQuery {
   format: SampleFormat;
   model: string | null;
   version: string | null;
+  /** Tile upscaling factor (nearest neighbour), 1..8. */
+  scale: number;
+  /** Dark images on a light background instead of light on dark. */
+  invert: boolean;
+  /** Tiles per row of the sprite sheet; null: ceil(sqrt(count)). */
+  columns: number | null;
+  /** Pixels between tiles of the sprite sheet. */
+  padding: number;
 }
 
 export type SampleQueryErrorCode =
@@ -65,6 +96,11 @@ export type SampleQueryErrorCode =
   | "invalid_format"
   | "invalid_model"
   | "invalid_version"
+  | "invalid_scale"
+  | "invalid_invert"
+  | "invalid_columns"
+  | "invalid_padding"
+  | "request_too_large"
   | "repeated_parameter"
   | "unknown_parameter";
 
@@ -96,6 +132,30 @@ function parseCanonicalInt(text: string, max: number): number | null {
   if (text.length > String(max).length || !CANONICAL_DIGITS.test(text)) return null;
   const n = Number(text);
   return n <= max ? n : null;
+}
+
+/**
+ * An optional integer parameter in min..max (canonical digits), its default when absent, or the
+ * failure to report.
+ */
+function boundedInt<D extends number | null>(
+  values: Map<string, string>,
+  name: "scale" | "columns" | "padding",
+  min: number,
+  max: number,
+  fallback: D,
+): number | D | { ok: false; error: SampleQueryError } {
+  const text = values.get(name);
+  if (text === undefined) return fallback;
+  const n = parseCanonicalInt(text, max);
+  if (n === null || n < min) {
+    const absent = fallback === null ? "omitted for the default" : `default ${fallback}`;
+    return fail(
+      `invalid_${name}`,
+      `${name} must be an integer from ${min} to ${max}, written as plain decimal digits (${absent}); got ${quote(text)}`,
+    );
+  }
+  return n;
 }
 
 function fail(code: SampleQueryErrorCode, message: string): { ok: false; error: SampleQueryError } {
@@ -255,5 +315,36 @@ export function parseSampleQuery(
   if (!pick.ok) return pick;
   const { model, version } = pick.value;
 
-  return { ok: true, value: { count, label, seed, format, model, version } };
+  const { scale: scaleRange, columns: columnsRange, padding: paddingRange } = TILE_OPTIONS;
+  const scale = boundedInt(values, "scale", scaleRange.min, scaleRange.max, scaleRange.default);
+  if (typeof scale === "object") return scale;
+  const invertText = values.get("invert");
+  if (invertText !== undefined && invertText !== "true" && invertText !== "false") {
+    return fail(
+      "invalid_invert",
+      `invert must be "true" (dark images on a light background) or "false" (default); got ${quote(invertText)}`,
+    );
+  }
+  const invert = invertText === "true";
+  const columns = boundedInt(values, "columns", columnsRange.min, columnsRange.max, null);
+  if (typeof columns === "object" && columns !== null) return columns;
+  const padding = boundedInt(
+    values,
+    "padding",
+    paddingRange.min,
+    paddingRange.max,
+    paddingRange.default,
+  );
+  if (typeof padding === "object") return padding;
+  if (count * scale * scale > MAX_SCALED_TILES) {
+    return fail(
+      "request_too_large",
+      `count * scale^2 = ${count} * ${scale}^2 = ${count * scale * scale} exceeds the per-request budget of ${MAX_SCALED_TILES} (e.g. 64 images at scale 8, or 256 at scale 4): ask for fewer images or a smaller scale`,
+    );
+  }
+
+  return {
+    ok: true,
+    value: { count, label, seed, format, model, version, scale, invert, columns, padding },
+  };
 }

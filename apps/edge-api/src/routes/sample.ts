@@ -55,15 +55,19 @@ export async function sampleHandler(c: Context<AppEnv>): Promise<Response> {
   const query = parsed.value;
   const seeded = query.seed !== null;
   const seed = query.seed ?? randomSeed();
+  const log = c.get("sampleLog");
+  Object.assign(log, { count: query.count, scale: query.scale, format: query.format });
 
   const model = await resolveModel(c, query.model, query.version);
   if (model instanceof Response) return model;
+  log.model = model.name;
   let manifest: Generator["manifest"];
   try {
     manifest = await model.holder.verifiedManifest();
   } catch (error) {
     return modelUnavailable(error);
   }
+  log.version = manifest.version;
 
   const png = query.format === "png";
   const headers: Record<string, string> = {
@@ -88,10 +92,12 @@ export async function sampleHandler(c: Context<AppEnv>): Promise<Response> {
       query: canonical,
     });
     if (ifNoneMatchHits(c.req.header("If-None-Match"), headers.ETag)) {
+      log.cache = "revalidated";
       return new Response(null, { status: 304, headers });
     }
     const cached = await readCachedAnswer(cacheKey);
     if (cached) {
+      log.cache = "hit";
       return new Response(cached.body, { status: 200, headers: { ...headers, "X-Cache": "hit" } });
     }
   }
@@ -102,12 +108,18 @@ export async function sampleHandler(c: Context<AppEnv>): Promise<Response> {
   } catch (error) {
     return modelUnavailable(error);
   }
+  const inferenceStarted = Date.now();
   const plan = planSample({ count: query.count, label: query.label, seed });
   const inputs = buildGeneratorInputs(plan);
   const output = await generator.run(inputs.z, inputs.label, plan.length);
+  const encodeStarted = Date.now();
   const body = png
-    ? renderSamplePng(output, plan.length)
+    ? renderSamplePng(output, plan.length, query)
     : renderSampleJson(generator.manifest, query, seed, plan, output);
+  log.inferenceMs = encodeStarted - inferenceStarted;
+  log.encodeMs = Date.now() - encodeStarted;
+  headers["Server-Timing"] = `inference;dur=${log.inferenceMs}, encode;dur=${log.encodeMs}`;
+  log.cache = seeded ? "miss" : "none";
   if (seeded) {
     await afterResponse(c, storeAnswer(cacheKey, body, headers["Content-Type"] as string));
     headers["X-Cache"] = "miss";

@@ -1,9 +1,16 @@
 /**
- * Test helper: decodes the 8-bit grayscale PNGs EdgeGAN writes back into pixels, through
- * node:zlib (independent of the encoder under test), undoing the five PNG row filters.
+ * Decodes the 8-bit grayscale PNGs EdgeGAN writes back into pixels (inflate, then undo the five
+ * PNG row filters). For tests and clients that check what the API drew; the encoder's own row
+ * filter choice is not used here, so a decode checks the encoder rather than mirroring it.
+ * No Node or DOM APIs: runs in workerd too.
  */
-import { inflateSync } from "node:zlib";
+import { unzlibSync } from "fflate";
 
+/**
+ * Decode a PNG written by encodeGrayscalePng / encodeGridPng.
+ * @returns width, height and uint8 [height, width] pixels
+ * @throws Error when the PNG is not 8-bit grayscale or uses an unknown row filter
+ */
 export function decodeGrayscalePng(png: Uint8Array): {
   width: number;
   height: number;
@@ -25,7 +32,13 @@ export function decodeGrayscalePng(png: Uint8Array): {
     } else if (type === "IDAT") idat.push(data);
     offset += 12 + length;
   }
-  const raw = inflateSync(Buffer.concat(idat));
+  const joined = new Uint8Array(idat.reduce((n, part) => n + part.length, 0));
+  let at = 0;
+  for (const part of idat) {
+    joined.set(part, at);
+    at += part.length;
+  }
+  const raw = unzlibSync(joined);
   const pixels = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
     const filter = raw[y * (width + 1)] as number;
