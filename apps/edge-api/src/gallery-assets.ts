@@ -22,9 +22,14 @@ export function galleryHtml(maxCount: number): string {
   <label>Count <input id="count" type="number" min="1" max="${maxCount}" value="16" required></label>
   <label>Label <select id="label"><option value="">any (spread)</option></select></label>
   <label>Seed <input id="seed" type="number" min="0" max="4294967295" placeholder="random"></label>
+  <label>Scale <select id="scale"><option>1</option><option>2</option><option>4</option><option>8</option></select></label>
+  <label>Columns <input id="columns" type="number" min="1" max="64" placeholder="auto"></label>
+  <label>Padding <input id="padding" type="number" min="0" max="16" value="2"></label>
+  <label><span>Invert</span><input id="invert" type="checkbox"></label>
   <label>API key <input id="key" type="password" autocomplete="off" placeholder="if required"></label>
   <button type="submit">Show</button>
   <button type="button" id="regenerate">Regenerate (new seed)</button>
+  <button type="button" id="download">Download PNG sheet</button>
 </form>
 <p id="status" role="status"></p>
 <main id="grid"></main>
@@ -41,6 +46,7 @@ label{display:flex;flex-direction:column;font-size:.85rem;gap:.25rem}
 input,select,button{font:inherit;padding:.3rem .5rem}
 #grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(96px,1fr));gap:.5rem}
 figure{margin:0;text-align:center}figure img{width:96px;height:96px;image-rendering:pixelated;background:#000}
+label:has(input[type=checkbox]){flex-direction:row;align-items:center}
 figcaption{font-size:.75rem;color:#bbb}#status.error{color:#f77}
 `;
 
@@ -74,11 +80,35 @@ async function loadModel() {
   select.length = 1;
   card.dataset.classNames.forEach((name, i) => select.add(new Option(i + ": " + name, String(i))));
 }
-async function show(newSeed) {
+function query() {
   const params = new URLSearchParams({ model: $("modelName").value, count: $("count").value });
   if ($("label").value !== "") params.set("label", $("label").value);
-  if (newSeed) $("seed").value = "";
   if ($("seed").value !== "") params.set("seed", $("seed").value);
+  if ($("scale").value !== "1") params.set("scale", $("scale").value);
+  if ($("invert").checked) params.set("invert", "true");
+  if ($("columns").value !== "") params.set("columns", $("columns").value);
+  if ($("padding").value !== "" && $("padding").value !== "2") params.set("padding", $("padding").value);
+  return params;
+}
+async function download() {
+  const params = query();
+  params.set("format", "png");
+  const res = await fetch("/sample?" + params, { headers: headers() });
+  if (!res.ok) {
+    $("status").className = "error";
+    $("status").textContent = res.status + ": " + (await res.json()).error.message;
+    return;
+  }
+  const url = URL.createObjectURL(await res.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = "edgegan-" + params.get("model") + "-" + res.headers.get("X-Seed") + ".png";
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+async function show(newSeed) {
+  if (newSeed) $("seed").value = "";
+  const params = query();
   $("status").className = "";
   $("status").textContent = "generating...";
   const started = performance.now();
@@ -107,6 +137,7 @@ async function show(newSeed) {
 document.addEventListener("DOMContentLoaded", () => {
   $("controls").addEventListener("submit", (event) => { event.preventDefault(); show(false); });
   $("regenerate").addEventListener("click", () => show(true));
+  $("download").addEventListener("click", () => { download(); });
   $("key").addEventListener("change", () => { loadModels().then(loadModel); });
   $("modelName").addEventListener("change", () => { loadModel().then(() => show(false)); });
   loadModels().then(loadModel).then(() => show(false));
