@@ -42,10 +42,13 @@ function writeAtomic(path: string, data: Uint8Array | string): void {
   renameSync(tmp, path);
 }
 
+/** Generator width of the fixture: the smallest the builder accepts, so the file stays small. */
+const FIXTURE_WIDTH = 8;
+
 function manifestFor(bytes: Uint8Array, parity: ModelManifest["parity"]): ModelManifest {
   return parseManifest({
     formatVersion: MANIFEST_FORMAT_VERSION,
-    version: "fixture-untrained-dcgan",
+    version: "fixture-untrained-dcgan-w8",
     createdAt: "2026-11-29T00:00:00.000Z",
     onnx: {
       file: "generator.onnx",
@@ -54,6 +57,7 @@ function manifestFor(bytes: Uint8Array, parity: ModelManifest["parity"]): ModelM
       opset: ONNX_OPSET,
     },
     arch: "dcgan",
+    generatorWidth: FIXTURE_WIDTH,
     dataset: { name: "mnist", classNames: [...DATASET_CLASS_NAMES.mnist] },
     contract: manifestContract(),
     training: {
@@ -86,7 +90,8 @@ function wrongIoModel(): Uint8Array {
 async function main(): Promise<void> {
   writeAtomic(join(FIXTURE_DIR, "wrong-io.onnx"), wrongIoModel());
   await useCpuBackend();
-  const generator = buildGenerator("dcgan");
+  // the DCGAN graph at a tiny width: the same layers, ops and I/O as a served model, ~180 KB
+  const generator = buildGenerator("dcgan", FIXTURE_WIDTH);
   const bytes = exportGeneratorToOnnx(generator, "dcgan");
   const parity = await checkOnnxParity(generator, bytes, { samples: 16 });
   const manifest = manifestFor(bytes, parity);

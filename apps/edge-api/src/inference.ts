@@ -1,7 +1,7 @@
 /**
  * The one module that owns onnxruntime-web: it loads the generator once per isolate and runs it.
  *
- * Why the set-up looks odd (DESIGN.md section 4, measured with wrangler 4.86 + ORT 1.30):
+ * Why the set-up looks odd (docs/design-notes.md, measured with wrangler 4.86 + ORT 1.30):
  * Workers forbid compiling wasm from bytes, and ORT has no hook to hand it a compiled module.
  * So the 14 MB ORT wasm is imported as a `WebAssembly.Module` (wrangler's CompiledWasm rule),
  * `env.wasm.wasmBinary` is set to a tiny marker (which makes ORT use its embedded glue and

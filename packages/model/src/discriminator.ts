@@ -2,9 +2,9 @@
  * Discriminator builders: (image, one-hot label) -> one logit per image (no sigmoid; the losses
  * use the numerically stable sigmoid cross-entropy on logits).
  *
- * The DCGAN discriminator sees the label as 10 constant "label map" channels beside the image;
- * DESIGN.md section 5 measured this (with one-sided label smoothing) at ~98% class accuracy where
- * a projection discriminator collapsed. No Embedding layer: the wasm backend cannot train it.
+ * The DCGAN discriminator sees the label as 10 constant "label map" channels beside the image:
+ * with one-sided label smoothing it reached ~98% class accuracy where a projection discriminator
+ * collapsed (docs/design-notes.md). No Embedding layer: the wasm backend cannot train it.
  */
 import type { Architecture } from "@edgegan/shared";
 import { IMAGE_CHANNELS, IMAGE_SIZE, NUM_CLASSES } from "@edgegan/shared";

@@ -18,7 +18,7 @@ export function gammaInit() {
 
 /**
  * BatchNorm settings used by every builder: momentum 0.9 (PyTorch's 0.1 update rate, which the
- * DCGAN runs in DESIGN.md section 5 used), epsilon 1e-5. The ONNX exporter reads epsilon back
+ * DCGAN runs in docs/design-notes.md used), epsilon 1e-5. The ONNX exporter reads epsilon back
  * from the layer config, so changing it here stays consistent.
  */
 export const BN_MOMENTUM = 0.9;

@@ -25,7 +25,7 @@ import { buildDiscriminator } from "./discriminator.ts";
 import { assertGeneratorWidth, buildGenerator, DEFAULT_GENERATOR_WIDTH } from "./generator.ts";
 import { discriminatorLoss, distillationLoss, generatorLoss } from "./losses.ts";
 
-/** Hyper-parameters of a GAN; defaults are DCGAN practice (DESIGN.md section 5). */
+/** Hyper-parameters of a GAN; defaults are DCGAN practice (docs/design-notes.md, "The discriminator and the loss"). */
 export interface GanConfig {
   arch: Architecture;
   /** Adam learning rate for both networks. Default 2e-4. */

@@ -2,7 +2,7 @@
  * A Conv2DBackpropFilter for the pure-JS cpu backend that loops over flat arrays.
  *
  * The stock cpu kernel indexes through TensorBuffer.get() and takes ~92% of a DCGAN step
- * (~200 s at batch 64, DESIGN.md section 3). This one computes the same sum directly; the
+ * (~200 s at batch 64, docs/design-notes.md). This one computes the same sum directly; the
  * trainer registers it when it falls back to `--backend cpu`, and the model tests use it too
  * (train-step.test.ts checks it against the stock kernel).
  */
