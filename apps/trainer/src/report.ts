@@ -2,7 +2,10 @@
  * The end-of-run report: loss curves drawn as SVG and the per-epoch sample grids, in a
  * Markdown page a person can open (GitHub and editors render both), plus the run's figures.
  */
-import type { MetricsLine } from "./metrics-log.ts";
+import { join } from "node:path";
+import { writeFileAtomic } from "./atomic-write.ts";
+import { type MetricsLine, readJsonLines, readMetrics } from "./metrics-log.ts";
+import type { Run } from "./open-run.ts";
 
 const WIDTH = 720;
 const HEIGHT = 300;
@@ -154,4 +157,39 @@ export function renderReportMarkdown(r: ReportInput): string {
     "```",
     "",
   ].join("\n");
+}
+
+/** Write loss-curves.svg and report.md for a finished run. */
+export function writeRunReport(
+  run: Run,
+  wallTimeSeconds: number,
+  msPerStep: number | null,
+  parityMaxAbsDiff: number | null,
+): void {
+  const { config, state, outDir } = run;
+  const metrics = readMetrics(run.paths.metrics);
+  writeFileAtomic(join(outDir, "loss-curves.svg"), renderLossCurvesSvg(metrics));
+  const grids = Array.from({ length: state.epoch }, (_, i) => ({
+    file: `samples-epoch-${i + 1}.png`,
+    caption: `after epoch ${i + 1}`,
+  }));
+  grids.push({ file: "samples-final.png", caption: `final (step ${state.step})` });
+  writeFileAtomic(
+    join(outDir, "report.md"),
+    renderReportMarkdown({
+      title: `EdgeGAN training report: ${config.arch} on ${config.dataset}`,
+      config: { ...config },
+      backend: run.backend.name,
+      steps: state.step,
+      epochs: state.epoch,
+      wallTimeSeconds,
+      msPerStep,
+      imagesPerSecond: msPerStep ? (config.batchSize * 1000) / msPerStep : null,
+      finalLosses: state.lastLosses,
+      parityMaxAbsDiff,
+      grids,
+      lossCurvesFile: "loss-curves.svg",
+      evalHistory: readJsonLines<EvalHistoryLine>(run.paths.evalHistory),
+    }),
+  );
 }

@@ -8,12 +8,13 @@ import { join } from "node:path";
 import { buildGenerator } from "@edgegan/model/generator";
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from "@edgegan/shared/train-config";
 import { describe, expect, it } from "vitest";
+import { permutation } from "./batches.ts";
 import { CHECKPOINT_FILE, decodeCheckpoint } from "./checkpoint.ts";
 import { classNamesFor } from "./dataset.ts";
 import { tinyClassifier } from "./eval/test-fixtures.ts";
 import { exportVerifiedArtifact } from "./export-artifact.ts";
 import { readMetrics } from "./metrics-log.ts";
-import { permutation, train } from "./train.ts";
+import { train } from "./train.ts";
 
 const quiet = {
   log: () => {},

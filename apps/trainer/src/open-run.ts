@@ -1,0 +1,152 @@
+/**
+ * Opening a training run: check the folder, choose the backend, load the data, build the GAN
+ * (and the teacher when distilling), and either start fresh or restore the checkpoint of an
+ * earlier run with the same identity. Everything the loop needs comes back as one `Run`.
+ */
+import { accessSync, constants, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { buildGenerator } from "@edgegan/model/generator";
+import { createGan, type Gan } from "@edgegan/model/train-step";
+import { createRng, type Rng } from "@edgegan/shared/rng";
+import { identityMismatches, type TrainConfig } from "@edgegan/shared/train-config";
+import * as tf from "@tensorflow/tfjs-core";
+import type { LayersModel } from "@tensorflow/tfjs-layers";
+import { removeStaleTempFiles } from "./atomic-write.ts";
+import { type BackendChoice, selectBackend } from "./backend.ts";
+import { CHECKPOINT_FILE, loadCheckpoint, type RunState } from "./checkpoint.ts";
+import { type Dataset, isKnownDataset, loadDataset } from "./dataset.ts";
+import { WeightEma } from "./ema.ts";
+import { restoreTensors } from "./gan-tensors.ts";
+import { truncateJsonLines } from "./metrics-log.ts";
+import { openTeacher, type Teacher } from "./teacher.ts";
+
+/** An open run: what the training loop works with. */
+export interface Run {
+  config: TrainConfig;
+  outDir: string;
+  backend: BackendChoice;
+  data: Dataset;
+  stepsPerEpoch: number;
+  gan: Gan;
+  /** The EMA of G's weights, and a generator to copy it into for grids and the export. */
+  ema: WeightEma;
+  emaGenerator: LayersModel;
+  /** The model being distilled from (--teacher), or null. */
+  teacher: Teacher | null;
+  rng: Rng;
+  state: RunState;
+  paths: { metrics: string; evalHistory: string };
+}
+
+/** Throw a clear error unless `dir` can be created and written. */
+function assertWritableDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    const probe = join(dir, `.write-probe-${process.pid}`);
+    writeFileSync(probe, "");
+    rmSync(probe);
+  } catch (error) {
+    throw new Error(
+      `--out ${dir} is not a writable folder (${(error as Error).message.split("\n")[0]})`,
+    );
+  }
+}
+
+/**
+ * Open (or, with config.resume, reopen) the run `config` describes.
+ * @throws Error before any training when the folder, data, flags or checkpoint do not allow it
+ */
+export async function openRun(config: TrainConfig, log: (message: string) => void): Promise<Run> {
+  const outDir = resolve(config.out);
+  assertWritableDir(outDir);
+  for (const name of removeStaleTempFiles(outDir))
+    log(`removed ${name}, left by a writer that was killed`);
+  if (!config.resume && existsSync(join(outDir, CHECKPOINT_FILE))) {
+    throw new Error(
+      `${outDir} already holds a checkpoint from an earlier run: pass --resume to continue it, or choose another --out`,
+    );
+  }
+  if (config.publish && !isKnownDataset(config.dataset)) {
+    throw new Error(
+      `--publish serves models of the bundled datasets (mnist, fashion-mnist); for ${config.dataset}, copy the run's generator.onnx + model.json into apps/edge-api/models/NAME/ and list it in apps/edge-api/src/bundled-models.ts`,
+    );
+  }
+
+  const backend = await selectBackend(config.backend);
+  log(`backend: ${backend.name} (${backend.reason})`);
+  const data = loadDataset(config.dataset, "train", config.limitImages);
+  const stepsPerEpoch = Math.floor(data.count / config.batchSize);
+  if (stepsPerEpoch < 1) {
+    throw new Error(
+      `--batch-size ${config.batchSize} is larger than the ${data.count} training images`,
+    );
+  }
+  log(`data: ${data.name}, ${data.count} images, ${stepsPerEpoch} steps per epoch`);
+
+  const gan = createGan({
+    arch: config.arch,
+    lr: config.lr,
+    beta1: config.beta1,
+    realLabelTarget: config.realLabelTarget,
+    generatorWidth: config.gWidth,
+    distillWeight: config.distillWeight,
+  });
+  const teacher = config.teacher ? await openTeacher(config.teacher, data.name) : null;
+  if (teacher) log(`distilling from ${teacher.version} (weight ${config.distillWeight})`);
+  const ema = new WeightEma(gan.generator, config.emaDecay);
+  const rng = createRng(config.seed);
+  const paths = {
+    metrics: join(outDir, "metrics.jsonl"),
+    evalHistory: join(outDir, "eval-history.jsonl"),
+  };
+  const run: Run = {
+    config,
+    outDir,
+    backend,
+    data,
+    stepsPerEpoch,
+    gan,
+    ema,
+    emaGenerator: buildGenerator(config.arch, config.gWidth),
+    teacher,
+    rng,
+    paths,
+    state: {
+      config,
+      step: 0,
+      epoch: 0,
+      stepInEpoch: 0,
+      epochSeed: null,
+      rngState: rng.getState(),
+      wallTimeSeconds: 0,
+      backend: backend.name,
+      lastLosses: null,
+    },
+  };
+  if (!config.resume) {
+    rmSync(paths.metrics, { force: true });
+    rmSync(paths.evalHistory, { force: true });
+    return run;
+  }
+
+  const checkpoint = loadCheckpoint(outDir);
+  if (!checkpoint)
+    throw new Error(`--resume: ${join(outDir, CHECKPOINT_FILE)} does not exist; nothing to resume`);
+  const mismatches = identityMismatches(checkpoint.state.config, config);
+  if (mismatches.length > 0) {
+    throw new Error(
+      `--resume refused: the checkpoint belongs to a different run (${mismatches.join("; ")})`,
+    );
+  }
+  await restoreTensors(gan, ema, checkpoint.groups, join(outDir, CHECKPOINT_FILE));
+  tf.dispose(Object.values(checkpoint.groups).flat());
+  rng.setState(checkpoint.state.rngState);
+  run.state = { ...checkpoint.state, config, backend: backend.name };
+  truncateJsonLines(paths.metrics, run.state.step);
+  truncateJsonLines(paths.evalHistory, run.state.step);
+  log(
+    `resumed at step ${run.state.step} (epoch ${run.state.epoch} done, ${run.state.stepInEpoch} steps into the next)`,
+  );
+  return run;
+}
