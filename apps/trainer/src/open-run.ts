@@ -4,7 +4,9 @@
  * earlier run with the same identity. Everything the loop needs comes back as one `Run`.
  */
 import { accessSync, constants, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
+import { createGanStepper, type GanStepper } from "@edgegan/model/data-parallel/data-parallel";
 import { buildGenerator } from "@edgegan/model/generator";
 import { createGan, type Gan } from "@edgegan/model/train-step";
 import { createRng, type Rng } from "@edgegan/shared/rng";
@@ -33,10 +35,19 @@ export interface Run {
   emaGenerator: LayersModel;
   /** The model being distilled from (--teacher), or null. */
   teacher: Teacher | null;
+  /** Steps the GAN, on this thread alone or over worker threads (--workers). */
+  stepper: GanStepper;
   rng: Rng;
   state: RunState;
   paths: { metrics: string; evalHistory: string };
 }
+
+/** Stands in until openRun creates the real stepper last. */
+const NO_STEPPER: GanStepper = {
+  workers: 0,
+  step: () => Promise.reject(new Error("the run is not open yet")),
+  close: async () => {},
+};
 
 /** Throw a clear error unless `dir` can be created and written. */
 function assertWritableDir(dir: string): void {
@@ -94,6 +105,7 @@ export async function openRun(config: TrainConfig, log: (message: string) => voi
   });
   const teacher = config.teacher ? await openTeacher(config.teacher, data.name) : null;
   if (teacher) log(`distilling from ${teacher.version} (weight ${config.distillWeight})`);
+
   const ema = new WeightEma(gan.generator, config.emaDecay);
   const rng = createRng(config.seed);
   const paths = {
@@ -110,6 +122,7 @@ export async function openRun(config: TrainConfig, log: (message: string) => voi
     ema,
     emaGenerator: buildGenerator(config.arch, config.gWidth),
     teacher,
+    stepper: NO_STEPPER,
     rng,
     paths,
     state: {
@@ -124,11 +137,35 @@ export async function openRun(config: TrainConfig, log: (message: string) => voi
       lastLosses: null,
     },
   };
-  if (!config.resume) {
+  if (config.resume) {
+    await restoreRun(run, log).catch(async (error: unknown) => {
+      await teacher?.release();
+      throw error;
+    });
+  } else {
     rmSync(paths.metrics, { force: true });
     rmSync(paths.evalHistory, { force: true });
-    return run;
   }
+  // last, once nothing else can fail: the worker threads must not outlive a refused run.
+  // Every core by default on wasm/cpu; one thread on the GPU or native backends (they use the
+  // cores themselves).
+  const parallel = backend.name === "wasm" || backend.name === "cpu";
+  const workers = parallel ? (config.workers ?? availableParallelism()) : 1;
+  if (!parallel && (config.workers ?? 1) > 1) {
+    log(`--workers ${config.workers} ignored: the ${backend.name} backend uses the cores itself`);
+  }
+  run.stepper = await createGanStepper(
+    gan,
+    Math.min(workers, config.batchSize),
+    backend.name === "cpu" ? "cpu" : "wasm",
+  );
+  if (run.stepper.workers > 1) log(`data-parallel: ${run.stepper.workers} shards per step`);
+  return run;
+}
+
+/** Put an earlier run's checkpoint back (same identity required). */
+async function restoreRun(run: Run, log: (message: string) => void): Promise<void> {
+  const { config, outDir, gan, ema, rng, paths, backend } = run;
 
   const checkpoint = loadCheckpoint(outDir);
   if (!checkpoint)
@@ -148,5 +185,4 @@ export async function openRun(config: TrainConfig, log: (message: string) => voi
   log(
     `resumed at step ${run.state.step} (epoch ${run.state.epoch} done, ${run.state.stepInEpoch} steps into the next)`,
   );
-  return run;
 }

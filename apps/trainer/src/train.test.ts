@@ -26,6 +26,8 @@ function tinyConfig(out: string, overrides: Partial<TrainConfig> = {}): TrainCon
     ...DEFAULT_TRAIN_CONFIG,
     arch: "mlp",
     backend: "wasm",
+    // two shards: the trainer and one gradient worker, so resume is checked data-parallel
+    workers: 2,
     limitImages: 128,
     batchSize: 32,
     epochs: 2,

@@ -9,7 +9,6 @@
  */
 import { join } from "node:path";
 import { exportGeneratorToOnnx } from "@edgegan/model/export-onnx";
-import { trainStep } from "@edgegan/model/train-step";
 import type { ModelManifest } from "@edgegan/shared/manifest";
 import type { TrainConfig } from "@edgegan/shared/train-config";
 import * as tf from "@tensorflow/tfjs-core";
@@ -169,6 +168,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     return { ...done, publishedTo };
   } finally {
     await run.teacher?.release();
+    await run.stepper.close();
   }
 }
 
@@ -186,7 +186,7 @@ async function ganStep(run: Run, batch: BatchTensors) {
   const teacherImages = run.teacher
     ? await run.teacher.imagesFor(batch.z, batch.fakeLabels)
     : undefined;
-  const { dLoss, gLoss } = trainStep(run.gan, { ...batch, teacherImages });
+  const { dLoss, gLoss } = await run.stepper.step({ ...batch, teacherImages });
   tf.dispose([...Object.values(batch), ...(teacherImages ? [teacherImages] : [])]);
   if (!Number.isFinite(dLoss) || !Number.isFinite(gLoss)) {
     throw new NonFiniteLossError(

@@ -6,17 +6,22 @@
  *   npx tsx packages/model/bench/train-step.bench.ts [--steps 10] [--warmup 3] [--batch 64]
  *     [--arch dcgan|mlp|both] [--stock] [--no-prune] [--profile]
  *
+ * Then, in the same run, the data-parallel step over --workers shards (default: every core; the
+ * trainer plus N - 1 worker threads) against the one-thread step, interleaved step by step so
+ * that machine noise hits both alike, with the ratio.
+ *
  * --stock registers only the missing Conv2DBackpropFilter (stock Conv2DBackpropInput, BatchMatMul,
  * Tile; no gradient pruning), to measure what the rest buys. --no-prune keeps our kernels but lets
  * fused convs compute every gradient. --profile prints the slowest kernels of one step
  * (BENCH_SHAPES=1 also lists each conv-gradient call with its shapes).
  */
-import { loadavg } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import type { Architecture } from "@edgegan/shared";
 import { LATENT_SIZE, NUM_CLASSES } from "@edgegan/shared";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-wasm";
+import { createGanStepper } from "../src/data-parallel/data-parallel.ts";
 import { conv2DBackpropFilterConfig } from "../src/kernels/conv2d-backprop-filter.ts";
 import { createGan, trainStep } from "../src/train-step.ts";
 import { initWasmTrainingBackend } from "../src/wasm-backend.ts";
@@ -30,6 +35,7 @@ const { values: opts } = parseArgs({
     stock: { type: "boolean", default: false },
     profile: { type: "boolean", default: false },
     "no-prune": { type: "boolean", default: false },
+    workers: { type: "string", default: String(availableParallelism()) },
   },
 });
 
@@ -42,6 +48,7 @@ const steps = positiveInt("steps", opts.steps);
 const warmup = Number(opts.warmup);
 const batch = positiveInt("batch", opts.batch);
 const archs: Architecture[] = opts.arch === "both" ? ["dcgan", "mlp"] : [opts.arch as Architecture];
+const workers = positiveInt("workers", opts.workers);
 
 /** One D step then one G step, exactly as the trainer runs them (packages/model/src/train-step.ts). */
 type Step = (real: tf.Tensor4D, labels: tf.Tensor2D) => void;
@@ -116,6 +123,39 @@ async function bench(arch: Architecture): Promise<void> {
   tf.dispose([real, ids, labels]);
 }
 
+/** The same step on 1 thread and on `workers` shards, interleaved; medians and their ratio. */
+async function benchParallel(arch: Architecture): Promise<void> {
+  const one = createGan({ arch });
+  const many = createGan({ arch });
+  const stepper = await createGanStepper(many, workers, "wasm");
+  const real = tf.randomUniform([batch, 28, 28, 1], -1, 1) as tf.Tensor4D;
+  const ids = tf.randomUniform([batch], 0, NUM_CLASSES, "int32");
+  const labels = tf.cast(tf.oneHot(ids, NUM_CLASSES), "float32") as tf.Tensor2D;
+  const z = tf.randomNormal([batch, LATENT_SIZE]) as tf.Tensor2D;
+  const input = { images: real, labels, z, fakeLabels: labels };
+  const single: number[] = [];
+  const parallel: number[] = [];
+  try {
+    for (let i = 0; i < warmup + steps; i++) {
+      let t0 = performance.now();
+      trainStep(one, input);
+      if (i >= warmup) single.push(performance.now() - t0);
+      t0 = performance.now();
+      await stepper.step(input);
+      if (i >= warmup) parallel.push(performance.now() - t0);
+    }
+  } finally {
+    await stepper.close();
+    tf.dispose([real, ids, labels, z]);
+  }
+  const a = stats(single).median;
+  const b = stats(parallel).median;
+  console.log(
+    `${arch.padEnd(5)} step (batch ${batch}): 1 worker median ${a.toFixed(1)} ms, ${workers} workers median ${b.toFixed(1)} ms: ` +
+      `speed-up ${(a / b).toFixed(2)}x (same run, interleaved, ${steps} steps each)`,
+  );
+}
+
 async function main(): Promise<void> {
   if (opts.stock) {
     tf.registerKernel(conv2DBackpropFilterConfig); // only the missing kernel
@@ -129,6 +169,10 @@ async function main(): Promise<void> {
       `load average ${l1?.toFixed(2)} / ${l5?.toFixed(2)} (1/5 min)`,
   );
   for (const arch of archs) await bench(arch);
+  if (!opts.stock && workers > 1) {
+    console.log(`data-parallel (--workers ${workers}):`);
+    for (const arch of archs) await benchParallel(arch);
+  }
 }
 
 await main();

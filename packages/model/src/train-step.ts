@@ -111,56 +111,88 @@ export function createGan(options: Partial<GanConfig> = {}): Gan {
   };
 }
 
+/** A network's gradients on one batch, by variable name, and the loss they came from. */
+export interface GanGradients {
+  loss: tf.Scalar;
+  grads: tf.NamedTensorMap;
+}
+
+/**
+ * D's gradients of L_D on (real, fake), the fakes made by G in training mode without a tape (G's
+ * BatchNorm statistics are left as they were; D's move, once for the real and once for the fake
+ * pass). The caller owns the returned tensors; the batch is not disposed.
+ */
+export function discriminatorGradients(gan: Gan, batch: GanBatch): GanGradients {
+  const { generator: g, discriminator: d } = gan;
+  const { images, labels, z, fakeLabels } = batch;
+  const realTarget = gan.config.realLabelTarget;
+  const fake = withFrozenBatchNormStats(g, () =>
+    tf.tidy(() => g.apply([z, fakeLabels], { training: true }) as tf.Tensor4D),
+  );
+  const { value, grads } = tf.variableGrads(() => {
+    const realLogits = d.apply([images, labels], { training: true }) as tf.Tensor2D; // [B, 1]
+    const fakeLogits = d.apply([fake, fakeLabels], { training: true }) as tf.Tensor2D; // [M, 1]
+    return discriminatorLoss(realLogits, fakeLogits, { realTarget });
+  }, trainableVariables(d));
+  fake.dispose();
+  return { loss: value, grads };
+}
+
+/**
+ * G's gradients of L_G (plus the weighted distillation term when the batch carries teacher
+ * images), through D with D's BatchNorm statistics restored afterwards; G's statistics move.
+ * The caller owns the returned tensors.
+ */
+export function generatorGradients(
+  gan: Gan,
+  batch: GanBatch,
+): GanGradients & { distill: tf.Scalar | null } {
+  const { generator: g, discriminator: d } = gan;
+  const { z, fakeLabels, teacherImages } = batch;
+  let distill: tf.Scalar | null = null;
+  const { value, grads } = withFrozenBatchNormStats(d, () =>
+    tf.variableGrads(() => {
+      const fakeImages = g.apply([z, fakeLabels], { training: true }) as tf.Tensor4D; // [M, 28, 28, 1]
+      const adversarial = generatorLoss(
+        d.apply([fakeImages, fakeLabels], { training: true }) as tf.Tensor2D,
+      );
+      if (!teacherImages) return adversarial;
+      distill = tf.keep(distillationLoss(fakeImages, teacherImages));
+      return tf.add(adversarial, tf.mul(distill, gan.config.distillWeight)) as tf.Scalar;
+    }, trainableVariables(g)),
+  );
+  return { loss: value, grads, distill };
+}
+
 /**
  * One step: update D on (real, fake) with L_D, then G with the non-saturating L_G on a fresh
- * forward pass from the same z. All intermediate tensors are released; the batch is not
- * disposed (the caller owns it). The first call also creates the optimisers' slot variables.
+ * forward pass from the same z (Adam on each network's gradients). All intermediate tensors are
+ * released; the batch is not disposed (the caller owns it). The first call also creates the
+ * optimisers' slot variables.
  * @returns the two losses as numbers (reading them synchronises with the backend).
  * @throws Error when a batch tensor has the wrong shape.
  */
 export function trainStep(gan: Gan, batch: GanBatch): StepLosses {
   checkBatch(batch);
-  const { generator: g, discriminator: d } = gan;
-  const { images, labels, z, fakeLabels, teacherImages } = batch;
-  const realTarget = gan.config.realLabelTarget;
+  const dStep = discriminatorGradients(gan, batch);
+  gan.dOptimizer.applyGradients(named(dStep.grads));
+  tf.dispose(dStep.grads);
+  const gStep = generatorGradients(gan, batch);
+  gan.gOptimizer.applyGradients(named(gStep.grads));
+  tf.dispose(gStep.grads);
+  return {
+    dLoss: readScalar(dStep.loss),
+    gLoss: readScalar(gStep.loss),
+    distillLoss: gStep.distill ? readScalar(gStep.distill) : null,
+  };
+}
 
-  // D step. The fakes are constants here: no tape through G.
-  const fake = withFrozenBatchNormStats(g, () =>
-    tf.tidy(() => g.apply([z, fakeLabels], { training: true }) as tf.Tensor4D),
-  );
-  const dLossT = gan.dOptimizer.minimize(
-    () => {
-      const realLogits = d.apply([images, labels], { training: true }) as tf.Tensor2D; // [B, 1]
-      const fakeLogits = d.apply([fake, fakeLabels], { training: true }) as tf.Tensor2D; // [M, 1]
-      return discriminatorLoss(realLogits, fakeLogits, { realTarget });
-    },
-    true,
-    trainableVariables(d),
-  );
-  fake.dispose();
-
-  // G step: gradients flow through D (frozen: only G's variables are in the list). With a
-  // teacher, L_G also pulls G's image towards the teacher's for the same (z, label).
-  let distillT: tf.Scalar | null = null;
-  const gLossT = withFrozenBatchNormStats(d, () =>
-    gan.gOptimizer.minimize(
-      () => {
-        const fakeImages = g.apply([z, fakeLabels], { training: true }) as tf.Tensor4D; // [M, 28, 28, 1]
-        const adversarial = generatorLoss(
-          d.apply([fakeImages, fakeLabels], { training: true }) as tf.Tensor2D,
-        );
-        if (!teacherImages) return adversarial;
-        distillT = tf.keep(distillationLoss(fakeImages, teacherImages));
-        return tf.add(adversarial, tf.mul(distillT, gan.config.distillWeight)) as tf.Scalar;
-      },
-      true,
-      trainableVariables(g),
-    ),
-  );
-
-  const dLoss = readScalar(dLossT);
-  const gLoss = readScalar(gLossT);
-  return { dLoss, gLoss, distillLoss: distillT ? readScalar(distillT) : null };
+/**
+ * Gradients by variable name, typed as Adam's applyGradients declares them (it reads only the
+ * names and the gradient tensors, as `optimizer.minimize` passes them).
+ */
+export function named(grads: tf.NamedTensorMap): Parameters<tf.AdamOptimizer["applyGradients"]>[0] {
+  return grads as Parameters<tf.AdamOptimizer["applyGradients"]>[0];
 }
 
 function readScalar(t: tf.Scalar | null): number {
@@ -171,7 +203,7 @@ function readScalar(t: tf.Scalar | null): number {
 }
 
 /** The tf.Variables behind a model's trainable weights (what the optimiser updates). */
-function trainableVariables(model: tfl.LayersModel): tf.Variable[] {
+export function trainableVariables(model: tfl.LayersModel): tf.Variable[] {
   return model.trainableWeights.map((w) => w.read() as tf.Variable);
 }
 
@@ -195,7 +227,7 @@ export function withFrozenBatchNormStats<T>(model: tfl.LayersModel, fn: () => T)
   }
 }
 
-function checkBatch({ images, labels, z, fakeLabels, teacherImages }: GanBatch): void {
+export function checkBatch({ images, labels, z, fakeLabels, teacherImages }: GanBatch): void {
   const expect = (name: string, t: tf.Tensor, shape: (number | null)[]) => {
     const ok =
       t.shape.length === shape.length && shape.every((d, i) => d === null || d === t.shape[i]);

@@ -41,6 +41,8 @@ export const trainConfigSchema = z
     /** Decay of the generator's exponential moving average (the exported generator). */
     emaDecay: z.number().min(0).lt(1),
     backend: z.enum(BACKENDS),
+    /** Data-parallel shards per step (the trainer plus N - 1 worker threads); null = every core. */
+    workers: z.number().int("must be a whole number").min(1).max(64).nullable(),
     seed: z.number().int("must be a whole number").min(0).max(MAX_UINT32),
     out: z.string().min(1),
     resume: z.boolean(),
@@ -87,6 +89,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   realLabelTarget: 0.9,
   emaDecay: 0.999,
   backend: "auto",
+  workers: null,
   seed: 42,
   out: "artifacts/run",
   resume: false,
