@@ -157,6 +157,34 @@ function averageGradients(
   return out;
 }
 
+/**
+ * One network's update from every shard: the local shard's gradients computed while the workers
+ * compute theirs, averaged by `share`, applied once with `optimizer`.
+ * @returns the batch's mean loss
+ */
+async function updateFromShards(
+  model: tfl.LayersModel,
+  optimizer: tf.Optimizer,
+  remote: Promise<FromWorker>[],
+  computeLocal: () => { loss: tf.Scalar; grads: tf.NamedTensorMap },
+  share: number[],
+): Promise<number> {
+  const local = computeLocal();
+  const answers = (await Promise.all(remote)).map(gradientsOf);
+  const grads = averageGradients(
+    model,
+    local.grads,
+    answers.map((a) => a.grads),
+    share,
+  );
+  optimizer.applyGradients(named(grads));
+  const loss =
+    (local.loss.dataSync()[0] as number) * (share[0] as number) +
+    answers.reduce((sum, a, i) => sum + a.loss * (share[i + 1] as number), 0);
+  tf.dispose([local.loss, ...Object.values(local.grads), ...Object.values(grads)]);
+  return loss;
+}
+
 function gradientsOf(answer: FromWorker): { loss: number; grads: Float32Array[] } {
   if (answer.type !== "gradients") throw new Error(`unexpected worker answer ${answer.type}`);
   return answer;
@@ -198,53 +226,36 @@ export async function createGanStepper(
         // D: every shard's gradients from the same weights, averaged, one Adam update
         const generatorWeights = weightArrays(gan.generator);
         const discriminatorWeights = weightArrays(gan.discriminator);
-        const remoteD = pool.map((w, i) =>
-          w.ask({
-            type: "discriminator",
-            generatorWeights,
-            discriminatorWeights,
-            shard: shards[i + 1] as ShardData,
-          }),
-        );
-        const dLocal = discriminatorGradients(gan, local);
-        const dRemote = (await Promise.all(remoteD)).map(gradientsOf);
-        const dGrads = averageGradients(
+        const dLoss = await updateFromShards(
           gan.discriminator,
-          dLocal.grads,
-          dRemote.map((r) => r.grads),
+          gan.dOptimizer,
+          pool.map((w, i) =>
+            w.ask({
+              type: "discriminator",
+              generatorWeights,
+              discriminatorWeights,
+              shard: shards[i + 1] as ShardData,
+            }),
+          ),
+          () => discriminatorGradients(gan, local),
           share,
         );
-        gan.dOptimizer.applyGradients(named(dGrads));
-        const dLoss =
-          (dLocal.loss.dataSync()[0] as number) * (share[0] as number) +
-          dRemote.reduce((sum, r, i) => sum + r.loss * (share[i + 1] as number), 0);
-        tf.dispose([dLocal.loss, ...Object.values(dLocal.grads), ...Object.values(dGrads)]);
-
         // G: through the updated D, the same way
         const updatedD = weightArrays(gan.discriminator);
-        const remoteG = pool.map((w) =>
-          w.ask({ type: "generator", discriminatorWeights: updatedD }),
-        );
-        const gLocal = generatorGradients(gan, local);
-        const gRemote = (await Promise.all(remoteG)).map(gradientsOf);
-        const gGrads = averageGradients(
+        let distill: number | null = null;
+        const gLoss = await updateFromShards(
           gan.generator,
-          gLocal.grads,
-          gRemote.map((r) => r.grads),
+          gan.gOptimizer,
+          pool.map((w) => w.ask({ type: "generator", discriminatorWeights: updatedD })),
+          () => {
+            const g = generatorGradients(gan, local);
+            if (g.distill) {
+              distill = g.distill.dataSync()[0] as number;
+              g.distill.dispose();
+            }
+            return g;
+          },
           share,
-        );
-        gan.gOptimizer.applyGradients(named(gGrads));
-        const gLoss =
-          (gLocal.loss.dataSync()[0] as number) * (share[0] as number) +
-          gRemote.reduce((sum, r, i) => sum + r.loss * (share[i + 1] as number), 0);
-        const distill = gLocal.distill ? (gLocal.distill.dataSync()[0] as number) : null;
-        tf.dispose(
-          [
-            gLocal.loss,
-            gLocal.distill,
-            ...Object.values(gLocal.grads),
-            ...Object.values(gGrads),
-          ].filter((t): t is tf.Tensor => t !== null),
         );
         return { dLoss, gLoss, distillLoss: distill };
       } finally {
