@@ -54,6 +54,8 @@ interface Case {
   name: string;
   count: number;
   format: "json" | "png";
+  /** Extra query, e.g. "&scale=8" (the marketing outputs: their encode cost). */
+  extra?: string;
 }
 
 const CASES: Case[] = [
@@ -63,6 +65,9 @@ const CASES: Case[] = [
   { name: "count=1 json", count: 1, format: "json" },
   { name: "count=64 png", count: 64, format: "png" },
   { name: "count=64 json", count: 64, format: "json" },
+  { name: "count=16 png scale=8", count: 16, format: "png", extra: "&scale=8" },
+  { name: "count=64 png scale=8", count: 64, format: "png", extra: "&scale=8" },
+  { name: "count=64 json scale=8", count: 64, format: "json", extra: "&scale=8" },
 ];
 
 /**
@@ -185,13 +190,13 @@ async function main(): Promise<void> {
     for (const c of CASES) {
       for (let i = 0; i < 20; i++)
         await timedGet(
-          `${base}/sample?count=${c.count}&seed=${seedBase + 500 + i}&format=${c.format}`,
+          `${base}/sample?count=${c.count}&seed=${seedBase + 500 + i}&format=${c.format}${c.extra ?? ""}`,
         );
       const samples: number[] = [];
       for (let i = 0; i < requests; i++) {
         samples.push(
           await timedGet(
-            `${base}/sample?count=${c.count}&seed=${seedBase + 1000 + i}&format=${c.format}`,
+            `${base}/sample?count=${c.count}&seed=${seedBase + 1000 + i}&format=${c.format}${c.extra ?? ""}`,
           ),
         );
       }
