@@ -11,171 +11,41 @@ const parse = (query: string, maxCount = MAX) =>
   parseSampleQuery(new URLSearchParams(query), { maxCount });
 
 describe("parseSampleQuery: accepted", () => {
+  /** What an empty query means. */
+  const DEFAULTS: SampleQuery = {
+    count: 16,
+    label: null,
+    seed: null,
+    format: "json",
+    model: null,
+    version: null,
+    scale: 1,
+    invert: false,
+    columns: null,
+    padding: 2,
+  };
   const cases: Array<[string, SampleQuery]> = [
-    [
-      "",
-      {
-        count: 16,
-        label: null,
-        seed: null,
-        format: "json",
-        model: null,
-        version: null,
-        scale: 1,
-        invert: false,
-        columns: null,
-        padding: 2,
-      },
-    ],
-    [
-      "count=1",
-      {
-        count: 1,
-        label: null,
-        seed: null,
-        format: "json",
-        model: null,
-        version: null,
-        scale: 1,
-        invert: false,
-        columns: null,
-        padding: 2,
-      },
-    ],
-    [
-      "count=64",
-      {
-        count: 64,
-        label: null,
-        seed: null,
-        format: "json",
-        model: null,
-        version: null,
-        scale: 1,
-        invert: false,
-        columns: null,
-        padding: 2,
-      },
-    ],
-    [
-      "label=0",
-      {
-        count: 16,
-        label: 0,
-        seed: null,
-        format: "json",
-        model: null,
-        version: null,
-        scale: 1,
-        invert: false,
-        columns: null,
-        padding: 2,
-      },
-    ],
-    [
-      "label=9&count=3",
-      {
-        count: 3,
-        label: 9,
-        seed: null,
-        format: "json",
-        model: null,
-        version: null,
-        scale: 1,
-        invert: false,
-        columns: null,
-        padding: 2,
-      },
-    ],
-    [
-      "seed=0",
-      {
-        count: 16,
-        label: null,
-        seed: 0,
-        format: "json",
-        model: null,
-        version: null,
-        scale: 1,
-        invert: false,
-        columns: null,
-        padding: 2,
-      },
-    ],
-    [
-      "seed=4294967295",
-      {
-        count: 16,
-        label: null,
-        seed: 4294967295,
-        format: "json",
-        model: null,
-        version: null,
-        scale: 1,
-        invert: false,
-        columns: null,
-        padding: 2,
-      },
-    ],
-    [
-      "format=png",
-      {
-        count: 16,
-        label: null,
-        seed: null,
-        format: "png",
-        model: null,
-        version: null,
-        scale: 1,
-        invert: false,
-        columns: null,
-        padding: 2,
-      },
-    ],
-    [
-      "format=json&seed=42&label=7&count=4",
-      {
-        count: 4,
-        label: 7,
-        seed: 42,
-        format: "json",
-        model: null,
-        version: null,
-        scale: 1,
-        invert: false,
-        columns: null,
-        padding: 2,
-      },
-    ],
+    ["", DEFAULTS],
+    ["count=1", { ...DEFAULTS, count: 1 }],
+    ["count=64", { ...DEFAULTS, count: 64 }],
+    ["label=0", { ...DEFAULTS, label: 0 }],
+    ["label=9&count=3", { ...DEFAULTS, count: 3, label: 9 }],
+    ["seed=0", { ...DEFAULTS, seed: 0 }],
+    ["seed=4294967295", { ...DEFAULTS, seed: 4294967295 }],
+    ["format=png", { ...DEFAULTS, format: "png" }],
+    ["format=json&seed=42&label=7&count=4", { ...DEFAULTS, count: 4, label: 7, seed: 42 }],
     [
       "model=fashion-mnist&version=fashion-mnist-dcgan-2026-11-30-1a2b3c4d&seed=1",
       {
-        count: 16,
-        label: null,
+        ...DEFAULTS,
         seed: 1,
-        format: "json",
         model: "fashion-mnist",
         version: "fashion-mnist-dcgan-2026-11-30-1a2b3c4d",
-        scale: 1,
-        invert: false,
-        columns: null,
-        padding: 2,
       },
     ],
     [
       "count=64&scale=8&invert=true&columns=16&padding=0",
-      {
-        count: 64,
-        label: null,
-        seed: null,
-        format: "json",
-        model: null,
-        version: null,
-        scale: 8,
-        invert: true,
-        columns: 16,
-        padding: 0,
-      },
+      { ...DEFAULTS, count: 64, scale: 8, invert: true, columns: 16, padding: 0 },
     ],
   ];
   it.each(cases)("%j", (query, value) => {
@@ -183,21 +53,7 @@ describe("parseSampleQuery: accepted", () => {
   });
 
   it("defaults count to maxCount when maxCount is below 16", () => {
-    expect(parse("", 4)).toEqual({
-      ok: true,
-      value: {
-        count: 4,
-        label: null,
-        seed: null,
-        format: "json",
-        model: null,
-        version: null,
-        scale: 1,
-        invert: false,
-        columns: null,
-        padding: 2,
-      },
-    });
+    expect(parse("", 4)).toEqual({ ok: true, value: { ...DEFAULTS, count: 4 } });
   });
 });
 
