@@ -7,8 +7,8 @@
  */
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, renameSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { exportGeneratorToOnnx } from "@edgegan/model/export-onnx";
 import { toFloat16Weights } from "@edgegan/model/onnx-float16";
 import { checkOnnxParity } from "@edgegan/model/onnx-parity";
@@ -34,8 +34,14 @@ export const PARITY_SAMPLES = 64;
 export const ONNX_FILE = "generator.onnx";
 export const MANIFEST_FILE = "model.json";
 
-/** The edge API's bundled models in this repository: one folder per model name. */
-export const EDGE_MODELS_DIR = fileURLToPath(new URL("../../edge-api/models/", import.meta.url));
+/**
+ * The edge API's bundled models: one folder per model name, found through the package (the
+ * trainer publishes into it) rather than a path across the repository.
+ */
+export const EDGE_MODELS_DIR = join(
+  dirname(createRequire(import.meta.url).resolve("@edgegan/edge-api/package.json")),
+  "models/",
+);
 
 /** The default model the edge API serves (MNIST), and the default of eval and synth. */
 export const EDGE_MODEL_DIR = `${EDGE_MODELS_DIR}mnist/`;

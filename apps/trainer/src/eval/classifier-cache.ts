@@ -47,11 +47,11 @@ export const CLASSIFIER_CODE_VERSION = 2;
 /** Train images in the floor's reference set (the same count as generated samples). */
 export const FLOOR_SAMPLE_COUNT = 10_000;
 
-/** `<repo>/.cache/classifier`, or `$EDGEGAN_CACHE_DIR/classifier` when that is set. */
+/** `apps/trainer/.cache/classifier` (this package's own folder), or `$EDGEGAN_CACHE_DIR/classifier`. */
 export function defaultCacheRoot(): string {
   const base = process.env.EDGEGAN_CACHE_DIR
     ? resolve(process.env.EDGEGAN_CACHE_DIR)
-    : fileURLToPath(new URL("../../../../.cache/", import.meta.url));
+    : fileURLToPath(new URL("../../.cache/", import.meta.url));
   return join(base, "classifier");
 }
 

@@ -101,7 +101,7 @@ eval.json and eval-samples.png beside the model and merges the metrics into mode
   --backend NAME     TF.js backend for the classifier: ${BACKENDS.join(", ")} (default wasm)
   --no-write         print the table only
   -h, --help
-The classifier is trained on first use (a few minutes) and cached in .cache/classifier/.
+The classifier is trained on first use (a few minutes) and cached in apps/trainer/.cache/classifier/ (or $EDGEGAN_CACHE_DIR).
 `;
 
 /** Parse `npm run eval` flags. */
