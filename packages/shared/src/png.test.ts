@@ -211,3 +211,59 @@ describe("grid", () => {
     expect(() => encodeGridPng(images, count, options)).toThrow(message);
   });
 });
+
+describe("encodeGrayscalePng row filters", () => {
+  /** The filter a full search picks for each row (smallest sum of |residual|, first on ties). */
+  function searchedFilters(pixels: Uint8Array, width: number, height: number): number[] {
+    const types: number[] = [];
+    for (let y = 0; y < height; y++) {
+      let best = 0;
+      let bestScore = Number.POSITIVE_INFINITY;
+      for (const type of [0, 1, 2, 4]) {
+        if (type === 2 && y === 0) continue;
+        let score = 0;
+        for (let x = 0; x < width; x++) {
+          const at = (yy: number, xx: number) =>
+            yy < 0 || xx < 0 ? 0 : (pixels[yy * width + xx] as number);
+          const [a, b, c] = [at(y, x - 1), at(y - 1, x), at(y - 1, x - 1)];
+          const p = a + b - c;
+          const paeth =
+            Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
+              ? a
+              : Math.abs(p - b) <= Math.abs(p - c)
+                ? b
+                : c;
+          const predicted = type === 0 ? 0 : type === 1 ? a : type === 2 ? b : paeth;
+          const v = (at(y, x) - predicted) & 0xff;
+          score += v < 128 ? v : 256 - v;
+        }
+        if (score < bestScore) {
+          bestScore = score;
+          best = type;
+        }
+      }
+      types.push(best);
+    }
+    return types;
+  }
+
+  it("picks, on an upscaled image with repeated and all-zero rows, the filters a full search picks", () => {
+    // 4x upscaled 8x6 pattern: blocks of equal rows, a black band, and varied rows
+    const width = 32;
+    const height = 24;
+    const pixels = new Uint8Array(width * height);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const [by, bx] = [y >> 2, x >> 2];
+        pixels[y * width + x] = by === 2 ? 0 : (by * 37 + bx * 53) % 256;
+      }
+    }
+    const png = encodeGrayscalePng(pixels, width, height);
+    // signature (8) + IHDR chunk (25) + IDAT length and type (8); IDAT's CRC (4) and IEND (12) end it
+    const raw = zlib.inflateSync(png.subarray(8 + 25 + 8, png.length - 4 - 12));
+    const chosen = Array.from({ length: height }, (_, y) => raw[y * (width + 1)]);
+    expect(chosen).toEqual(searchedFilters(pixels, width, height));
+    expect(chosen).toContain(0); // the black band's repeated rows
+    expect(chosen).toContain(2); // the other repeated rows
+  });
+});
