@@ -6,8 +6,10 @@
  *   mnist          the default: the lean MNIST generator (the URL without `model=` serves it)
  *   mnist-full     the full-width MNIST generator it replaced (kept for pinned URLs and as the
  *                  latency bench's reference)
+ *   fashion-mnist  Fashion-MNIST clothing, 10 classes ("T-shirt/top" ... "Ankle boot")
  */
-
+import fashionOnnx from "../models/fashion-mnist/generator.onnx";
+import fashionManifest from "../models/fashion-mnist/model.json";
 import mnistOnnx from "../models/mnist/generator.onnx";
 import mnistManifest from "../models/mnist/model.json";
 import mnistFullOnnx from "../models/mnist-full/generator.onnx";
@@ -20,4 +22,5 @@ export const DEFAULT_MODEL = "mnist";
 export const BUNDLED_MODELS: BundledModels = {
   mnist: () => ({ manifest: mnistManifest, onnx: mnistOnnx }),
   "mnist-full": () => ({ manifest: mnistFullManifest, onnx: mnistFullOnnx }),
+  "fashion-mnist": () => ({ manifest: fashionManifest, onnx: fashionOnnx }),
 };

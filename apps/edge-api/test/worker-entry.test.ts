@@ -4,6 +4,7 @@
  */
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import shippedFashion from "../models/fashion-mnist/model.json";
 import shippedManifest from "../models/mnist/model.json";
 import shippedFull from "../models/mnist-full/model.json";
 
@@ -31,6 +32,7 @@ describe("worker entry with the shipped models", () => {
     expect(body.models.map((m) => [m.name, m.version, m.status])).toEqual([
       ["mnist", shippedManifest.version, "ok"],
       ["mnist-full", shippedFull.version, "ok"],
+      ["fashion-mnist", shippedFashion.version, "ok"],
     ]);
   });
 
@@ -42,6 +44,11 @@ describe("worker entry with the shipped models", () => {
     expect(((await json.json()) as { images: unknown[] }).images).toHaveLength(2);
     const full = await worker.fetch("http://edge.test/sample?count=2&seed=7&model=mnist-full");
     expect(full.headers.get("X-Model-Version")).toBe(shippedFull.version);
+    const fashion = await worker.fetch(
+      "http://edge.test/sample?count=2&label=9&seed=7&model=fashion-mnist",
+    );
+    const doc = (await fashion.json()) as { images: { className: string }[] };
+    expect(doc.images.map((image) => image.className)).toEqual(["Ankle boot", "Ankle boot"]);
   });
 
   it("does not expose the model files", async () => {
