@@ -58,7 +58,7 @@ export const USAGE = `Usage: npm run train -- [flags]
   --real-label-target X               one-sided label smoothing target (default ${DEFAULT_TRAIN_CONFIG.realLabelTarget})
   --ema-decay X                       EMA decay of the exported generator (default ${DEFAULT_TRAIN_CONFIG.emaDecay})
   --backend auto|tensorflow|webgpu|wasm|cpu   (default auto: tensorflow, then wasm, then cpu)
-  --workers N                         data-parallel: split each batch over N cores (default: all of them; 1 = one thread)
+  --workers N                         data-parallel: split each batch over N cores (default: all of them for the DCGAN, 1 for the MLP)
   --seed N                            uint32 seed for data order and z (default ${DEFAULT_TRAIN_CONFIG.seed})
   --out DIR                           run folder (default ${DEFAULT_TRAIN_CONFIG.out}; quick: ${QUICK_PRESET.out})
   --resume                            continue from DIR/checkpoint.bin
