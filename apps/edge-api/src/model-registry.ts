@@ -73,12 +73,14 @@ export function createModelRegistry(bundled: BundledModels, defaultName: string)
   };
   const bucketNames = async (bucket?: R2Bucket) =>
     bucket ? (await storeOf(bucket).names()).filter((n) => !bundledHolders.has(n)) : [];
+  const allNames = async (bucket?: R2Bucket) => [
+    ...bundledHolders.keys(),
+    ...(await bucketNames(bucket)),
+  ];
 
   return {
     defaultName,
-    async names(bucket) {
-      return [...bundledHolders.keys(), ...(await bucketNames(bucket))];
-    },
+    names: allNames,
     async resolve(name, version, bucket) {
       const holder = bundledHolders.get(name);
       if (holder) {
@@ -95,7 +97,7 @@ export function createModelRegistry(bundled: BundledModels, defaultName: string)
       const store = storeOf(bucket);
       const live = await store.liveVersion(name);
       if (live === null) {
-        return { kind: "unknown_model", known: await this.names(bucket) };
+        return { kind: "unknown_model", known: await allNames(bucket) };
       }
       const wanted = version ?? live;
       if (wanted !== live && !(await store.hasVersion(name, wanted))) {

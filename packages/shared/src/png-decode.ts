@@ -1,10 +1,11 @@
 /**
  * Decodes the 8-bit grayscale PNGs EdgeGAN writes back into pixels (inflate, then undo the five
- * PNG row filters). For tests and clients that check what the API drew; the encoder's own row
- * filter choice is not used here, so a decode checks the encoder rather than mirroring it.
+ * PNG row filters). For tests and clients that check what the API drew: it reads whichever filter
+ * each row names, so it checks the encoder's choices rather than mirroring them.
  * No Node or DOM APIs: runs in workerd too.
  */
 import { unzlibSync } from "fflate";
+import { paeth } from "./png.ts";
 
 /**
  * Decode a PNG written by encodeGrayscalePng / encodeGridPng.
@@ -47,14 +48,7 @@ export function decodeGrayscalePng(png: Uint8Array): {
       const a = x > 0 ? (pixels[y * width + x - 1] as number) : 0;
       const b = y > 0 ? (pixels[(y - 1) * width + x] as number) : 0;
       const c = x > 0 && y > 0 ? (pixels[(y - 1) * width + x - 1] as number) : 0;
-      const p = a + b - c;
-      const paeth =
-        Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
-          ? a
-          : Math.abs(p - b) <= Math.abs(p - c)
-            ? b
-            : c;
-      const predictor = [0, a, b, (a + b) >> 1, paeth][filter];
+      const predictor = [0, a, b, (a + b) >> 1, paeth(a, b, c)][filter];
       if (predictor === undefined) throw new Error(`unknown PNG filter ${filter}`);
       pixels[y * width + x] = (v + predictor) & 0xff;
     }
