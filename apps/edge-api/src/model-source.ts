@@ -1,7 +1,7 @@
 /**
  * Where the generator comes from and how it is checked before onnxruntime sees it.
  *
- * Production bundles `model/generator.onnx` (Data rule -> ArrayBuffer) and `model/model.json`;
+ * Production bundles `models/NAME/generator.onnx` (Data rule -> ArrayBuffer) and its `model.json`;
  * tests inject other sources (corrupt bytes, wrong sha256, missing file) through the same type.
  */
 import { type ModelManifest, parseManifest } from "@edgegan/shared";

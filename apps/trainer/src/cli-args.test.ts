@@ -75,7 +75,7 @@ describe("parseCliArgs", () => {
       "--g-width",
       "64",
       "--teacher",
-      "apps/edge-api/model",
+      "apps/edge-api/models/mnist-full",
       "--distill-weight",
       "5",
       "--onnx-weights",
@@ -83,7 +83,7 @@ describe("parseCliArgs", () => {
     ]);
     expect(parsed.kind === "ok" && parsed.options).toMatchObject({
       gWidth: 64,
-      teacher: "apps/edge-api/model",
+      teacher: "apps/edge-api/models/mnist-full",
       distillWeight: 5,
       onnxWeights: "float16",
     });
