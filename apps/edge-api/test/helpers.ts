@@ -53,6 +53,21 @@ export async function withFixtureManifest(bytes: Uint8Array): Promise<RawModel> 
   };
 }
 
+/**
+ * The fixture's bytes with the first letter of its graph's doc string replaced by `letter`:
+ * another valid model (other bytes and sha256) that draws the same images.
+ * @throws Error when the doc string is not found (the fixture changed shape)
+ */
+export function fixtureVariant(letter: string): Uint8Array {
+  const bytes = new Uint8Array(fixtureBytes.byteLength);
+  bytes.set(new Uint8Array(fixtureBytes));
+  const doc = new TextEncoder().encode("EdgeGAN class-conditional");
+  const at = bytes.findIndex((_, i) => doc.every((b, j) => bytes[i + j] === b));
+  if (at < 0) throw new Error("the fixture's doc string was not found");
+  bytes[at] = letter.charCodeAt(0);
+  return bytes;
+}
+
 /** Expect a 503 `model_unavailable` JSON answer whose message matches `reason`. */
 export async function expectModelUnavailable(res: Response, reason: RegExp): Promise<void> {
   const text = await res.text();

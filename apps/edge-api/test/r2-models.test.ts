@@ -13,22 +13,13 @@ import {
   expectModelUnavailable,
   fixtureBytes,
   fixtureManifest,
+  fixtureVariant,
   withFixtureManifest,
 } from "./helpers.ts";
 
 const bucket = env.TEST_MODELS as R2Bucket;
 const bindings = { MODELS: bucket };
 const freshApp = () => appWithModel(() => ({ manifest: fixtureManifest, onnx: fixtureBytes }));
-
-/** The fixture's bytes with one letter of its doc string changed: another valid model. */
-function variantBytes(letter: string): Uint8Array {
-  const bytes = new Uint8Array(fixtureBytes.byteLength);
-  bytes.set(new Uint8Array(fixtureBytes));
-  const doc = new TextEncoder().encode("EdgeGAN class-conditional");
-  const at = bytes.findIndex((_, i) => doc.every((b, j) => bytes[i + j] === b));
-  bytes[at] = letter.charCodeAt(0);
-  return bytes;
-}
 
 /** Upload one version the way the release steps in the README do (files first). */
 async function upload(name: string, version: string, bytes: Uint8Array, sha256?: string) {
@@ -46,7 +37,7 @@ const setLive = (name: string, version: string) => bucket.put(`models/${name}/li
 
 describe("models from R2", () => {
   it("serves a released model by name beside the bundled ones, and lists it", async () => {
-    await upload("letters", "letters-v1", variantBytes("a"));
+    await upload("letters", "letters-v1", fixtureVariant("a"));
     await setLive("letters", "letters-v1");
     const app = freshApp();
     const res = await call(app, "/sample?count=2&seed=3&model=letters", {}, bindings);
@@ -62,12 +53,12 @@ describe("models from R2", () => {
   });
 
   it("releases and rolls back by moving the live pointer; pinned URLs keep their version", async () => {
-    await upload("shapes", "shapes-v1", variantBytes("b"));
+    await upload("shapes", "shapes-v1", fixtureVariant("b"));
     await setLive("shapes", "shapes-v1");
     const v1 = await call(freshApp(), "/sample?count=2&seed=4&model=shapes", {}, bindings);
     const v1Bytes = new Uint8Array(await v1.arrayBuffer());
 
-    await upload("shapes", "shapes-v2", variantBytes("c"));
+    await upload("shapes", "shapes-v2", fixtureVariant("c"));
     await setLive("shapes", "shapes-v2"); // release
     const app = freshApp();
     const v2 = await call(app, "/sample?count=2&seed=4&model=shapes", {}, bindings);
@@ -92,7 +83,7 @@ describe("models from R2", () => {
   });
 
   it("refuses a model whose bytes do not match its manifest's sha256: 503 for it alone", async () => {
-    await upload("tampered", "tampered-v1", variantBytes("d"), "0".repeat(64));
+    await upload("tampered", "tampered-v1", fixtureVariant("d"), "0".repeat(64));
     await setLive("tampered", "tampered-v1");
     const app = freshApp();
     await expectModelUnavailable(
@@ -103,10 +94,10 @@ describe("models from R2", () => {
   });
 
   it("refuses a manifest filed under another version's folder", async () => {
-    await upload("misfiled", "misfiled-v2", variantBytes("f"));
+    await upload("misfiled", "misfiled-v2", fixtureVariant("f"));
     const manifest = await bucket.get("models/misfiled/misfiled-v2/model.json");
     await bucket.put("models/misfiled/misfiled-v3/model.json", (await manifest?.text()) ?? "");
-    await bucket.put("models/misfiled/misfiled-v3/generator.onnx", variantBytes("f"));
+    await bucket.put("models/misfiled/misfiled-v3/generator.onnx", fixtureVariant("f"));
     await setLive("misfiled", "misfiled-v3");
     await expectModelUnavailable(
       await call(freshApp(), "/sample?count=1&seed=1&model=misfiled", {}, bindings),
