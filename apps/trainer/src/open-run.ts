@@ -46,6 +46,7 @@ export interface Run {
 const NO_STEPPER: GanStepper = {
   workers: 0,
   step: () => Promise.reject(new Error("the run is not open yet")),
+  replicaWeights: () => Promise.resolve([]),
   close: async () => {},
 };
 

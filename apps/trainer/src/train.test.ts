@@ -26,7 +26,7 @@ function tinyConfig(out: string, overrides: Partial<TrainConfig> = {}): TrainCon
     ...DEFAULT_TRAIN_CONFIG,
     arch: "mlp",
     backend: "wasm",
-    // two shards: the trainer and one gradient worker, so resume is checked data-parallel
+    // two shards: the trainer and one replica worker, so resume is checked data-parallel
     workers: 2,
     limitImages: 128,
     batchSize: 32,

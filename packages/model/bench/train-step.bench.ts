@@ -4,11 +4,11 @@
  * and the MLP GAN, plus the machine's load (the 2 CPUs are shared, so numbers move with it).
  *
  *   npx tsx packages/model/bench/train-step.bench.ts [--steps 10] [--warmup 3] [--batch 64]
- *     [--arch dcgan|mlp|both] [--stock] [--no-prune] [--profile]
+ *     [--arch dcgan|mlp|both] [--stock] [--no-prune] [--profile] [--workers N] [--block 4]
  *
  * Then, in the same run, the data-parallel step over --workers shards (default: every core; the
- * trainer plus N - 1 worker threads) against the one-thread step, interleaved step by step so
- * that machine noise hits both alike, with the ratio.
+ * trainer plus N - 1 worker threads) against the one-thread step and the textbook step, in
+ * alternating blocks of --block steps so that machine noise hits all alike, with the ratios.
  *
  * --stock registers only the missing Conv2DBackpropFilter (stock Conv2DBackpropInput, BatchMatMul,
  * Tile; no gradient pruning), to measure what the rest buys. --no-prune keeps our kernels but lets
@@ -22,7 +22,9 @@ import { LATENT_SIZE, NUM_CLASSES } from "@edgegan/shared";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-wasm";
 import { createGanStepper } from "../src/data-parallel/data-parallel.ts";
+import { buildDiscriminator } from "../src/discriminator.ts";
 import { conv2DBackpropFilterConfig } from "../src/kernels/conv2d-backprop-filter.ts";
+import { textbookStep } from "../src/textbook-step.ts";
 import { createGan, trainStep } from "../src/train-step.ts";
 import { initWasmTrainingBackend } from "../src/wasm-backend.ts";
 
@@ -36,6 +38,7 @@ const { values: opts } = parseArgs({
     profile: { type: "boolean", default: false },
     "no-prune": { type: "boolean", default: false },
     workers: { type: "string", default: String(availableParallelism()) },
+    block: { type: "string", default: "4" },
   },
 });
 
@@ -49,6 +52,9 @@ const warmup = Number(opts.warmup);
 const batch = positiveInt("batch", opts.batch);
 const archs: Architecture[] = opts.arch === "both" ? ["dcgan", "mlp"] : [opts.arch as Architecture];
 const workers = positiveInt("workers", opts.workers);
+const block = positiveInt("block", opts.block);
+if (block < 2)
+  throw new Error("--block must be at least 2 (the first step of a block is not counted)");
 
 /** One D step then one G step, exactly as the trainer runs them (packages/model/src/train-step.ts). */
 type Step = (real: tf.Tensor4D, labels: tf.Tensor2D) => void;
@@ -123,8 +129,17 @@ async function bench(arch: Architecture): Promise<void> {
   tf.dispose([real, ids, labels]);
 }
 
-/** The same step on 1 thread and on `workers` shards, interleaved; medians and their ratio. */
+/**
+ * The textbook step (label maps concatenated, G's forward run twice) and the step as trained
+ * (label-map convolution, one G forward) on 1 thread, and the latter on `workers` shards, in
+ * alternating blocks; medians and ratios to the textbook single-thread step.
+ */
 async function benchParallel(arch: Architecture): Promise<void> {
+  // the step before the exact savings: G's forward run twice, D's label maps concatenated
+  const textbook = {
+    ...createGan({ arch }),
+    discriminator: buildDiscriminator(arch, "concatenated-maps"),
+  };
   const one = createGan({ arch });
   const many = createGan({ arch });
   const stepper = await createGanStepper(many, workers, "wasm");
@@ -133,26 +148,39 @@ async function benchParallel(arch: Architecture): Promise<void> {
   const labels = tf.cast(tf.oneHot(ids, NUM_CLASSES), "float32") as tf.Tensor2D;
   const z = tf.randomNormal([batch, LATENT_SIZE]) as tf.Tensor2D;
   const input = { images: real, labels, z, fakeLabels: labels };
+  const plain: number[] = [];
   const single: number[] = [];
   const parallel: number[] = [];
+  // Blocks of `block` consecutive steps per variant, alternating: interleaved against machine
+  // noise, yet back to back within a block as in training (a worker that slept through the other
+  // variants' steps starts its first step cold). The first step of each block is not counted.
+  const timeBlock = async (into: number[], run: () => unknown, count: boolean) => {
+    for (let k = 0; k < block; k++) {
+      const t0 = performance.now();
+      await run();
+      if (count && k > 0) into.push(performance.now() - t0);
+    }
+  };
   try {
-    for (let i = 0; i < warmup + steps; i++) {
-      let t0 = performance.now();
-      trainStep(one, input);
-      if (i >= warmup) single.push(performance.now() - t0);
-      t0 = performance.now();
-      await stepper.step(input);
-      if (i >= warmup) parallel.push(performance.now() - t0);
+    for (let round = 0; round * (block - 1) < warmup + steps; round++) {
+      const count = round * (block - 1) >= warmup;
+      await timeBlock(plain, () => textbookStep(textbook, input), count);
+      await timeBlock(single, () => trainStep(one, input), count);
+      await timeBlock(parallel, () => stepper.step(input), count);
     }
   } finally {
     await stepper.close();
     tf.dispose([real, ids, labels, z]);
   }
-  const a = stats(single).median;
-  const b = stats(parallel).median;
+  const [p, a, b] = [plain, single, parallel].map((t) => stats(t).median) as [
+    number,
+    number,
+    number,
+  ];
   console.log(
-    `${arch.padEnd(5)} step (batch ${batch}): 1 worker median ${a.toFixed(1)} ms, ${workers} workers median ${b.toFixed(1)} ms: ` +
-      `speed-up ${(a / b).toFixed(2)}x (same run, interleaved, ${steps} steps each)`,
+    `${arch.padEnd(5)} step (batch ${batch}), medians of ${parallel.length} steps each (alternating blocks of ${block}): ` +
+      `textbook 1 worker ${p.toFixed(1)} ms; trainStep 1 worker ${a.toFixed(1)} ms (${(p / a).toFixed(2)}x); ` +
+      `trainStep ${workers} workers ${b.toFixed(1)} ms (${(p / b).toFixed(2)}x the textbook step, ${(a / b).toFixed(2)}x trainStep on 1 worker)`,
   );
 }
 

@@ -11,6 +11,7 @@ import { IMAGE_CHANNELS, IMAGE_SIZE, NUM_CLASSES } from "@edgegan/shared";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { assertArchitecture } from "./architecture.ts";
 import { BN_EPSILON, BN_MOMENTUM, gammaInit, kernelInit, LEAKY_ALPHA } from "./init.ts";
+import { LabelMapConv2D } from "./label-map-conv.ts";
 
 /**
  * Build the class-conditional discriminator.
@@ -20,12 +21,16 @@ import { BN_EPSILON, BN_MOMENTUM, gammaInit, kernelInit, LEAKY_ALPHA } from "./i
  *
  * @param arch "dcgan" (label maps + conv 64 / conv 128 + BN, LeakyReLU 0.2) or "mlp"
  *   (dense 1024-256-128-1, LeakyReLU 0.2).
+ * @param conditioning for "dcgan": how the first convolution sees the label maps (same result).
  */
-export function buildDiscriminator(arch: Architecture = "dcgan"): tfl.LayersModel {
+export function buildDiscriminator(
+  arch: Architecture = "dcgan",
+  conditioning: LabelConditioning = "label-map-conv",
+): tfl.LayersModel {
   assertArchitecture(arch);
   const image = tfl.input({ shape: [IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS], name: "image" }); // [N, 28, 28, 1]
   const label = tfl.input({ shape: [NUM_CLASSES], name: "label" }); // [N, 10]
-  const logits = arch === "dcgan" ? dcganBody(image, label) : mlpBody(image, label);
+  const logits = arch === "dcgan" ? dcganBody(image, label, conditioning) : mlpBody(image, label);
   return tfl.model({ inputs: [image, label], outputs: logits, name: `discriminator_${arch}` });
 }
 
@@ -33,29 +38,48 @@ function leaky(name: string, x: tfl.SymbolicTensor): tfl.SymbolicTensor {
   return tfl.layers.leakyReLU({ name, alpha: LEAKY_ALPHA }).apply(x) as tfl.SymbolicTensor;
 }
 
-/** [N,28,28,1] + [N,10] -> [N,28,28,11] -> [N,14,14,64] -> [N,7,7,128] -> [N,1]. */
-function dcganBody(image: tfl.SymbolicTensor, label: tfl.SymbolicTensor): tfl.SymbolicTensor {
-  const pixels = IMAGE_SIZE * IMAGE_SIZE;
-  // One-hot tiled over every pixel: [N,10] -> [N,784,10] -> [N,28,28,10].
-  let maps = tfl.layers
-    .repeatVector({ name: "d_label_repeat", n: pixels })
-    .apply(label) as tfl.SymbolicTensor;
-  maps = tfl.layers
-    .reshape({ name: "d_label_maps", targetShape: [IMAGE_SIZE, IMAGE_SIZE, NUM_CLASSES] })
-    .apply(maps) as tfl.SymbolicTensor;
-  let x = tfl.layers
-    .concatenate({ name: "d_concat", axis: -1 })
-    .apply([image, maps]) as tfl.SymbolicTensor; // [N,28,28,11]
-  x = tfl.layers
-    .conv2d({
-      name: "d_conv0",
-      filters: 64,
-      kernelSize: 4,
-      strides: 2,
-      padding: "same",
-      kernelInitializer: kernelInit(),
-    })
-    .apply(x) as tfl.SymbolicTensor; // [N,14,14,64]
+/** How D's first convolution sees the label (the same function and weights either way). */
+export type LabelConditioning = "label-map-conv" | "concatenated-maps";
+
+/**
+ * [N,28,28,1] + [N,10] -> conv over [N,28,28,11] -> [N,14,14,64] -> [N,7,7,128] -> [N,1].
+ * `concatenated-maps` builds the 10 label maps and concatenates them to the image, as written;
+ * `label-map-conv` (the default) computes the same convolution without them (label-map-conv.ts).
+ */
+function dcganBody(
+  image: tfl.SymbolicTensor,
+  label: tfl.SymbolicTensor,
+  conditioning: LabelConditioning,
+): tfl.SymbolicTensor {
+  const filters = 64;
+  let x: tfl.SymbolicTensor;
+  if (conditioning === "label-map-conv") {
+    x = new LabelMapConv2D({ name: "d_conv0", filters }).apply([
+      image,
+      label,
+    ]) as tfl.SymbolicTensor;
+  } else {
+    // One-hot tiled over every pixel: [N,10] -> [N,784,10] -> [N,28,28,10].
+    let maps = tfl.layers
+      .repeatVector({ name: "d_label_repeat", n: IMAGE_SIZE * IMAGE_SIZE })
+      .apply(label) as tfl.SymbolicTensor;
+    maps = tfl.layers
+      .reshape({ name: "d_label_maps", targetShape: [IMAGE_SIZE, IMAGE_SIZE, NUM_CLASSES] })
+      .apply(maps) as tfl.SymbolicTensor;
+    x = tfl.layers
+      .concatenate({ name: "d_concat", axis: -1 })
+      .apply([image, maps]) as tfl.SymbolicTensor; // [N,28,28,11]
+    x = tfl.layers
+      .conv2d({
+        name: "d_conv0",
+        filters,
+        kernelSize: 4,
+        strides: 2,
+        padding: "same",
+        kernelInitializer: kernelInit(),
+      })
+      .apply(x) as tfl.SymbolicTensor;
+  } // [N,14,14,64]
   x = leaky("d_lrelu0", x);
   x = tfl.layers
     .conv2d({

@@ -111,80 +111,122 @@ export function createGan(options: Partial<GanConfig> = {}): Gan {
   };
 }
 
-/** A network's gradients on one batch, by variable name, and the loss they came from. */
-export interface GanGradients {
-  loss: tf.Scalar;
-  grads: tf.NamedTensorMap;
-}
+/** The two networks, as a data-parallel step names them when it averages their gradients. */
+export type Network = "discriminator" | "generator";
 
 /**
- * D's gradients of L_D on (real, fake), the fakes made by G in training mode without a tape (G's
- * BatchNorm statistics are left as they were; D's move, once for the real and once for the fake
- * pass). The caller owns the returned tensors; the batch is not disposed.
+ * Turns one replica's gradients into the update every replica applies. A single replica keeps
+ * them as they are; a data-parallel step averages them over the shards of the batch (so every
+ * replica applies the same Adam update and stays identical).
  */
-export function discriminatorGradients(gan: Gan, batch: GanBatch): GanGradients {
-  const { generator: g, discriminator: d } = gan;
-  const { images, labels, z, fakeLabels } = batch;
-  const realTarget = gan.config.realLabelTarget;
-  const fake = withFrozenBatchNormStats(g, () =>
-    tf.tidy(() => g.apply([z, fakeLabels], { training: true }) as tf.Tensor4D),
-  );
-  const { value, grads } = tf.variableGrads(() => {
-    const realLogits = d.apply([images, labels], { training: true }) as tf.Tensor2D; // [B, 1]
-    const fakeLogits = d.apply([fake, fakeLabels], { training: true }) as tf.Tensor2D; // [M, 1]
-    return discriminatorLoss(realLogits, fakeLogits, { realTarget });
-  }, trainableVariables(d));
-  fake.dispose();
-  return { loss: value, grads };
+export interface GradientAverager {
+  /**
+   * @param loss this replica's mean loss on its shard (ownership passes to the averager)
+   * @param grads this replica's gradients in trainable-variable order (ownership passes too)
+   * @returns the batch's mean loss and gradients, in the same order (the caller disposes them)
+   */
+  average(
+    network: Network,
+    loss: tf.Scalar,
+    grads: tf.Tensor[],
+  ): { loss: number; grads: tf.Tensor[] };
 }
 
-/**
- * G's gradients of L_G (plus the weighted distillation term when the batch carries teacher
- * images), through D with D's BatchNorm statistics restored afterwards; G's statistics move.
- * The caller owns the returned tensors.
- */
-export function generatorGradients(
-  gan: Gan,
-  batch: GanBatch,
-): GanGradients & { distill: tf.Scalar | null } {
-  const { generator: g, discriminator: d } = gan;
-  const { z, fakeLabels, teacherImages } = batch;
-  let distill: tf.Scalar | null = null;
-  const { value, grads } = withFrozenBatchNormStats(d, () =>
-    tf.variableGrads(() => {
-      const fakeImages = g.apply([z, fakeLabels], { training: true }) as tf.Tensor4D; // [M, 28, 28, 1]
-      const adversarial = generatorLoss(
-        d.apply([fakeImages, fakeLabels], { training: true }) as tf.Tensor2D,
-      );
-      if (!teacherImages) return adversarial;
-      distill = tf.keep(distillationLoss(fakeImages, teacherImages));
-      return tf.add(adversarial, tf.mul(distill, gan.config.distillWeight)) as tf.Scalar;
-    }, trainableVariables(g)),
-  );
-  return { loss: value, grads, distill };
-}
+/** One replica: the gradients are the batch's. */
+export const SINGLE_REPLICA: GradientAverager = {
+  average: (_network, loss, grads) => ({ loss: readScalar(loss), grads }),
+};
 
 /**
- * One step: update D on (real, fake) with L_D, then G with the non-saturating L_G on a fresh
- * forward pass from the same z (Adam on each network's gradients). All intermediate tensors are
- * released; the batch is not disposed (the caller owns it). The first call also creates the
- * optimisers' slot variables.
+ * One step: update D on (real, fake) with L_D, then G with the non-saturating L_G through the
+ * updated D (Adam on each network's gradients). G's forward pass runs once: its output, detached,
+ * is D's fake batch, and the same pass (still on G's tape) feeds L_G. That is the textbook
+ * "D step, then G step on a fresh forward from the same z" to float rounding (G's weights do not
+ * change in between) at one G forward less. G's BatchNorm statistics move once, in that pass.
+ *
+ * All intermediate tensors are released; the batch is not disposed (the caller owns it). The first
+ * call also creates the optimisers' slot variables.
+ * @param averager how gradients become the update (data-parallel replicas pass theirs)
  * @returns the two losses as numbers (reading them synchronises with the backend).
  * @throws Error when a batch tensor has the wrong shape.
  */
-export function trainStep(gan: Gan, batch: GanBatch): StepLosses {
+export function trainStep(
+  gan: Gan,
+  batch: GanBatch,
+  averager: GradientAverager = SINGLE_REPLICA,
+): StepLosses {
   checkBatch(batch);
-  const dStep = discriminatorGradients(gan, batch);
-  gan.dOptimizer.applyGradients(named(dStep.grads));
-  tf.dispose(dStep.grads);
-  const gStep = generatorGradients(gan, batch);
-  gan.gOptimizer.applyGradients(named(gStep.grads));
-  tf.dispose(gStep.grads);
-  return {
-    dLoss: readScalar(dStep.loss),
-    gLoss: readScalar(gStep.loss),
-    distillLoss: gStep.distill ? readScalar(gStep.distill) : null,
-  };
+  const { generator: g, discriminator: d } = gan;
+  const { z, fakeLabels, teacherImages } = batch;
+  let dLoss = Number.NaN;
+  let distill: tf.Scalar | null = null;
+  const gVariables = trainableVariables(g);
+  const { value, grads } = tf.variableGrads(() => {
+    const fake = g.apply([z, fakeLabels], { training: true }) as tf.Tensor4D; // [M, 28, 28, 1]
+    dLoss = updateDiscriminator(gan, batch, detached(fake), averager);
+    const adversarial = withFrozenBatchNormStats(d, () =>
+      generatorLoss(d.apply([fake, fakeLabels], { training: true }) as tf.Tensor2D),
+    );
+    if (!teacherImages) return adversarial;
+    distill = tf.keep(distillationLoss(fake, teacherImages));
+    return tf.add(adversarial, tf.mul(distill, gan.config.distillWeight)) as tf.Scalar;
+  }, gVariables);
+  const gLoss = applyAveraged("generator", gan.gOptimizer, gVariables, value, grads, averager);
+  return { dLoss, gLoss, distillLoss: distill ? readScalar(distill) : null };
+}
+
+/**
+ * D's half of the step on (real, `fake`): L_D's gradients, averaged, applied with D's Adam. D's
+ * BatchNorm statistics move once for the real and once for the fake pass. Disposes `fake`.
+ * @returns the batch's L_D before the update
+ */
+function updateDiscriminator(
+  gan: Gan,
+  batch: GanBatch,
+  fake: tf.Tensor4D,
+  averager: GradientAverager,
+): number {
+  const d = gan.discriminator;
+  const variables = trainableVariables(d);
+  const { value, grads } = tf.variableGrads(() => {
+    const realLogits = d.apply([batch.images, batch.labels], { training: true }) as tf.Tensor2D; // [B, 1]
+    const fakeLogits = d.apply([fake, batch.fakeLabels], { training: true }) as tf.Tensor2D; // [M, 1]
+    return discriminatorLoss(realLogits, fakeLogits, { realTarget: gan.config.realLabelTarget });
+  }, variables);
+  fake.dispose();
+  return applyAveraged("discriminator", gan.dOptimizer, variables, value, grads, averager);
+}
+
+/** Average a network's gradients over the replicas and apply them with its optimiser. */
+function applyAveraged(
+  network: Network,
+  optimizer: tf.Optimizer,
+  variables: tf.Variable[],
+  loss: tf.Scalar,
+  grads: tf.NamedTensorMap,
+  averager: GradientAverager,
+): number {
+  const ordered = variables.map((v) => {
+    const grad = grads[v.name];
+    if (!grad) throw new Error(`no ${network} gradient for ${v.name}`);
+    return grad;
+  });
+  const averaged = averager.average(network, loss, ordered);
+  const byName: tf.NamedTensorMap = {};
+  variables.forEach((v, i) => {
+    byName[v.name] = averaged.grads[i] as tf.Tensor;
+  });
+  optimizer.applyGradients(named(byName));
+  tf.dispose(averaged.grads);
+  return averaged.loss;
+}
+
+/**
+ * A copy of `x` that no gradient flows back through (TF.js has no stop-gradient op): D's step
+ * treats the fakes as data, so L_D's gradients never reach G's tape.
+ */
+function detached(x: tf.Tensor4D): tf.Tensor4D {
+  return tf.tensor4d(x.dataSync() as Float32Array, x.shape);
 }
 
 /**

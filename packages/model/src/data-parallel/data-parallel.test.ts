@@ -1,7 +1,7 @@
 /**
- * Data-parallel steps against the one-batch step, on the wasm backend in the trainer and in two
- * gradient workers: without BatchNorm (MLP) the result is the same update; a dead worker fails
- * the step with a clear error instead of hanging.
+ * Data-parallel steps against the one-batch step, on the wasm backend in the trainer and a replica
+ * worker: without BatchNorm (MLP) the result is the same update; replicas stay bit-identical to
+ * the trainer; a closed or failing replica ends the step with a clear error instead of hanging.
  */
 
 import { LATENT_SIZE, NUM_CLASSES, oneHot } from "@edgegan/shared";
@@ -11,6 +11,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { createGan, type Gan, type GanBatch, trainStep } from "../train-step.ts";
 import { initWasmTrainingBackend } from "../wasm-backend.ts";
 import { createGanStepper, splitBatch } from "./data-parallel.ts";
+import { weightArrays } from "./replica-state.ts";
 
 beforeAll(async () => {
   await initWasmTrainingBackend();
@@ -38,6 +39,10 @@ function twins(arch: "mlp" | "dcgan", generatorWidth = 16): [Gan, Gan] {
   b.discriminator.setWeights(a.discriminator.getWeights());
   return [a, b];
 }
+
+/** Positions of the trainable weights in model.weights. */
+const trainableIndices = (model: Gan["generator"]) =>
+  model.weights.flatMap((w, i) => (w.trainable ? [i] : []));
 
 const maxDiff = (x: tf.Tensor[], y: tf.Tensor[]) =>
   Math.max(
@@ -74,6 +79,9 @@ describe("data-parallel step", () => {
       expect(
         maxDiff(local.discriminator.getWeights(), parallel.discriminator.getWeights()),
       ).toBeLessThan(1e-5);
+      const [replica] = await stepper.replicaWeights();
+      expect(replica?.generator).toEqual(weightArrays(parallel.generator));
+      expect(replica?.discriminator).toEqual(weightArrays(parallel.discriminator));
     } finally {
       await stepper.close();
     }
@@ -91,6 +99,42 @@ describe("data-parallel step", () => {
       const diff = maxDiff(local.generator.getWeights(), parallel.generator.getWeights());
       expect(diff).toBeGreaterThan(0);
       expect(diff).toBeLessThan(0.05);
+      // every replica applied the same averaged update: trainable weights bit-identical to the
+      // trainer's (the BatchNorm moving statistics are each shard's own)
+      const [replica] = await stepper.replicaWeights();
+      for (const i of trainableIndices(parallel.generator))
+        expect(replica?.generator[i]).toEqual(weightArrays(parallel.generator)[i]);
+      for (const i of trainableIndices(parallel.discriminator))
+        expect(replica?.discriminator[i]).toEqual(weightArrays(parallel.discriminator)[i]);
+    } finally {
+      await stepper.close();
+    }
+  }, 120_000);
+
+  it("starts replicas from a trained state (Adam moments too): they stay identical", async () => {
+    const [gan] = twins("dcgan");
+    trainStep(gan, batchOf(4, 6)); // Adam slots exist, iterations = 1, BN statistics moved
+    const stepper = await createGanStepper(gan, 2, "wasm");
+    try {
+      for (const seed of [7, 8]) {
+        const batch = batchOf(6, seed);
+        await stepper.step(batch);
+        tf.dispose(Object.values(batch));
+      }
+      const [replica] = await stepper.replicaWeights();
+      const own = weightArrays(gan.generator);
+      for (const i of trainableIndices(gan.generator))
+        expect(replica?.generator[i]).toEqual(own[i]);
+    } finally {
+      await stepper.close();
+    }
+  }, 120_000);
+
+  it("refuses a batch smaller than the number of replicas", async () => {
+    const [, parallel] = twins("mlp");
+    const stepper = await createGanStepper(parallel, 2, "wasm");
+    try {
+      await expect(stepper.step(batchOf(1, 9))).rejects.toThrow(/batch of 1 .* 2 replicas/);
     } finally {
       await stepper.close();
     }
@@ -100,8 +144,6 @@ describe("data-parallel step", () => {
     const [, parallel] = twins("mlp");
     const stepper = await createGanStepper(parallel, 2, "wasm");
     await stepper.close();
-    await expect(stepper.step(batchOf(4, 5))).rejects.toThrow(
-      /gradient workers were closed|exited/,
-    );
+    await expect(stepper.step(batchOf(4, 5))).rejects.toThrow(/replica workers were closed|exited/);
   }, 120_000);
 });

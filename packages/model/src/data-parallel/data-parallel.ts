@@ -1,51 +1,60 @@
 /**
- * Data-parallel GAN steps on every core: the batch is split into N shards; the trainer computes
- * shard 0's gradients itself and N - 1 gradient workers (worker_threads, each with its own wasm
- * backend and replicas of G and D) compute the others from the trainer's current weights. The
- * gradients are averaged (weighted by shard size: the full batch's mean loss) and one Adam update
- * on the trainer's networks keeps every replica in step, first for D, then for G.
+ * Data-parallel GAN steps on every core: the batch is split into N shards; the trainer trains on
+ * shard 0 and N - 1 replica workers (worker_threads, each with its own wasm backend and a full
+ * replica of G, D and both Adam optimisers) on the others, all with the same `trainStep`. Within
+ * the step, each network's gradients are averaged across replicas through shared memory (weighted
+ * by shard size: the full batch's mean loss), so every replica applies one identical Adam update,
+ * first D's, then G's, and the replicas stay identical without weights ever being copied.
  *
  * BatchNorm: each replica normalises with its own shard's batch statistics, and the moving
  * statistics kept (and exported) are the trainer's, from shard 0 - what PyTorch's
  * DistributedDataParallel does with its default buffer broadcast. Without BatchNorm (the MLP
- * GAN) N shards give exactly the one-batch gradients.
+ * GAN) N shards give the one-batch gradients.
  *
- * A worker that dies or fails rejects the step with a clear error; the trainer's last
- * checkpoint stays usable. Nothing waits forever.
+ * The replicas start from the trainer's state when the stepper is created (fresh or restored), so
+ * create it after restoring a checkpoint. A replica that fails or dies ends the step with a clear
+ * error (the trainer's last checkpoint stays usable); nothing waits forever.
  */
 import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import {
-  checkBatch,
-  discriminatorGradients,
-  type Gan,
-  type GanBatch,
-  generatorGradients,
-  named,
-  type StepLosses,
-  trainableVariables,
-} from "../train-step.ts";
+import { checkBatch, type Gan, type GanBatch, type StepLosses, trainStep } from "../train-step.ts";
 import type { FromWorker, ShardData, ToWorker, WorkerBackend } from "./messages.ts";
+import { captureReplicaState } from "./replica-state.ts";
+import {
+  createSharedAverager,
+  createSharedStepMemory,
+  failedReplica,
+  ReplicaFailure,
+  raiseFailure,
+  type SharedStepMemory,
+} from "./shared-averager.ts";
 
-/** A GAN step on the whole batch, local or spread over workers. */
+/** A GAN step on the whole batch, local or spread over replicas. */
 export interface GanStepper {
   /** How many shards (1 = no workers). */
   readonly workers: number;
   step(batch: GanBatch): Promise<StepLosses>;
+  /** Each worker's weights (G, D: model.weights order), to check that replicas stay identical. */
+  replicaWeights(): Promise<{ generator: Float32Array[]; discriminator: Float32Array[] }[]>;
   /** End the workers (idempotent). */
   close(): Promise<void>;
 }
 
+/** Options mostly for tests: how long a replica waits for the others at a barrier. */
+export interface StepperOptions {
+  barrierTimeoutMs?: number;
+}
+
 /** One worker and its pending answer. */
-interface GradientWorker {
+interface ReplicaWorker {
   worker: Worker;
   /** Send a message and wait for the answer (rejects if the worker fails or exits). */
   ask(message: ToWorker, transfer?: ArrayBuffer[]): Promise<FromWorker>;
 }
 
-function startWorker(index: number, onDeath: (error: Error) => void): GradientWorker {
-  const worker = new Worker(new URL("./gradient-worker-entry.mjs", import.meta.url));
+function startWorker(index: number, onDeath: (error: Error) => void): ReplicaWorker {
+  const worker = new Worker(new URL("./replica-worker-entry.mjs", import.meta.url));
   let pending: { resolve: (m: FromWorker) => void; reject: (e: Error) => void } | null = null;
   let dead: Error | null = null;
   const die = (error: Error) => {
@@ -57,16 +66,16 @@ function startWorker(index: number, onDeath: (error: Error) => void): GradientWo
   };
   worker.on("message", (message: FromWorker) => {
     if (message.type === "failed") {
-      pending?.reject(new Error(`gradient worker ${index} failed: ${message.message}`));
+      pending?.reject(new Error(`replica worker ${index} failed: ${message.message}`));
     } else {
       pending?.resolve(message);
     }
     pending = null;
   });
   worker.on("error", (error) =>
-    die(new Error(`gradient worker ${index} crashed: ${error.message}`)),
+    die(new Error(`replica worker ${index} crashed: ${error.message}`)),
   );
-  worker.on("exit", (code) => die(new Error(`gradient worker ${index} exited (code ${code})`)));
+  worker.on("exit", (code) => die(new Error(`replica worker ${index} exited (code ${code})`)));
   return {
     worker,
     ask(message, transfer = []) {
@@ -79,11 +88,6 @@ function startWorker(index: number, onDeath: (error: Error) => void): GradientWo
   };
 }
 
-/** Every weight of a model (trainable and BatchNorm statistics) as arrays, in model.weights order. */
-function weightArrays(model: tfl.LayersModel): Float32Array[] {
-  return model.weights.map((w) => w.read().dataSync() as Float32Array);
-}
-
 /** Rows [from, to) of a flat [N, ...] array with `rowSize` values per row. */
 const rows = (data: Float32Array, rowSize: number, from: number, to: number) =>
   data.slice(from * rowSize, to * rowSize);
@@ -91,30 +95,21 @@ const rows = (data: Float32Array, rowSize: number, from: number, to: number) =>
 /** Split a batch into `parts` shards of (nearly) equal size, as arrays. */
 export function splitBatch(batch: GanBatch, parts: number): ShardData[] {
   const n = batch.z.shape[0];
-  const [images, labels, z, fakeLabels] = [
-    batch.images,
-    batch.labels,
-    batch.z,
-    batch.fakeLabels,
-  ].map((t) => t.dataSync() as Float32Array) as [
-    Float32Array,
-    Float32Array,
-    Float32Array,
-    Float32Array,
-  ];
-  const teacher = batch.teacherImages ? (batch.teacherImages.dataSync() as Float32Array) : null;
+  const flat = (t: tf.Tensor) => t.dataSync() as Float32Array;
   const per = (t: tf.Tensor) => t.size / t.shape[0];
+  const [images, labels, z, fakeLabels] = [batch.images, batch.labels, batch.z, batch.fakeLabels];
+  const teacher = batch.teacherImages;
   return Array.from({ length: parts }, (_, p) => {
     const from = Math.floor((p * n) / parts);
     const to = Math.floor(((p + 1) * n) / parts);
+    const cut = (t: tf.Tensor) => rows(flat(t), per(t), from, to);
     return {
       n: to - from,
-      images: rows(images, per(batch.images), from, to),
-      labels: rows(labels, per(batch.labels), from, to),
-      z: rows(z, per(batch.z), from, to),
-      fakeLabels: rows(fakeLabels, per(batch.fakeLabels), from, to),
-      teacherImages:
-        teacher && batch.teacherImages ? rows(teacher, per(batch.teacherImages), from, to) : null,
+      images: cut(images),
+      labels: cut(labels),
+      z: cut(z),
+      fakeLabels: cut(fakeLabels),
+      teacherImages: teacher ? cut(teacher) : null,
     };
   });
 }
@@ -131,67 +126,18 @@ function shardBatch(shard: ShardData): GanBatch {
   };
 }
 
-/**
- * Average the shards' gradients, weighted by shard size, into tensors keyed by the trainer's
- * variable names (the workers answer in trainable-variable order).
- */
-function averageGradients(
-  model: tfl.LayersModel,
-  local: tf.NamedTensorMap,
-  remote: Float32Array[][],
-  weights: number[],
-): tf.NamedTensorMap {
-  const out: tf.NamedTensorMap = {};
-  for (const [i, variable] of trainableVariables(model).entries()) {
-    const own = local[variable.name];
-    if (!own) throw new Error(`no local gradient for ${variable.name}`);
-    const sum = own.dataSync().slice() as Float32Array;
-    for (let k = 0; k < sum.length; k++) sum[k] = (sum[k] as number) * (weights[0] as number);
-    for (const [r, grads] of remote.entries()) {
-      const g = grads[i] as Float32Array;
-      const w = weights[r + 1] as number;
-      for (let k = 0; k < sum.length; k++) sum[k] = (sum[k] as number) + w * (g[k] as number);
-    }
-    out[variable.name] = tf.tensor(sum, variable.shape);
-  }
-  return out;
-}
+const parameterCount = (model: tfl.LayersModel) =>
+  model.trainableWeights.reduce((sum, w) => sum + tf.util.sizeFromShape(w.shape as number[]), 0);
+
+/** The shards' data as transferable buffers (each shard's arrays are its own copies). */
+const buffersOf = (shard: ShardData): ArrayBuffer[] =>
+  [shard.images, shard.labels, shard.z, shard.fakeLabels, shard.teacherImages]
+    .filter((a): a is Float32Array => a !== null)
+    .map((a) => a.buffer as ArrayBuffer);
 
 /**
- * One network's update from every shard: the local shard's gradients computed while the workers
- * compute theirs, averaged by `share`, applied once with `optimizer`.
- * @returns the batch's mean loss
- */
-async function updateFromShards(
-  model: tfl.LayersModel,
-  optimizer: tf.Optimizer,
-  remote: Promise<FromWorker>[],
-  computeLocal: () => { loss: tf.Scalar; grads: tf.NamedTensorMap },
-  share: number[],
-): Promise<number> {
-  const local = computeLocal();
-  const answers = (await Promise.all(remote)).map(gradientsOf);
-  const grads = averageGradients(
-    model,
-    local.grads,
-    answers.map((a) => a.grads),
-    share,
-  );
-  optimizer.applyGradients(named(grads));
-  const loss =
-    (local.loss.dataSync()[0] as number) * (share[0] as number) +
-    answers.reduce((sum, a, i) => sum + a.loss * (share[i + 1] as number), 0);
-  tf.dispose([local.loss, ...Object.values(local.grads), ...Object.values(grads)]);
-  return loss;
-}
-
-function gradientsOf(answer: FromWorker): { loss: number; grads: Float32Array[] } {
-  if (answer.type !== "gradients") throw new Error(`unexpected worker answer ${answer.type}`);
-  return answer;
-}
-
-/**
- * Steps for `gan` over `workers` shards. With 1, the plain local step (no threads).
+ * Steps for `gan` over `workers` shards. With 1, the plain local step (no threads). The replicas
+ * start from `gan`'s current state.
  * @param backend the TF.js backend each worker selects (as the trainer's --backend)
  * @throws Error when a worker cannot start (its reason)
  */
@@ -199,73 +145,79 @@ export async function createGanStepper(
   gan: Gan,
   workers: number,
   backend: WorkerBackend,
+  options: StepperOptions = {},
 ): Promise<GanStepper> {
   let failure: Error | null = null;
+  const memory: SharedStepMemory = createSharedStepMemory(
+    workers,
+    { discriminator: parameterCount(gan.discriminator), generator: parameterCount(gan.generator) },
+    options.barrierTimeoutMs,
+  );
   const pool = Array.from({ length: workers - 1 }, (_, i) =>
     startWorker(i + 1, (error) => {
       failure ??= error;
     }),
   );
   try {
-    await Promise.all(pool.map((w) => w.ask({ type: "init", config: gan.config, backend })));
+    const state = await captureReplicaState(gan);
+    await Promise.all(
+      pool.map((w, i) =>
+        w.ask({ type: "init", config: gan.config, backend, memory, replica: i + 1, state }),
+      ),
+    );
   } catch (error) {
     await Promise.all(pool.map((w) => w.worker.terminate()));
     throw error;
   }
+  const averager = createSharedAverager(memory, 0);
   let closed = false;
   return {
     workers,
     async step(batch) {
+      if (workers === 1) return trainStep(gan, batch);
       checkBatch(batch);
+      if (batch.z.shape[0] < workers || batch.images.shape[0] < workers) {
+        throw new Error(
+          `a batch of ${Math.min(batch.z.shape[0], batch.images.shape[0])} cannot be split over ${workers} replicas (use --workers <= the batch size)`,
+        );
+      }
       if (failure) throw failure;
+      if (failedReplica(memory) !== null)
+        throw new Error("an earlier step failed; the replicas are out of step");
       const shards = splitBatch(batch, workers);
       const total = batch.z.shape[0];
-      const share = shards.map((s) => s.n / total);
+      const answers = pool.map((w, i) => {
+        const shard = shards[i + 1] as ShardData;
+        return w.ask({ type: "step", shard, share: shard.n / total }, buffersOf(shard));
+      });
       const local = shardBatch(shards[0] as ShardData);
       try {
-        // D: every shard's gradients from the same weights, averaged, one Adam update
-        const generatorWeights = weightArrays(gan.generator);
-        const discriminatorWeights = weightArrays(gan.discriminator);
-        const dLoss = await updateFromShards(
-          gan.discriminator,
-          gan.dOptimizer,
-          pool.map((w, i) =>
-            w.ask({
-              type: "discriminator",
-              generatorWeights,
-              discriminatorWeights,
-              shard: shards[i + 1] as ShardData,
-            }),
-          ),
-          () => discriminatorGradients(gan, local),
-          share,
-        );
-        // G: through the updated D, the same way
-        const updatedD = weightArrays(gan.discriminator);
-        let distill: number | null = null;
-        const gLoss = await updateFromShards(
-          gan.generator,
-          gan.gOptimizer,
-          pool.map((w) => w.ask({ type: "generator", discriminatorWeights: updatedD })),
-          () => {
-            const g = generatorGradients(gan, local);
-            if (g.distill) {
-              distill = g.distill.dataSync()[0] as number;
-              g.distill.dispose();
-            }
-            return g;
-          },
-          share,
-        );
-        return { dLoss, gLoss, distillLoss: distill };
+        averager.setShare((shards[0] as ShardData).n / total);
+        const losses = trainStep(gan, local, averager);
+        await Promise.all(answers);
+        return losses;
+      } catch (error) {
+        raiseFailure(memory, 0);
+        const reasons = await Promise.allSettled(answers);
+        if (!(error instanceof ReplicaFailure)) throw error; // the trainer's own replica failed
+        // else a worker's own error says more than "replica 1 failed"
+        const rejected = reasons.find((r): r is PromiseRejectedResult => r.status === "rejected");
+        throw rejected?.reason instanceof Error ? rejected.reason : (failure ?? error);
       } finally {
         tf.dispose(Object.values(local));
       }
     },
+    async replicaWeights() {
+      const answers = await Promise.all(pool.map((w) => w.ask({ type: "weights" })));
+      return answers.map((a) => {
+        if (a.type !== "weights") throw new Error(`unexpected worker answer ${a.type}`);
+        return { generator: a.generator, discriminator: a.discriminator };
+      });
+    },
     async close() {
       if (closed) return;
       closed = true;
-      failure ??= new Error("the gradient workers were closed");
+      failure ??= new Error("the replica workers were closed");
       await Promise.all(pool.map((w) => w.worker.terminate()));
     },
   };

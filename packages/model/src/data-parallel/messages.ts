@@ -1,10 +1,12 @@
 /**
- * The messages between the trainer and its gradient workers (worker_threads): plain objects of
+ * The messages between the trainer and its replica workers (worker_threads): plain objects of
  * Float32Arrays, moved (transferred) rather than copied where the sender no longer needs them.
+ * Gradients do not travel as messages: they meet in shared memory (shared-averager.ts).
  */
 import type { GanConfig } from "../train-step.ts";
+import type { SharedStepMemory } from "./shared-averager.ts";
 
-/** The TF.js backend a gradient worker trains on: wasm with the training kernels, or cpu. */
+/** The TF.js backend a replica worker trains on: wasm with the training kernels, or cpu. */
 export type WorkerBackend = "wasm" | "cpu";
 
 /** A shard of a batch, flat: n images [n,28,28,1], labels/fakeLabels [n,10], z [n,100]. */
@@ -18,26 +20,36 @@ export interface ShardData {
   teacherImages: Float32Array | null;
 }
 
+/** An optimiser's state as TF.js's getWeights lists it (iterations first, then the slots). */
+export type OptimizerState = { name: string; shape: number[]; values: Float32Array }[];
+
+/** The trainer's networks and optimisers, to start a replica identical to them. */
+export interface ReplicaState {
+  /** Every weight (model.weights order: trainable and BatchNorm statistics). */
+  generatorWeights: Float32Array[];
+  discriminatorWeights: Float32Array[];
+  gOptimizer: OptimizerState;
+  dOptimizer: OptimizerState;
+}
+
 /** Trainer -> worker. */
 export type ToWorker =
-  | { type: "init"; config: GanConfig; backend: WorkerBackend }
   | {
-      type: "discriminator";
-      /** Every weight of G and D (model.weights order: trainable and BatchNorm statistics). */
-      generatorWeights: Float32Array[];
-      discriminatorWeights: Float32Array[];
-      shard: ShardData;
+      type: "init";
+      config: GanConfig;
+      backend: WorkerBackend;
+      memory: SharedStepMemory;
+      /** This worker's replica index (the trainer is 0). */
+      replica: number;
+      state: ReplicaState;
     }
-  | { type: "generator"; discriminatorWeights: Float32Array[] };
+  | { type: "step"; shard: ShardData; share: number }
+  /** Ask for the replica's weights (to check that replicas stay identical). */
+  | { type: "weights" };
 
 /** Worker -> trainer. */
 export type FromWorker =
   | { type: "ready"; backend: string }
-  | {
-      type: "gradients";
-      /** The shard's mean loss. */
-      loss: number;
-      /** One gradient per trainable variable, in trainableWeights order. */
-      grads: Float32Array[];
-    }
+  | { type: "stepped" }
+  | { type: "weights"; generator: Float32Array[]; discriminator: Float32Array[] }
   | { type: "failed"; message: string };

@@ -1,0 +1,85 @@
+/**
+ * A replica worker (one worker_thread): its own TF.js backend and a full replica of the GAN (G, D
+ * and both Adam optimisers), started identical to the trainer's. Each step it trains on its shard
+ * of the batch with the same `trainStep` as the trainer; the gradients are averaged with the other
+ * replicas through shared memory, so every replica applies the same update and stays identical.
+ */
+import { parentPort } from "node:worker_threads";
+import { IMAGE_CHANNELS, IMAGE_SIZE, LATENT_SIZE, NUM_CLASSES } from "@edgegan/shared";
+import * as tf from "@tensorflow/tfjs-core";
+import { createGan, type Gan, type GanBatch, trainStep } from "../train-step.ts";
+import { initWasmTrainingBackend } from "../wasm-backend.ts";
+import type { FromWorker, ShardData, ToWorker } from "./messages.ts";
+import { applyReplicaState, weightArrays } from "./replica-state.ts";
+import { createSharedAverager, raiseFailure, type SharedStepMemory } from "./shared-averager.ts";
+
+const port = parentPort;
+if (!port) throw new Error("replica-worker.ts runs as a worker_thread of the trainer");
+
+let replica: {
+  gan: Gan;
+  memory: SharedStepMemory;
+  index: number;
+  averager: ReturnType<typeof createSharedAverager>;
+} | null = null;
+
+function toBatch(shard: ShardData): GanBatch {
+  const { n } = shard;
+  return {
+    images: tf.tensor4d(shard.images, [n, IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS]),
+    labels: tf.tensor2d(shard.labels, [n, NUM_CLASSES]),
+    z: tf.tensor2d(shard.z, [n, LATENT_SIZE]),
+    fakeLabels: tf.tensor2d(shard.fakeLabels, [n, NUM_CLASSES]),
+    ...(shard.teacherImages && {
+      teacherImages: tf.tensor4d(shard.teacherImages, [n, IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS]),
+    }),
+  };
+}
+
+async function handle(message: ToWorker): Promise<FromWorker> {
+  if (message.type === "init") {
+    if (message.backend === "wasm") await initWasmTrainingBackend();
+    else await tf.setBackend("cpu");
+    const gan = createGan(message.config);
+    await applyReplicaState(gan, message.state);
+    replica = {
+      gan,
+      memory: message.memory,
+      index: message.replica,
+      averager: createSharedAverager(message.memory, message.replica),
+    };
+    return { type: "ready", backend: tf.getBackend() };
+  }
+  if (!replica) throw new Error("replica worker used before init");
+  if (message.type === "weights") {
+    return {
+      type: "weights",
+      generator: weightArrays(replica.gan.generator),
+      discriminator: weightArrays(replica.gan.discriminator),
+    };
+  }
+  const batch = toBatch(message.shard);
+  try {
+    replica.averager.setShare(message.share);
+    trainStep(replica.gan, batch, replica.averager);
+  } finally {
+    tf.dispose(Object.values(batch));
+  }
+  return { type: "stepped" };
+}
+
+// one message at a time, in order
+let queue = Promise.resolve();
+port.on("message", (message: ToWorker) => {
+  queue = queue.then(async () => {
+    try {
+      port.postMessage(await handle(message));
+    } catch (error) {
+      if (replica) raiseFailure(replica.memory, replica.index);
+      port.postMessage({
+        type: "failed",
+        message: error instanceof Error ? error.message : String(error),
+      } satisfies FromWorker);
+    }
+  });
+});

@@ -1,0 +1,56 @@
+/**
+ * The shared-memory averager alone, in one thread: a replica that waits for others who never come
+ * gives up after its timeout, and a failure raised by another replica ends the wait at once.
+ * (Averaging across real threads is tested with the stepper, data-parallel.test.ts.)
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useCpuBackend } from "../test-backend.ts";
+import {
+  createSharedAverager,
+  createSharedStepMemory,
+  failedReplica,
+  raiseFailure,
+} from "./shared-averager.ts";
+
+beforeAll(() => useCpuBackend());
+
+const grads = () => [tf.tensor1d([1, 2, 3]), tf.tensor2d([[4]])];
+
+describe("shared averager", () => {
+  it("with one replica, returns its own gradients and loss scaled by its share", () => {
+    const memory = createSharedStepMemory(1, { discriminator: 4, generator: 1 });
+    const averager = createSharedAverager(memory, 0);
+    averager.setShare(0.5);
+    const out = averager.average("discriminator", tf.scalar(3), grads());
+    expect(out.loss).toBe(1.5);
+    expect(out.grads.map((g) => Array.from(g.dataSync()))).toEqual([[0.5, 1, 1.5], [2]]);
+    expect(out.grads[1]?.shape).toEqual([1, 1]);
+    tf.dispose(out.grads);
+  });
+
+  it("refuses gradients that do not fill the network's slot", () => {
+    const memory = createSharedStepMemory(1, { discriminator: 5, generator: 1 });
+    expect(() =>
+      createSharedAverager(memory, 0).average("discriminator", tf.scalar(1), grads()),
+    ).toThrow(/discriminator has 4 gradient values, the shared slot 5/);
+  });
+
+  it("gives up waiting for a replica that never arrives, and marks the run failed", () => {
+    const memory = createSharedStepMemory(2, { discriminator: 4, generator: 1 }, 100);
+    const started = performance.now();
+    expect(() =>
+      createSharedAverager(memory, 0).average("discriminator", tf.scalar(1), grads()),
+    ).toThrow(/replica 0 waited 100 ms at a barrier/);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(95);
+    expect(failedReplica(memory)).toBe(0);
+  });
+
+  it("stops at once when another replica raised a failure", () => {
+    const memory = createSharedStepMemory(2, { discriminator: 4, generator: 1 }, 60_000);
+    raiseFailure(memory, 1);
+    expect(() =>
+      createSharedAverager(memory, 0).average("discriminator", tf.scalar(1), grads()),
+    ).toThrow(/replica 1 failed; the step was abandoned/);
+  });
+});

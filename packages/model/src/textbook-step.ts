@@ -1,0 +1,57 @@
+/**
+ * The textbook GAN step, written plainly: the yardstick the fused `trainStep` is tested against
+ * (to 1e-4) and benchmarked against (`npm run bench -w @edgegan/model`). It runs G's forward pass
+ * twice, once for D's fakes and once, on G's tape, for L_G; `trainStep` runs it once.
+ */
+import * as tf from "@tensorflow/tfjs-core";
+import { discriminatorLoss, distillationLoss, generatorLoss } from "./losses.ts";
+import {
+  type Gan,
+  type GanBatch,
+  trainableVariables,
+  withFrozenBatchNormStats,
+} from "./train-step.ts";
+
+/**
+ * The plain formulation: D's update on fakes from their own G forward pass (G's statistics left
+ * as they were), then G's update on a fresh forward pass through the updated D.
+ */
+export function textbookStep(gan: Gan, batch: GanBatch): { dLoss: number; gLoss: number } {
+  const { generator: g, discriminator: d } = gan;
+  const { images, labels, z, fakeLabels, teacherImages } = batch;
+  const fake = withFrozenBatchNormStats(g, () =>
+    tf.tidy(() => g.apply([z, fakeLabels], { training: true }) as tf.Tensor4D),
+  );
+  const dLoss = gan.dOptimizer.minimize(
+    () =>
+      discriminatorLoss(
+        d.apply([images, labels], { training: true }) as tf.Tensor2D,
+        d.apply([fake, fakeLabels], { training: true }) as tf.Tensor2D,
+        { realTarget: gan.config.realLabelTarget },
+      ),
+    true,
+    trainableVariables(d),
+  );
+  fake.dispose();
+  const gLoss = withFrozenBatchNormStats(d, () =>
+    gan.gOptimizer.minimize(
+      () => {
+        const images = g.apply([z, fakeLabels], { training: true }) as tf.Tensor4D;
+        const adversarial = generatorLoss(
+          d.apply([images, fakeLabels], { training: true }) as tf.Tensor2D,
+        );
+        if (!teacherImages) return adversarial;
+        const distill = distillationLoss(images, teacherImages);
+        return tf.add(adversarial, tf.mul(distill, gan.config.distillWeight)) as tf.Scalar;
+      },
+      true,
+      trainableVariables(g),
+    ),
+  );
+  const read = (t: tf.Scalar | null) => {
+    const v = (t?.dataSync()[0] as number) ?? Number.NaN;
+    t?.dispose();
+    return v;
+  };
+  return { dLoss: read(dLoss), gLoss: read(gLoss) };
+}
