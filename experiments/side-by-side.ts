@@ -4,21 +4,22 @@
  * for that model, separated by a gap. It shows at a glance whether a lean or distilled model
  * keeps the look (and, for a student, the very digits) of the model it replaces.
  *
- *   npx tsx experiments/side-by-side.ts --out docs/lean-generator/side-by-side.png DIR [DIR ...]
+ *   npm run side-by-side -w @edgegan/experiments -- --out docs/lean-generator/side-by-side.png DIR [DIR ...]
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { generatePlan, openOnnxGenerator } from "@edgegan/eval/onnx-generator";
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS_PER_IMAGE, toPixels } from "@edgegan/shared";
 import { encodeGridPng } from "@edgegan/shared/png";
 import type { PlannedImage } from "@edgegan/shared/sample-plan";
-import { generatePlan, openOnnxGenerator } from "../apps/trainer/src/eval/onnx-generator.ts";
 
 const { values, positionals } = parseArgs({
   options: { out: { type: "string" } },
   allowPositionals: true,
 });
-if (!values.out || positionals.length === 0) {
+const out = values.out ?? "";
+if (!out || positionals.length === 0) {
   throw new Error("usage: side-by-side.ts --out FILE.png MODEL_DIR [MODEL_DIR ...]");
 }
 
@@ -50,10 +51,10 @@ async function main(): Promise<void> {
     console.log(`block ${m + 1}: ${dir}`);
   }
   writeFileSync(
-    values.out,
+    out,
     encodeGridPng(tiles, columns * NUM_CLASSES, { columns, padding: 1, tileSize: IMAGE_SIZE }),
   );
-  console.log(`wrote ${values.out}`);
+  console.log(`wrote ${out}`);
 }
 
 main().catch((error: unknown) => {

@@ -1,10 +1,10 @@
 /**
- * Two test projects: "workerd" runs inside the Workers runtime (vitest-pool-workers, the real
+ * Two test projects: "workerd" runs inside the Workers runtime (@cloudflare/vitest-plugin, the real
  * wrangler config and bundling rules); "node" runs Node-side checks (the deploy bundle size).
  */
 
 import { fileURLToPath } from "node:url";
-import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -27,8 +27,8 @@ export default defineConfig({
             miniflare: {
               r2Buckets: ["TEST_MODELS"],
               ratelimits: {
-                RATE_LIMITER: { simple: { limit: 1_000_000, period: 60 } },
-                TEST_RATE_LIMITER: { simple: { limit: 3, period: 60 } },
+                RATE_LIMITER: { namespace_id: "9001", simple: { limit: 1_000_000, period: 60 } },
+                TEST_RATE_LIMITER: { namespace_id: "9002", simple: { limit: 3, period: 60 } },
               },
             },
           }),

@@ -5,7 +5,7 @@
  * (refused with a message naming the file), an output folder that cannot be created (fails
  * before any work).
  *
- * The CLI runs as a child process: `node --import tsx apps/trainer/src/cli.ts` (one process; with
+ * The CLI runs as a child process: `node --import tsx apps/trainer/src/edgegan.ts train` (one process; with
  * `npx tsx` the signal would hit the npx wrapper, not the trainer). Small MLP runs on the wasm
  * backend, 10 steps per epoch, so the whole file stays well under a minute.
  */
@@ -28,7 +28,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
-const cli = join(repoRoot, "apps/trainer/src/cli.ts");
+const cli = createRequire(import.meta.url).resolve("@edgegan/trainer/edgegan");
 const work = mkdtempSync(join(tmpdir(), "edgegan-trainer-faults-"));
 const runDir = join(work, "run");
 const STEPS_PER_EPOCH = 10;
@@ -60,7 +60,7 @@ interface Cli {
 
 /** Start the trainer CLI (cwd: the repo root) with these flags. */
 function startCli(args: string[]): Cli {
-  const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], {
+  const child = spawn(process.execPath, ["--import", "tsx", cli, "train", ...args], {
     cwd: repoRoot,
     stdio: ["ignore", "pipe", "pipe"],
   });

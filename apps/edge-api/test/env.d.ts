@@ -1,2 +1,2 @@
 /** Types for the cloudflare:test module (env carries this worker's bindings). */
-/// <reference types="@cloudflare/vitest-pool-workers/types" />
+/// <reference types="@cloudflare/vitest-plugin/types" />

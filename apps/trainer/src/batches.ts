@@ -8,25 +8,12 @@
  * run's RNG in a fixed order, which is what makes a resumed run reproduce the straight one.
  */
 import { LATENT_SIZE, NUM_CLASSES, oneHot, PIXELS_PER_IMAGE } from "@edgegan/shared";
-import { createRng, type Rng } from "@edgegan/shared/rng";
+import { gatherRows } from "@edgegan/shared/gather";
+import { createRng, type Rng, seededPermutation } from "@edgegan/shared/rng";
 import type { TrainConfig } from "@edgegan/shared/train-config";
 import * as tf from "@tensorflow/tfjs-core";
 import type { RunState } from "./checkpoint.ts";
 import type { Dataset } from "./dataset.ts";
-
-/** Fisher-Yates shuffle of 0..n-1 driven by a seeded RNG. */
-export function permutation(n: number, seed: number): Uint32Array {
-  const rng = createRng(seed);
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    const t = order[i] as number;
-    order[i] = order[j] as number;
-    order[j] = t;
-  }
-  return order;
-}
 
 /** One batch's tensors (the caller disposes them). */
 export interface BatchTensors {
@@ -48,16 +35,9 @@ function makeBatch(
   batchSize: number,
   rng: Rng,
 ): BatchTensors {
-  const images = new Float32Array(batchSize * PIXELS_PER_IMAGE);
-  const labels: number[] = [];
-  for (let b = 0; b < batchSize; b++) {
-    const index = order[start + b] as number;
-    images.set(
-      data.images.subarray(index * PIXELS_PER_IMAGE, (index + 1) * PIXELS_PER_IMAGE),
-      b * PIXELS_PER_IMAGE,
-    );
-    labels.push(data.labels[index] as number);
-  }
+  const picked = order.subarray(start, start + batchSize);
+  const images = gatherRows(data.images, PIXELS_PER_IMAGE, picked);
+  const labels = Array.from(gatherRows(data.labels, 1, picked));
   const z = Float32Array.from({ length: batchSize * LATENT_SIZE }, () => rng.normal());
   const fakeLabels = Array.from({ length: batchSize }, () => rng.int(NUM_CLASSES));
   return {
@@ -88,7 +68,7 @@ export function* batches(
       state.epochSeed = rng.nextUint32();
       state.stepInEpoch = 0;
     }
-    const order = permutation(data.count, state.epochSeed);
+    const order = seededPermutation(data.count, state.epochSeed);
     while (state.stepInEpoch < stepsPerEpoch && !shouldStop()) {
       const start = state.stepInEpoch * config.batchSize;
       yield { kind: "batch", batch: makeBatch(data, order, start, config.batchSize, rng) };

@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import { encodeIdxImages, encodeIdxLabels } from "@edgegan/shared/idx";
 import { describe, expect, it } from "vitest";
 import { fashionMnistDir, loadDataset, resolveDatasetDir } from "./dataset.ts";
-import { encodeIdxImages, encodeIdxLabels } from "./eval/idx-write.ts";
 
 /** Run `fn` with EDGEGAN_FASHION_MNIST_DIR pointing at `dir`. */
 function withFashionDir<T>(dir: string, fn: () => T): T {

@@ -3,10 +3,11 @@
  * with onnxruntime-web exactly as the edge runs it, so the student learns the very images that
  * seeded URLs show today.
  */
+
+import { type OnnxGenerator, openOnnxGenerator } from "@edgegan/eval/onnx-generator";
 import { IMAGE_CHANNELS, IMAGE_SIZE, NUM_CLASSES } from "@edgegan/shared";
 import * as tf from "@tensorflow/tfjs-core";
 import { readModelFolder } from "./eval/manifest-eval.ts";
-import { type OnnxGenerator, openOnnxGenerator } from "./eval/onnx-generator.ts";
 
 /** An open teacher. Call `release` when done. */
 export interface Teacher {

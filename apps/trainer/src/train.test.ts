@@ -8,7 +8,6 @@ import { join } from "node:path";
 import { buildGenerator } from "@edgegan/model/generator";
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from "@edgegan/shared/train-config";
 import { describe, expect, it } from "vitest";
-import { permutation } from "./batches.ts";
 import { CHECKPOINT_FILE, decodeCheckpoint } from "./checkpoint.ts";
 import { classNamesFor } from "./dataset.ts";
 import { tinyClassifier } from "./eval/test-fixtures.ts";
@@ -48,15 +47,6 @@ function checkpointTensors(dir: string) {
   );
   return { state, tensors: Object.fromEntries(flat) };
 }
-
-describe("permutation", () => {
-  it("is a seeded shuffle of 0..n-1", () => {
-    const a = permutation(50, 7);
-    expect([...a].sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
-    expect(Array.from(permutation(50, 7))).toEqual(Array.from(a));
-    expect(Array.from(permutation(50, 8))).not.toEqual(Array.from(a));
-  });
-});
 
 describe("train (tiny MNIST run)", () => {
   it("resuming from the epoch-1 checkpoint reproduces the uninterrupted run exactly", async () => {

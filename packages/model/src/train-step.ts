@@ -16,13 +16,13 @@ import {
   LATENT_SIZE,
   NUM_CLASSES,
 } from "@edgegan/shared";
+import { parseGanConfig } from "@edgegan/shared/train-config";
 import * as tf from "@tensorflow/tfjs-core";
 // tfjs-layers registers every gradient on import (in Node's CJS build too; the core deep path is ESM-only)
 import "@tensorflow/tfjs-layers";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { assertArchitecture } from "./architecture.ts";
 import { buildDiscriminator } from "./discriminator.ts";
-import { assertGeneratorWidth, buildGenerator, DEFAULT_GENERATOR_WIDTH } from "./generator.ts";
+import { buildGenerator, DEFAULT_GENERATOR_WIDTH } from "./generator.ts";
 import { discriminatorLoss, distillationLoss, generatorLoss } from "./losses.ts";
 
 /** Hyper-parameters of a GAN; defaults are DCGAN practice (docs/design-notes.md, "The discriminator and the loss"). */
@@ -78,30 +78,21 @@ export interface StepLosses {
 
 /**
  * Build a fresh generator, discriminator and two Adam optimisers.
- * @throws Error for an unknown arch or an out-of-range hyper-parameter.
+ * @throws Error naming each unknown or out-of-range hyper-parameter (the trainer's flag limits).
  * @example
  * const gan = createGan({ arch: "dcgan" });
  */
 export function createGan(options: Partial<GanConfig> = {}): Gan {
-  const config: GanConfig = {
-    arch: options.arch ?? "dcgan",
-    lr: options.lr ?? 2e-4,
-    beta1: options.beta1 ?? 0.5,
-    realLabelTarget: options.realLabelTarget ?? 0.9,
-    generatorWidth: options.generatorWidth ?? DEFAULT_GENERATOR_WIDTH,
-    distillWeight: options.distillWeight ?? 10,
-  };
-  assertArchitecture(config.arch);
-  assertGeneratorWidth(config.generatorWidth);
-  if (!(config.distillWeight >= 0 && Number.isFinite(config.distillWeight)))
-    throw new Error(`distillWeight must be a number >= 0, got ${config.distillWeight}`);
-  if (!(config.lr > 0 && Number.isFinite(config.lr)))
-    throw new Error(`lr must be a positive number, got ${config.lr}`);
-  if (!(config.beta1 >= 0 && config.beta1 < 1))
-    throw new Error(`beta1 must be in [0, 1), got ${config.beta1}`);
-  if (!(config.realLabelTarget > 0 && config.realLabelTarget <= 1)) {
-    throw new Error(`realLabelTarget must be in (0, 1], got ${config.realLabelTarget}`);
-  }
+  // validated against the shared schema: the trainer's flags accept exactly what this accepts
+  const config: GanConfig = parseGanConfig({
+    arch: "dcgan",
+    lr: 2e-4,
+    beta1: 0.5,
+    realLabelTarget: 0.9,
+    generatorWidth: DEFAULT_GENERATOR_WIDTH,
+    distillWeight: 10,
+    ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)),
+  });
   return {
     generator: buildGenerator(config.arch, config.generatorWidth),
     discriminator: buildDiscriminator(config.arch),

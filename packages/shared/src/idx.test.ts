@@ -3,7 +3,13 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { parseIdx, parseIdxImages, parseIdxLabels } from "./idx.ts";
+import {
+  encodeIdxImages,
+  encodeIdxLabels,
+  parseIdx,
+  parseIdxImages,
+  parseIdxLabels,
+} from "./idx.ts";
 
 /** Build an IDX file: magic 00 00 type ndims, big-endian dims, then data. */
 function idx(dims: number[], data: ArrayLike<number>, type = 0x08): Uint8Array {
@@ -195,5 +201,22 @@ describe("real files", () => {
     const counts = new Array(10).fill(0);
     for (const l of labels.labels) counts[l]++;
     expect(counts).toEqual(new Array(10).fill(1000));
+  });
+});
+
+describe("encodeIdx*", () => {
+  it("writes files the reader parses back exactly, with the MNIST magic numbers", () => {
+    const pixels = Uint8Array.from({ length: 3 * 784 }, (_, i) => (i * 7) % 256);
+    const images = encodeIdxImages(pixels, 3);
+    expect(Array.from(images.subarray(0, 8))).toEqual([0, 0, 8, 3, 0, 0, 0, 3]);
+    expect(parseIdxImages(images, "x")).toEqual({ count: 3, pixels });
+    const labels = encodeIdxLabels(Uint8Array.from([9, 0, 4]));
+    expect(Array.from(labels.subarray(0, 4))).toEqual([0, 0, 8, 1]);
+    expect(Array.from(parseIdxLabels(labels, "y").labels)).toEqual([9, 0, 4]);
+  });
+
+  it("refuses mis-sized images and out-of-range labels", () => {
+    expect(() => encodeIdxImages(new Uint8Array(10), 1)).toThrow(/count \* 784/);
+    expect(() => encodeIdxLabels(Uint8Array.from([1, 12]))).toThrow(/index 1 is 12/);
   });
 });

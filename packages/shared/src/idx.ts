@@ -1,5 +1,7 @@
 /**
- * Reader for IDX files, the format of MNIST and Fashion-MNIST (plain or gzipped).
+ * Reader and writer for IDX files, the format of MNIST and Fashion-MNIST (plain or gzipped). The
+ * writer (unsigned-byte images and labels) lets synthetic datasets ship in the format every MNIST
+ * tool reads, the trainer's loader included.
  *
  * The trainer feeds it bytes it read itself (this module touches no file system), so it runs
  * in Node and workerd alike. Every refusal names the file and says what was expected and what
@@ -183,4 +185,48 @@ export function parseIdxLabels(bytes: Uint8Array, fileName: string): IdxLabels {
     }
   }
   return { count: dims[0] as number, labels: data };
+}
+
+// Writing
+
+function idxHeader(dims: number[]): Uint8Array {
+  const out = new Uint8Array(4 + 4 * dims.length);
+  const view = new DataView(out.buffer);
+  out[2] = 0x08; // unsigned byte
+  out[3] = dims.length;
+  for (const [i, d] of dims.entries()) view.setUint32(4 + 4 * i, d); // big-endian
+  return out;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * Encode images as an IDX3 file (magic 0x00000803, dims [count, 28, 28]).
+ * @param pixels uint8 [count, 28, 28] row-major
+ * @throws RangeError when pixels.length is not count * 784.
+ */
+export function encodeIdxImages(pixels: Uint8Array, count: number): Uint8Array {
+  if (!Number.isInteger(count) || count < 0 || pixels.length !== count * PIXELS_PER_IMAGE) {
+    throw new RangeError(
+      `IDX images need count * ${PIXELS_PER_IMAGE} pixels; got ${pixels.length} for count ${count}`,
+    );
+  }
+  return concat(idxHeader([count, IMAGE_SIZE, IMAGE_SIZE]), pixels);
+}
+
+/**
+ * Encode labels as an IDX1 file (magic 0x00000801, dims [count]).
+ * @throws RangeError when a label is not in 0..NUM_CLASSES-1.
+ */
+export function encodeIdxLabels(labels: Uint8Array): Uint8Array {
+  const bad = labels.findIndex((l) => l >= NUM_CLASSES);
+  if (bad >= 0) {
+    throw new RangeError(`label at index ${bad} is ${labels[bad]}, expected 0..${NUM_CLASSES - 1}`);
+  }
+  return concat(idxHeader([labels.length]), labels);
 }

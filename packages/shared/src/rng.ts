@@ -242,6 +242,24 @@ export function latentFromSeed(seed: number): Float32Array {
 }
 
 /**
+ * A seeded shuffle of 0..n-1 (Fisher-Yates from the end, j = rng.int(i + 1)): the epoch order of
+ * the training data and the order of a synthetic dataset.
+ * @throws RangeError when seed is not an integer in 0..4294967295.
+ */
+export function seededPermutation(n: number, seed: number): Uint32Array {
+  const rng = createRng(seed);
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    const t = order[i] as number;
+    order[i] = order[j] as number;
+    order[j] = t;
+  }
+  return order;
+}
+
+/**
  * A fresh random seed from the platform's CSPRNG (`crypto.getRandomValues`, present in
  * Node >= 19 and workerd): for requests that give none, so the seed can be reported back.
  */

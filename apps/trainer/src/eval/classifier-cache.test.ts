@@ -5,9 +5,9 @@
  */
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { readImages, trainClassifier } from "@edgegan/eval/classifier";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadDataset } from "../dataset.ts";
-import { readImages, trainClassifier } from "./classifier.ts";
 import {
   CLASSIFIER_CODE_VERSION,
   classifierCacheKey,

@@ -13,12 +13,6 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { NUM_CLASSES, PIXELS_PER_IMAGE } from "@edgegan/shared";
-import { createRng } from "@edgegan/shared/rng";
-import * as tf from "@tensorflow/tfjs-core";
-import type { LayersModel } from "@tensorflow/tfjs-layers";
-import { writeFileAtomic } from "../atomic-write.ts";
-import { type Dataset, isKnownDataset, loadDataset } from "../dataset.ts";
 import {
   type ClassifierTrainOptions,
   DEFAULT_CLASSIFIER_OPTIONS,
@@ -27,15 +21,23 @@ import {
   type LabelledImages,
   readImages,
   trainClassifier,
-} from "./classifier.ts";
-import { type FrechetResult, frechetDistance } from "./frechet-distance.ts";
+} from "@edgegan/eval/classifier";
+import { type FrechetResult, frechetDistance } from "@edgegan/eval/frechet-distance";
 import {
   type GaussianStats,
   type GaussianStatsJson,
   gaussianStats,
   statsFromJson,
   statsToJson,
-} from "./gaussian-stats.ts";
+} from "@edgegan/eval/gaussian-stats";
+import { labelMetrics } from "@edgegan/eval/label-metrics";
+import { NUM_CLASSES, PIXELS_PER_IMAGE } from "@edgegan/shared";
+import { gatherRows } from "@edgegan/shared/gather";
+import { createRng } from "@edgegan/shared/rng";
+import * as tf from "@tensorflow/tfjs-core";
+import type { LayersModel } from "@tensorflow/tfjs-layers";
+import { writeFileAtomic } from "../atomic-write.ts";
+import { type Dataset, isKnownDataset, loadDataset } from "../dataset.ts";
 import { loadModelFiles, saveModelFiles } from "./model-files.ts";
 
 /**
@@ -163,36 +165,10 @@ export function seededSubset(n: number, count: number, seed: number): Uint32Arra
 }
 
 function pick(data: Dataset, indices: Uint32Array): LabelledImages {
-  const images = new Float32Array(indices.length * PIXELS_PER_IMAGE);
-  const labels = new Uint8Array(indices.length);
-  indices.forEach((index, i) => {
-    images.set(
-      data.images.subarray(index * PIXELS_PER_IMAGE, (index + 1) * PIXELS_PER_IMAGE),
-      i * PIXELS_PER_IMAGE,
-    );
-    labels[i] = data.labels[index] as number;
-  });
-  return { images, labels, count: indices.length };
-}
-
-/** Per-class and overall accuracy of predictions against labels. */
-export function accuracyByClass(
-  predictions: Uint8Array,
-  labels: Uint8Array,
-): { overall: number; perClass: number[] } {
-  const right = new Array<number>(NUM_CLASSES).fill(0);
-  const total = new Array<number>(NUM_CLASSES).fill(0);
-  let hits = 0;
-  labels.forEach((label, i) => {
-    total[label] = (total[label] as number) + 1;
-    if (predictions[i] === label) {
-      right[label] = (right[label] as number) + 1;
-      hits++;
-    }
-  });
   return {
-    overall: labels.length === 0 ? 0 : hits / labels.length,
-    perClass: right.map((r, c) => (total[c] ? r / (total[c] as number) : 0)),
+    images: gatherRows(data.images, PIXELS_PER_IMAGE, indices),
+    labels: gatherRows(data.labels, 1, indices),
+    count: indices.length,
   };
 }
 
@@ -215,7 +191,9 @@ async function buildEntry(
   );
   const trainSeconds = (performance.now() - started) / 1000;
   const testReadings = await readImages(model, test.images, test.count);
-  const { overall, perClass } = accuracyByClass(testReadings.predictions, test.labels);
+  const reading = labelMetrics(test.labels, testReadings.predictions);
+  const overall = reading.labelAccuracy;
+  const perClass = reading.labelAccuracyPerClass.map((share) => share ?? 0);
   const testStats = gaussianStats(testReadings.features, test.count, FEATURE_SIZE);
   const floorSet = pick(train, seededSubset(train.count, opts.floorCount, opts.seed + 1));
   const floorReadings = await readImages(model, floorSet.images, floorSet.count);

@@ -39,9 +39,11 @@ describe("parseEvalArgs", () => {
     const bad = parseEvalArgs(["--per-class", "0", "--backend", "gpu", "--seed=4294967296"]);
     expect(bad.kind).toBe("error");
     const errors = bad.kind === "error" ? bad.errors.join("\n") : "";
-    expect(errors).toMatch(/--per-class must be an integer in 1\.\./);
-    expect(errors).toMatch(/--backend must be one of auto, tensorflow, webgpu, wasm, cpu/);
-    expect(errors).toMatch(/--seed must be an integer in 0..4294967295/);
+    expect(errors).toMatch(/--per-class: must be an integer in 1\.\.100000 \(got 0\)/);
+    expect(errors).toMatch(
+      /--backend: .*"auto"\|"tensorflow"\|"webgpu"\|"wasm"\|"cpu" \(got "gpu"\)/,
+    );
+    expect(errors).toMatch(/--seed: must be an integer in 0..4294967295 \(got 4294967296\)/);
     expect(parseEvalArgs(["--bogus"]).kind).toBe("error");
     expect(parseEvalArgs(["--help"]).kind).toBe("help");
   });
@@ -58,8 +60,8 @@ describe("parseSynthArgs", () => {
   it("requires --count (or --per-class) and --out, and a --per-class that sums to --count", () => {
     const missing = parseSynthArgs([]);
     expect(missing.kind === "error" && missing.errors).toEqual([
-      "--count N (or --per-class) is required",
-      "--out DIR is required",
+      "--out: is required",
+      "--count: is required (or --per-class)",
     ]);
     const sum = parseSynthArgs([
       "--count",

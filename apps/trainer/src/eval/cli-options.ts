@@ -1,78 +1,57 @@
 /**
- * Flags of `npm run eval` and `npm run synth`, parsed and validated before anything runs.
+ * Flags of `edgegan eval` and `edgegan synth`, declared once as zod schemas: the flags, their help
+ * text and their validation all come from these (schema-flags.ts). Parsed and validated before
+ * anything runs.
  *
  * Relative paths are resolved against the folder the user ran the command in (see
- * invocation-dir.ts: turbo's TURBO_INVOCATION_DIR, else the current folder).
+ * invocation-dir.ts: turbo's TURBO_INVOCATION_DIR, npm's INIT_CWD, else the current folder).
  */
-import { type ParseArgsConfig, parseArgs } from "node:util";
+import { equalCounts } from "@edgegan/eval/eval-plan";
 import { NUM_CLASSES } from "@edgegan/shared";
 import { MAX_SEED } from "@edgegan/shared/rng";
 import { BACKENDS, type BackendName } from "@edgegan/shared/train-config";
+import { z } from "zod";
 import type { ParsedFlags } from "../cli-runner.ts";
 import { EDGE_MODEL_DIR } from "../export-artifact.ts";
 import { fromInvocationDir } from "../invocation-dir.ts";
-import { equalCounts } from "./eval-plan.ts";
+import { flagsHelp, parseFlags } from "../schema-flags.ts";
 
 export type Parsed<T> = ParsedFlags<T>;
 
-function positiveInt(
-  name: string,
-  value: string | undefined,
-  errors: string[],
-  max = 1e9,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n < 1 || n > max) {
-    errors.push(`--${name} must be an integer in 1..${max}, got "${value}"`);
-    return undefined;
-  }
-  return n;
-}
+const integerIn = (min: number, max: number) => {
+  const message = `must be an integer in ${min}..${max}`;
+  return z.number().int(message).min(min, message).max(max, message);
+};
+const seed = integerIn(0, MAX_SEED).meta({ value: "S", description: "seed of the sample plan" });
 
-function seedOf(value: string | undefined, errors: string[]): number {
-  if (value === undefined) return 0;
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n > MAX_SEED) {
-    errors.push(`--seed must be an integer in 0..${MAX_SEED}, got "${value}"`);
-    return 0;
-  }
-  return n;
-}
+export const evalFlagsSchema = z
+  .object({
+    model: z.array(z.string().min(1)).min(1).meta({
+      value: "DIR",
+      description:
+        "model folder (model.json + its ONNX), default: the shipped model; repeat it to compare models in one run (same classifier, floor and samples)",
+    }),
+    dataset: z.string().min(1).nullable().meta({
+      value: "NAME",
+      description: "mnist, fashion-mnist or a directory of IDX files (default: the manifest's)",
+    }),
+    perClass: integerIn(1, 100_000).meta({ description: "samples per class" }),
+    seed,
+    backend: z.enum(BACKENDS).meta({ description: "TF.js backend for the classifier" }),
+    noWrite: z.boolean().meta({ description: "print the table only" }),
+  })
+  .strict();
 
-function backendOf(value: string | undefined, errors: string[]): BackendName {
-  const backend = (value ?? "wasm") as BackendName;
-  if (!(BACKENDS as readonly string[]).includes(backend)) {
-    errors.push(`--backend must be one of ${BACKENDS.join(", ")}, got "${value}"`);
-  }
-  return backend;
-}
+const EVAL_DEFAULTS = {
+  model: [EDGE_MODEL_DIR],
+  dataset: null,
+  perClass: 1000,
+  seed: 0,
+  backend: "wasm",
+  noWrite: false,
+} satisfies z.infer<typeof evalFlagsSchema>;
 
-type FlagValues = Record<string, string | boolean | string[] | undefined>;
-
-function run<T>(
-  argv: string[],
-  spec: NonNullable<ParseArgsConfig["options"]>,
-  build: (values: FlagValues, errors: string[]) => T,
-): Parsed<T> {
-  let values: FlagValues;
-  try {
-    values = parseArgs({
-      args: argv,
-      options: { ...spec, help: { type: "boolean", short: "h" } },
-      strict: true,
-      allowPositionals: false,
-    }).values as FlagValues;
-  } catch (error) {
-    return { kind: "error", errors: [error instanceof Error ? error.message : String(error)] };
-  }
-  if (values.help) return { kind: "help" };
-  const errors: string[] = [];
-  const options = build(values, errors);
-  return errors.length ? { kind: "error", errors } : { kind: "ok", options };
-}
-
-/** Options of `npm run eval`. */
+/** Options of `edgegan eval`. */
 export interface EvalCliOptions {
   /** One model, or several compared in one run (same classifier, floor and sample plan). */
   modelDirs: string[];
@@ -85,52 +64,90 @@ export interface EvalCliOptions {
   write: boolean;
 }
 
-export const EVAL_USAGE = `Usage: npm run eval -- [flags]   (or: npx turbo run eval -- [flags])
+export const EVAL_USAGE = `Usage: edgegan eval [flags]   (npm run eval -- [flags])
 
 Evaluates a generator ONNX: Frechet distance of classifier features (samples vs the test split)
 beside the floor (train vs test), label accuracy (overall, per class) and coverage. Writes
 eval.json and eval-samples.png beside the model and merges the metrics into model.json.
 
-  --model DIR        model folder (model.json + its ONNX); default: the shipped model
-                     ${EDGE_MODEL_DIR}
-                     repeat it to compare models in one run: same classifier, floor and
-                     samples, then a table with each Frechet distance as a ratio to the first
-  --dataset NAME     mnist, fashion-mnist or a directory of IDX files; default: the manifest's
-  --per-class N      samples per class, default 1000 (10,000 in all)
-  --seed S           seed of the sample plan, default 0
-  --backend NAME     TF.js backend for the classifier: ${BACKENDS.join(", ")} (default wasm)
-  --no-write         print the table only
-  -h, --help
+${flagsHelp(evalFlagsSchema, { ...EVAL_DEFAULTS, model: undefined })}
+The shipped model: ${EDGE_MODEL_DIR}
 The classifier is trained on first use (a few minutes) and cached in apps/trainer/.cache/classifier/ (or $EDGEGAN_CACHE_DIR).
 `;
 
-/** Parse `npm run eval` flags. */
+/** Parse `edgegan eval` flags. */
 export function parseEvalArgs(argv: string[]): Parsed<EvalCliOptions> {
-  return run(
-    argv,
-    {
-      model: { type: "string", multiple: true },
-      dataset: { type: "string" },
-      "per-class": { type: "string" },
-      seed: { type: "string" },
-      backend: { type: "string" },
-      "no-write": { type: "boolean" },
+  const parsed = parseFlags(evalFlagsSchema, argv, EVAL_DEFAULTS);
+  if (parsed.kind !== "ok") return parsed;
+  const flags = parsed.options;
+  return {
+    kind: "ok",
+    options: {
+      modelDirs: flags.model.map((dir) => fromInvocationDir(dir)),
+      dataset: flags.dataset,
+      samplesPerClass: flags.perClass,
+      seed: flags.seed,
+      backend: flags.backend,
+      write: !flags.noWrite,
     },
-    (v, errors) => ({
-      modelDirs: (v.model as string[] | undefined)?.map((dir) => fromInvocationDir(dir)) ?? [
-        EDGE_MODEL_DIR,
-      ],
-      dataset: (v.dataset as string | undefined) ?? null,
-      samplesPerClass:
-        positiveInt("per-class", v["per-class"] as string | undefined, errors, 100_000) ?? 1000,
-      seed: seedOf(v.seed as string | undefined, errors),
-      backend: backendOf(v.backend as string | undefined, errors),
-      write: !v["no-write"],
-    }),
-  );
+  };
 }
 
-/** Options of `npm run synth`. */
+export const synthFlagsSchema = z
+  .object({
+    count: integerIn(1, 10_000_000)
+      .nullable()
+      .meta({ description: `images in all, split equally over the ${NUM_CLASSES} classes` }),
+    out: z.string().min(1).nullable().meta({
+      value: "DIR",
+      description: "output folder (created if needed)",
+    }),
+    perClass: z
+      .array(z.number().int().min(0))
+      .nullable()
+      .meta({
+        description: `${NUM_CLASSES} comma-separated counts instead of an equal split (e.g. 0,0,500,0,0,0,0,0,500,0); with --count they must sum to it`,
+      }),
+    model: z.string().min(1).meta({
+      value: "DIR",
+      description: "model folder (default: the shipped model)",
+    }),
+    seed: integerIn(0, MAX_SEED).meta({ value: "S", description: "seed of the latent vectors" }),
+  })
+  .strict()
+  .superRefine((flags, ctx) => {
+    if (flags.out === null) ctx.addIssue({ code: "custom", path: ["out"], message: "is required" });
+    const { perClass, count } = flags;
+    if (perClass === null) {
+      if (count === null) {
+        ctx.addIssue({ code: "custom", path: ["count"], message: "is required (or --per-class)" });
+      }
+      return;
+    }
+    if (perClass.length !== NUM_CLASSES || perClass.every((n) => n === 0)) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["perClass"],
+        message: `must be ${NUM_CLASSES} comma-separated non-negative integers, not all 0`,
+      });
+    } else if (count !== null && perClass.reduce((a, b) => a + b, 0) !== count) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["perClass"],
+        message: `sums to ${perClass.reduce((a, b) => a + b, 0)}, but --count is ${count}`,
+      });
+    }
+  });
+
+const SYNTH_DEFAULTS = {
+  count: null,
+  out: null,
+  perClass: null,
+  model: EDGE_MODEL_DIR,
+  seed: 0,
+} satisfies z.infer<typeof synthFlagsSchema>;
+
+/** Options of `edgegan synth`. */
 export interface SynthCliOptions {
   modelDir: string;
   outDir: string;
@@ -139,62 +156,27 @@ export interface SynthCliOptions {
   seed: number;
 }
 
-export const SYNTH_USAGE = `Usage: npm run synth -- --count N --out DIR [flags]
+export const SYNTH_USAGE = `Usage: edgegan synth --count N --out DIR [flags]   (npm run synth -- ...)
 
 Writes a labelled synthetic dataset from a generator ONNX as IDX files (train-images-idx3-ubyte,
 train-labels-idx1-ubyte) plus synth.json; the trainer reads it with --dataset DIR.
 
-  --count N          images in all, split equally over the ${NUM_CLASSES} classes
-  --out DIR          output folder (created if needed)
-  --per-class LIST   ${NUM_CLASSES} comma-separated counts instead of an equal split
-                     (e.g. 0,0,500,0,0,0,0,0,500,0); with --count they must sum to it
-  --model DIR        model folder; default: the shipped model ${EDGE_MODEL_DIR}
-  --seed S           seed of the latent vectors, default 0
-  -h, --help
+${flagsHelp(synthFlagsSchema, { ...SYNTH_DEFAULTS, model: undefined })}
+The shipped model: ${EDGE_MODEL_DIR}
 `;
 
-/** Parse `npm run synth` flags. */
+/** Parse `edgegan synth` flags. */
 export function parseSynthArgs(argv: string[]): Parsed<SynthCliOptions> {
-  return run(
-    argv,
-    {
-      count: { type: "string" },
-      out: { type: "string" },
-      "per-class": { type: "string" },
-      model: { type: "string" },
-      seed: { type: "string" },
+  const parsed = parseFlags(synthFlagsSchema, argv, SYNTH_DEFAULTS);
+  if (parsed.kind !== "ok") return parsed;
+  const { count, out, perClass, model, seed } = parsed.options;
+  return {
+    kind: "ok",
+    options: {
+      modelDir: fromInvocationDir(model),
+      outDir: fromInvocationDir(out as string),
+      perClass: perClass ?? equalCounts(count as number),
+      seed,
     },
-    (v, errors) => {
-      const count = positiveInt("count", v.count as string | undefined, errors, 10_000_000);
-      let perClass: number[] = [];
-      const list = v["per-class"] as string | undefined;
-      if (list !== undefined) {
-        perClass = list.split(",").map((s) => Number(s.trim()));
-        if (
-          perClass.length !== NUM_CLASSES ||
-          !perClass.every((n) => Number.isInteger(n) && n >= 0) ||
-          perClass.every((n) => n === 0)
-        ) {
-          errors.push(
-            `--per-class must be ${NUM_CLASSES} comma-separated non-negative integers, not all 0; got "${list}"`,
-          );
-        } else if (count !== undefined && perClass.reduce((a, b) => a + b, 0) !== count) {
-          errors.push(
-            `--per-class sums to ${perClass.reduce((a, b) => a + b, 0)}, but --count is ${count}`,
-          );
-        }
-      } else if (count !== undefined) {
-        perClass = equalCounts(count);
-      } else if (v.count === undefined) {
-        errors.push("--count N (or --per-class) is required");
-      }
-      if (v.out === undefined) errors.push("--out DIR is required");
-      return {
-        modelDir: v.model ? fromInvocationDir(v.model as string) : EDGE_MODEL_DIR,
-        outDir: v.out ? fromInvocationDir(v.out as string) : "",
-        perClass,
-        seed: seedOf(v.seed as string | undefined, errors),
-      };
-    },
-  );
+  };
 }

@@ -6,13 +6,13 @@
 import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { renderEvalPicture } from "@edgegan/eval/eval-picture";
+import { formatMetricsTable } from "@edgegan/eval/format-metrics";
 import { NUM_CLASSES, PIXELS_PER_IMAGE } from "@edgegan/shared";
 import { parseManifest } from "@edgegan/shared/manifest";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { EvalClassifier } from "./classifier-cache.ts";
-import { renderEvalPicture } from "./eval-picture.ts";
 import { evaluateGenerator, evaluateGeneratorWithSamples } from "./evaluate.ts";
-import { formatMetricsTable } from "./format-metrics.ts";
 import { EVAL_FILE, readModelFolder, writeEvalBesideModel } from "./manifest-eval.ts";
 import { copyShippedModel, tinyClassifier, useWasm } from "./test-fixtures.ts";
 

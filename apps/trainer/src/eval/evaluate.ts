@@ -6,66 +6,19 @@
  * generator exported by exportGeneratorToOnnx) and the one `npm run eval` prints.
  */
 import { createHash } from "node:crypto";
+import { FEATURE_SIZE, readImages } from "@edgegan/eval/classifier";
+import { planEvaluation, SAMPLES_PER_CLASS } from "@edgegan/eval/eval-plan";
+import { frechetDistance } from "@edgegan/eval/frechet-distance";
+import { gaussianStats } from "@edgegan/eval/gaussian-stats";
+import { labelMetrics } from "@edgegan/eval/label-metrics";
+import { EVAL_FORMAT_VERSION, type EvalMetrics, type EvalSamples } from "@edgegan/eval/metrics";
+import { generatePlan, openOnnxGenerator } from "@edgegan/eval/onnx-generator";
 import { classNamesFor } from "../dataset.ts";
-import { FEATURE_SIZE, readImages } from "./classifier.ts";
 import {
   type EvalClassifier,
   type LoadOrTrainOptions,
   loadOrTrainClassifier,
 } from "./classifier-cache.ts";
-import { planEvaluation, SAMPLES_PER_CLASS } from "./eval-plan.ts";
-import { frechetDistance } from "./frechet-distance.ts";
-import { gaussianStats } from "./gaussian-stats.ts";
-import { labelMetrics } from "./label-metrics.ts";
-import { generatePlan, openOnnxGenerator } from "./onnx-generator.ts";
-
-/** Format version of the metrics object (eval.json and the manifest's `eval`). */
-export const EVAL_FORMAT_VERSION = 1;
-
-/** The metrics of one generator: what eval.json holds and model.json's `eval` repeats. */
-export interface EvalMetrics {
-  formatVersion: typeof EVAL_FORMAT_VERSION;
-  dataset: string;
-  classNames: string[];
-  /** sha256 of the evaluated ONNX bytes. */
-  onnxSha256: string;
-  evaluatedAt: string;
-  samples: number;
-  samplesPerClass: number;
-  /** Seed of the sample plan (z of sample i = latentFromSeed(its seed)). */
-  seed: number;
-  /** Frechet distance, classifier features of the samples vs the test split (lower is better). */
-  frechetDistance: number;
-  /** Its parts: |mu1 - mu2|^2 and the covariance term. */
-  frechetParts: { meanTerm: number; covTerm: number };
-  /** The same distance for real train images vs the test split: the best a model can expect. */
-  floor: { frechetDistance: number; trainImages: number };
-  /** Share of samples read as the asked label (0..1), overall and per class (index = label). */
-  labelAccuracy: number;
-  labelAccuracyPerClass: number[];
-  /** Entropy of predicted classes under uniform labels / ln(10), 0..1. */
-  coverage: number;
-  /** Share of samples read as each class. */
-  predictedShare: number[];
-  classifier: {
-    key: string;
-    featureSize: number;
-    testAccuracy: number;
-    testImages: number;
-  };
-  seconds: { generate: number; classify: number; total: number };
-}
-
-/** Generated samples, kept for pictures. */
-export interface EvalSamples {
-  /** float32 [n, 1, 28, 28] flattened, in [-1, 1]. */
-  images: Float32Array;
-  /** uint8 [n] asked labels (class-major: perClass of class 0 first). */
-  labels: Uint8Array;
-  /** uint8 [n] classes the classifier read. */
-  predictions: Uint8Array;
-  count: number;
-}
 
 /** Options of {@link evaluateGenerator}. */
 export interface EvaluateOptions {

@@ -8,10 +8,10 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { EvalMetrics } from "@edgegan/eval/metrics";
 import { type ModelManifest, parseManifest } from "@edgegan/shared/manifest";
 import { writeFileAtomic } from "../atomic-write.ts";
 import { MANIFEST_FILE } from "../export-artifact.ts";
-import type { EvalMetrics } from "./evaluate.ts";
 
 export const EVAL_FILE = "eval.json";
 export const EVAL_PICTURE_FILE = "eval-samples.png";

@@ -1,8 +1,9 @@
 /** Plumbing of the augmentation experiment at toy size: rows, epochs scaled to the set size, table. */
+
+import { readModelFolder } from "@edgegan/trainer/eval/manifest-eval";
+import { copyShippedModel, useWasm } from "@edgegan/trainer/eval/test-fixtures";
 import { beforeAll, describe, expect, it } from "vitest";
-import { augmentationTable, runAugmentationExperiment } from "./augmentation-experiment.ts";
-import { readModelFolder } from "./manifest-eval.ts";
-import { copyShippedModel, useWasm } from "./test-fixtures.ts";
+import { augmentationTable, runAugmentationExperiment } from "./augmentation.ts";
 
 beforeAll(useWasm);
 

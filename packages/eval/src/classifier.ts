@@ -225,15 +225,3 @@ export async function readImages(
   }
   return { features, predictions, count };
 }
-
-/** Share of `labels` that `predictions` match (0..1). */
-export function accuracy(predictions: Uint8Array, labels: Uint8Array): number {
-  if (predictions.length !== labels.length || labels.length === 0) {
-    throw new RangeError(
-      `need equal, non-zero numbers of predictions and labels, got ${predictions.length} and ${labels.length}`,
-    );
-  }
-  let right = 0;
-  for (let i = 0; i < labels.length; i++) if (predictions[i] === labels[i]) right++;
-  return right / labels.length;
-}

@@ -1,14 +1,14 @@
-#!/usr/bin/env -S npx tsx
 /**
- * `npm run synth -- --count N --out DIR`: write a labelled synthetic dataset (IDX files) from a
+ * `edgegan synth --count N --out DIR` (`npm run synth -- ...`): write a labelled synthetic dataset (IDX files) from a
  * generator ONNX (default: the shipped model). Exit codes: 0 done, 1 failed, 2 bad flags.
  */
-import { runCli, settleFlags } from "./cli-runner.ts";
-import { parseSynthArgs, SYNTH_USAGE } from "./eval/cli-options.ts";
-import { readModelFolder } from "./eval/manifest-eval.ts";
-import { synthesize, writeSyntheticSet } from "./eval/synthesize.ts";
+import { settleFlags } from "../cli-runner.ts";
+import { parseSynthArgs, SYNTH_USAGE } from "../eval/cli-options.ts";
+import { readModelFolder } from "../eval/manifest-eval.ts";
+import { synthesize, writeSyntheticSet } from "../synthesize.ts";
 
-async function main(argv: string[]): Promise<number> {
+/** Run the command with its flags (argv without the command name); resolves to the exit code. */
+export async function run(argv: string[]): Promise<number> {
   const flags = settleFlags(parseSynthArgs(argv), SYNTH_USAGE);
   if ("exit" in flags) return flags.exit;
   const { modelDir, outDir, perClass, seed } = flags.options;
@@ -37,5 +37,3 @@ async function main(argv: string[]): Promise<number> {
   );
   return 0;
 }
-
-runCli(main);

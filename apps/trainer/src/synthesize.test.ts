@@ -4,15 +4,15 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { equalCounts, planPerClass } from "@edgegan/eval/eval-plan";
+import { openOnnxGenerator } from "@edgegan/eval/onnx-generator";
 import { PIXELS_PER_IMAGE, toPixels } from "@edgegan/shared";
 import { buildGeneratorInputs } from "@edgegan/shared/sample-plan";
 import { describe, expect, it } from "vitest";
-import { loadDataset } from "../dataset.ts";
-import { equalCounts, planPerClass } from "./eval-plan.ts";
-import { readModelFolder } from "./manifest-eval.ts";
-import { openOnnxGenerator } from "./onnx-generator.ts";
+import { loadDataset } from "./dataset.ts";
+import { readModelFolder } from "./eval/manifest-eval.ts";
+import { copyShippedModel, tempDir } from "./eval/test-fixtures.ts";
 import { SYNTH_INFO_FILE, synthesize, writeSyntheticSet } from "./synthesize.ts";
-import { copyShippedModel, tempDir } from "./test-fixtures.ts";
 
 describe("synthesize + writeSyntheticSet", () => {
   it("writes IDX files that loadDataset(dir, 'train') reads back, labels balanced", async () => {

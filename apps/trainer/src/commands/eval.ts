@@ -1,29 +1,29 @@
-#!/usr/bin/env -S npx tsx
-import { join } from "node:path";
-import { writeFileAtomic } from "./atomic-write.ts";
-import { selectBackend } from "./backend.ts";
 /**
- * `npm run eval` / `turbo run eval`: evaluate a generator ONNX (default: the shipped model),
+ * `edgegan eval` (`npm run eval`): evaluate a generator ONNX (default: the shipped model),
  * print the table, write eval.json + eval-samples.png beside the model and merge the metrics
  * into model.json. Exit codes: 0 done, 1 failed, 2 bad flags.
  */
-import { runCli, settleFlags } from "./cli-runner.ts";
-import { EVAL_USAGE, parseEvalArgs } from "./eval/cli-options.ts";
-import { renderEvalPicture } from "./eval/eval-picture.ts";
-import { evaluateGeneratorWithSamples } from "./eval/evaluate.ts";
+import { join } from "node:path";
+import { renderEvalPicture } from "@edgegan/eval/eval-picture";
 import {
   type ComparisonRow,
   formatComparisonTable,
   formatMetricsTable,
-} from "./eval/format-metrics.ts";
+} from "@edgegan/eval/format-metrics";
+import { writeFileAtomic } from "../atomic-write.ts";
+import { selectBackend } from "../backend.ts";
+import { settleFlags } from "../cli-runner.ts";
+import { EVAL_USAGE, parseEvalArgs } from "../eval/cli-options.ts";
+import { evaluateGeneratorWithSamples } from "../eval/evaluate.ts";
 import {
   EVAL_FILE,
   EVAL_PICTURE_FILE,
   readModelFolder,
   writeEvalBesideModel,
-} from "./eval/manifest-eval.ts";
+} from "../eval/manifest-eval.ts";
 
-async function main(argv: string[]): Promise<number> {
+/** Run the command with its flags (argv without the command name); resolves to the exit code. */
+export async function run(argv: string[]): Promise<number> {
   const flags = settleFlags(parseEvalArgs(argv), EVAL_USAGE);
   if ("exit" in flags) return flags.exit;
   const options = flags.options;
@@ -56,5 +56,3 @@ async function main(argv: string[]): Promise<number> {
   if (rows.length > 1) process.stdout.write(formatComparisonTable(rows));
   return 0;
 }
-
-runCli(main);

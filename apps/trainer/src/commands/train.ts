@@ -1,18 +1,18 @@
-#!/usr/bin/env -S npx tsx
 /**
- * `npm run train` / `turbo run train`: the trainer's command-line entry.
+ * `edgegan train` (`npm run train`, `turbo run train`): train, export, report.
  *
  * Parses and validates the flags (nothing starts on a bad value), wires SIGINT/SIGTERM to a
  * checkpoint-then-exit, runs the training, and maps failures to clear messages and exit codes:
  * 0 done, 1 failed, 2 bad flags, 130 stopped by a signal (resumable with --resume).
  */
-import { parseCliArgs, USAGE } from "./cli-args.ts";
-import { runCli, settleFlags } from "./cli-runner.ts";
-import { isKnownDataset } from "./dataset.ts";
-import { fromInvocationDir } from "./invocation-dir.ts";
-import { train } from "./train.ts";
+import { parseCliArgs, USAGE } from "../cli-args.ts";
+import { settleFlags } from "../cli-runner.ts";
+import { isKnownDataset } from "../dataset.ts";
+import { fromInvocationDir } from "../invocation-dir.ts";
+import { train } from "../train.ts";
 
-async function main(argv: string[]): Promise<number> {
+/** Run the command with its flags (argv without the command name); resolves to the exit code. */
+export async function run(argv: string[]): Promise<number> {
   const flags = settleFlags(parseCliArgs(argv), USAGE);
   if ("exit" in flags) return flags.exit;
   const config = flags.options;
@@ -51,5 +51,3 @@ async function main(argv: string[]): Promise<number> {
   );
   return 0;
 }
-
-runCli(main);

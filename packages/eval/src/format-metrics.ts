@@ -4,7 +4,7 @@
  */
 import { dcganGeneratorMacs } from "@edgegan/model/generator";
 import type { ModelManifest } from "@edgegan/shared/manifest";
-import type { EvalMetrics } from "./evaluate.ts";
+import type { EvalMetrics } from "./metrics.ts";
 
 const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
 

@@ -5,24 +5,25 @@
  * the test accuracy of each. Every run sees about the same number of images (epochs scale with
  * the set size), so the comparison is not "more steps" in disguise.
  *
- * Run: `npx tsx src/eval/augmentation-experiment.ts [--model DIR] [--real 500,2000]
- *       [--synthetic 10000] [--out FILE]` from apps/trainer (prints a markdown table, writes JSON,
- * by default to <repo>/artifacts/augmentation-<dataset>.json).
+ * Run: `npm run augmentation -w @edgegan/experiments -- [--model DIR] [--real 500,2000]
+ *       [--synthetic 10000] [--out FILE]` (prints a markdown table, writes JSON, by default to
+ * artifacts/augmentation-<dataset>.json under the folder npm ran in).
  */
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { type LabelledImages, readImages, trainClassifier } from "@edgegan/eval/classifier";
+import { equalCounts } from "@edgegan/eval/eval-plan";
+import { labelMetrics } from "@edgegan/eval/label-metrics";
 import { fromPixel, NUM_CLASSES, PIXELS_PER_IMAGE } from "@edgegan/shared";
-import { writeFileAtomic } from "../atomic-write.ts";
-import { selectBackend } from "../backend.ts";
-import { loadDataset } from "../dataset.ts";
-import { EDGE_MODEL_DIR } from "../export-artifact.ts";
-import { fromInvocationDir } from "../invocation-dir.ts";
-import { accuracy, type LabelledImages, readImages, trainClassifier } from "./classifier.ts";
-import { seededSubset } from "./classifier-cache.ts";
-import { equalCounts } from "./eval-plan.ts";
-import { readModelFolder } from "./manifest-eval.ts";
-import { synthesize } from "./synthesize.ts";
+import { writeFileAtomic } from "@edgegan/trainer/atomic-write";
+import { selectBackend } from "@edgegan/trainer/backend";
+import { loadDataset } from "@edgegan/trainer/dataset";
+import { seededSubset } from "@edgegan/trainer/eval/classifier-cache";
+import { readModelFolder } from "@edgegan/trainer/eval/manifest-eval";
+import { EDGE_MODEL_DIR } from "@edgegan/trainer/export-artifact";
+import { fromInvocationDir } from "@edgegan/trainer/invocation-dir";
+import { synthesize } from "@edgegan/trainer/synthesize";
 
 /** Options of {@link runAugmentationExperiment}. */
 export interface AugmentationOptions {
@@ -118,7 +119,7 @@ export async function runAugmentationExperiment(
         real,
         synthetic: withSynthetic ? synthetic.count : 0,
         epochs,
-        testAccuracy: accuracy(readings.predictions, test.labels),
+        testAccuracy: labelMetrics(test.labels, readings.predictions).labelAccuracy,
         trainSeconds,
       };
       log(
@@ -182,14 +183,9 @@ async function main(argv: string[]): Promise<number> {
   });
   const table = augmentationTable(rows);
   process.stdout.write(table);
-  const out = values.out
-    ? fromInvocationDir(values.out)
-    : fileURLToPath(
-        new URL(
-          `../../../../artifacts/augmentation-${dataset.replace(/[^a-z0-9-]/gi, "_")}.json`,
-          import.meta.url,
-        ),
-      );
+  const out = fromInvocationDir(
+    values.out ?? `artifacts/augmentation-${dataset.replace(/[^a-z0-9-]/gi, "_")}.json`,
+  );
   writeFileAtomic(
     out,
     `${JSON.stringify({ model: folder.manifest.version, dataset, classes: NUM_CLASSES, rows }, null, 2)}\n`,

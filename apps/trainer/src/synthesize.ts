@@ -8,12 +8,13 @@
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { planPerClass } from "@edgegan/eval/eval-plan";
+import { generatePlan, openOnnxGenerator } from "@edgegan/eval/onnx-generator";
 import { PIXELS_PER_IMAGE, toPixels } from "@edgegan/shared";
-import { createRng } from "@edgegan/shared/rng";
-import { writeFileAtomic } from "../atomic-write.ts";
-import { planPerClass } from "./eval-plan.ts";
-import { encodeIdxImages, encodeIdxLabels } from "./idx-write.ts";
-import { generatePlan, openOnnxGenerator } from "./onnx-generator.ts";
+import { gatherRows } from "@edgegan/shared/gather";
+import { encodeIdxImages, encodeIdxLabels } from "@edgegan/shared/idx";
+import { seededPermutation } from "@edgegan/shared/rng";
+import { writeFileAtomic } from "./atomic-write.ts";
 
 export const SYNTH_IMAGES_FILE = "train-images-idx3-ubyte";
 export const SYNTH_LABELS_FILE = "train-labels-idx1-ubyte";
@@ -50,21 +51,13 @@ export async function synthesize(
   }
   const ordered = toPixels(values);
   const count = plan.length;
-  const order = Uint32Array.from({ length: count }, (_, i) => i);
-  const rng = createRng((seed ^ 0x5a5a5a5a) >>> 0);
-  for (let i = count - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [order[i], order[j]] = [order[j] as number, order[i] as number];
-  }
-  const pixels = new Uint8Array(count * PIXELS_PER_IMAGE);
-  const labels = new Uint8Array(count);
-  order.forEach((from, to) => {
-    pixels.set(
-      ordered.subarray(from * PIXELS_PER_IMAGE, (from + 1) * PIXELS_PER_IMAGE),
-      to * PIXELS_PER_IMAGE,
-    );
-    labels[to] = (plan[from] as { label: number }).label;
-  });
+  const order = seededPermutation(count, (seed ^ 0x5a5a5a5a) >>> 0);
+  const pixels = gatherRows(ordered, PIXELS_PER_IMAGE, order);
+  const labels = gatherRows(
+    Uint8Array.from(plan, (p) => p.label),
+    1,
+    order,
+  );
   return { pixels, labels, count, perClass: [...perClass] };
 }
 

@@ -1,0 +1,168 @@
+/**
+ * Command-line flags derived from a zod object schema, so a command's options are declared once:
+ * each field is a `--kebab-case` flag (or the `flag` its metadata names), its `description` is the
+ * help text, its type says how the text is read, and the schema validates the result (limits and
+ * messages live there too). The usage text, with the defaults, is generated from the same fields.
+ *
+ * How a field's type reads its flag:
+ *   number            decimal or scientific text ("64", "2e-4"); "0x10", "", " 5" are refused
+ *   boolean           a switch (present = true)
+ *   enum              one of its values
+ *   string            the text
+ *   array of strings  the flag repeated (--model a --model b)
+ *   array of numbers  a comma-separated list ("0,0,5")
+ * `nullable`, `optional` and `default` wrappers are looked through. Metadata (`.meta({...})`):
+ * `value` names the placeholder in the help ("DIR"), `flag` overrides the flag name.
+ */
+import { parseArgs } from "node:util";
+import type { z } from "zod";
+import type { ParsedFlags } from "./cli-runner.ts";
+
+type Kind = "number" | "boolean" | "enum" | "string" | "strings" | "numbers";
+
+/** One flag, as derived from a schema field. */
+export interface FlagSpec {
+  key: string;
+  flag: string;
+  kind: Kind;
+  help: string;
+  /** Placeholder in the usage text: N, X, a|b|c, DIR, ... */
+  value: string;
+}
+
+interface FieldMeta {
+  description?: string;
+  value?: string;
+  flag?: string;
+}
+
+/** A zod type with its wrappers (nullable, optional, default) removed. */
+function unwrap(type: z.ZodType): z.ZodType {
+  let t = type;
+  for (;;) {
+    const def = t.def as { type: string; innerType?: z.ZodType };
+    if (!["nullable", "optional", "default"].includes(def.type) || !def.innerType) return t;
+    t = def.innerType;
+  }
+}
+
+const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+function kindOf(key: string, type: z.ZodType): { kind: Kind; value: string } {
+  const inner = unwrap(type);
+  const def = inner.def as { type: string; element?: z.ZodType };
+  switch (def.type) {
+    case "number":
+      return { kind: "number", value: (inner as z.ZodNumber).isInt ? "N" : "X" };
+    case "boolean":
+      return { kind: "boolean", value: "" };
+    case "enum":
+      return { kind: "enum", value: (inner as z.ZodEnum).options.join("|") };
+    case "string":
+      return { kind: "string", value: "TEXT" };
+    case "array": {
+      const element = def.element ? (unwrap(def.element).def as { type: string }).type : "";
+      if (element === "string") return { kind: "strings", value: "TEXT" };
+      if (element === "number") return { kind: "numbers", value: "LIST" };
+      break;
+    }
+  }
+  throw new Error(`field ${key}: no command-line reading for a ${def.type}`);
+}
+
+/** The flags of every field of `schema`, in declaration order. */
+export function flagSpecs(schema: z.ZodObject): FlagSpec[] {
+  return Object.entries(schema.shape as Record<string, z.ZodType>).map(([key, type]) => {
+    const meta = (type.meta() ?? unwrap(type).meta() ?? {}) as FieldMeta;
+    const { kind, value } = kindOf(key, type);
+    return {
+      key,
+      flag: meta.flag ?? kebab(key),
+      kind,
+      help: meta.description ?? "",
+      value: meta.value ?? value,
+    };
+  });
+}
+
+/** Decimal or scientific number text only ("2e-4", "64", "0.5"); rejects "", "0x10", " 5". */
+function readNumber(flag: string, text: string, errors: string[]): number {
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text)) {
+    errors.push(`--${flag}: "${text.slice(0, 40)}" is not a number`);
+    return Number.NaN;
+  }
+  return Number(text);
+}
+
+/**
+ * Parse argv (without node and script) into options valid for `schema`, or help, or errors
+ * ("--flag: what was wrong (got ...)"). Flags override `base` (the defaults, or a preset over
+ * them), which must hold a value or null for every field without a schema default.
+ */
+export function parseFlags<S extends z.ZodObject>(
+  schema: S,
+  argv: readonly string[],
+  base: Record<string, unknown>,
+): ParsedFlags<z.infer<S>> {
+  const specs = flagSpecs(schema);
+  const options: NonNullable<Parameters<typeof parseArgs>[0]>["options"] = {
+    help: { type: "boolean", short: "h" },
+  };
+  for (const spec of specs) {
+    options[spec.flag] =
+      spec.kind === "boolean"
+        ? { type: "boolean" }
+        : { type: "string", multiple: spec.kind === "strings" };
+  }
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
+  } catch (error) {
+    return { kind: "error", errors: [(error as Error).message] };
+  }
+  if (values.help) return { kind: "help" };
+  const errors: string[] = [];
+  const given: Record<string, unknown> = {};
+  for (const spec of specs) {
+    const text = values[spec.flag];
+    if (text === undefined) continue;
+    if (spec.kind === "number") given[spec.key] = readNumber(spec.flag, text as string, errors);
+    else if (spec.kind === "numbers") {
+      given[spec.key] = (text as string)
+        .split(",")
+        .map((t) => readNumber(spec.flag, t.trim(), errors));
+    } else given[spec.key] = text;
+  }
+  if (errors.length > 0) return { kind: "error", errors };
+  const candidate = { ...base, ...given };
+  const result = schema.safeParse(candidate);
+  if (result.success) return { kind: "ok", options: result.data };
+  const flagOf = new Map(specs.map((s) => [s.key, s.flag]));
+  return {
+    kind: "error",
+    errors: result.error.issues.map((issue) => {
+      const key = String(issue.path[0] ?? "");
+      const flag = flagOf.get(key);
+      const got = key in given ? ` (got ${JSON.stringify(candidate[key])})` : "";
+      return `${flag ? `--${flag}` : "flags"}: ${issue.message}${got}`;
+    }),
+  };
+}
+
+/**
+ * The flags part of a command's usage text: one line per flag with its placeholder, help and
+ * default (from `defaults`; null and false are not shown).
+ */
+export function flagsHelp(schema: z.ZodObject, defaults: Record<string, unknown> = {}): string {
+  const rows = flagSpecs(schema).map((spec) => {
+    const left = `  --${spec.flag}${spec.value ? ` ${spec.value}` : ""}`;
+    const value = defaults[spec.key];
+    const shown =
+      value === undefined || value === null || value === false || Array.isArray(value)
+        ? ""
+        : ` (default ${value})`;
+    return [left, `${spec.help}${shown}`] as const;
+  });
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  return `${rows.map(([left, help]) => `${left.padEnd(width)}${help}`).join("\n")}\n  -h, --help\n`;
+}
