@@ -1,36 +1,43 @@
 /**
- * The OpenAPI 3.1 description of this API, built from the live configuration (the `count`
- * maximum and whether a key is required) and the shared contract constants.
+ * The OpenAPI 3.1 description of this API, generated from the declarations the code itself runs
+ * on: the query parameters from the parser's table (SAMPLE_PARAMETERS, MODEL_PARAMETERS, with
+ * the live `count` maximum), the /sample JSON body from its zod schema, the /model body from the
+ * manifest's zod schema. What is written here by hand is prose: summaries, status codes, headers.
  */
-
-import { NUM_CLASSES } from "@edgegan/shared";
-import { MAX_SEED } from "@edgegan/shared/rng";
+import { modelManifestSchema } from "@edgegan/shared/manifest";
 import {
-  MAX_SCALED_TILES,
-  MODEL_NAME_PATTERN,
-  MODEL_VERSION_PATTERN,
-  TILE_OPTIONS,
+  MODEL_PARAMETERS,
+  type QueryLimits,
+  type QueryParameter,
+  SAMPLE_PARAMETERS,
 } from "@edgegan/shared/sample-query";
+import { z } from "zod";
 import type { AppConfig } from "./config.ts";
 import { PINNED_MAX_AGE_S, UNPINNED_MAX_AGE_S } from "./sample-cache.ts";
+import { sampleDocumentSchema } from "./sample-document.ts";
 
-/** The `model` and `version` query parameters, shared by /sample, /model and /healthz. */
-const modelParameters = [
-  {
-    name: "model",
+/** A query parameter as OpenAPI describes it. */
+function openApiParameter(parameter: QueryParameter, limits: QueryLimits) {
+  const { type } = parameter;
+  const fallback = parameter.fallback(limits);
+  const schema =
+    type.kind === "integer"
+      ? { type: "integer", minimum: type.min, maximum: type.max(limits) }
+      : type.kind === "enum"
+        ? { type: "string", enum: [...type.values] }
+        : { type: "string", pattern: type.pattern.source };
+  return {
+    name: parameter.name,
     in: "query",
-    description: "Model name (GET /models lists them); absent: the default model.",
-    schema: { type: "string", pattern: MODEL_NAME_PATTERN.source },
-    example: "fashion-mnist",
-  },
-  {
-    name: "version",
-    in: "query",
-    description:
-      "Pin the model version (as GET /models shows it): the answer then never changes and is cacheable for a year. A version the worker does not have is a 404 naming the live one.",
-    schema: { type: "string", pattern: MODEL_VERSION_PATTERN.source },
-  },
-];
+    description: `${parameter.description} Accepted: ${parameter.accepted(limits)}.`,
+    schema: fallback === null ? schema : { ...schema, default: fallback },
+    ...(parameter.example !== undefined && { example: parameter.example }),
+  };
+}
+
+/** JSON Schema (2020-12, as OpenAPI 3.1 uses) of a zod schema, as the server writes the data. */
+const jsonSchema = (schema: z.ZodType) =>
+  z.toJSONSchema(schema, { io: "output", unrepresentable: "any" }) as Record<string, unknown>;
 
 const errorSchema = {
   type: "object",
@@ -55,6 +62,8 @@ function errorResponse(description: string) {
 export function buildOpenApi(config: AppConfig, serverUrl: string): Record<string, unknown> {
   const secured = config.apiKey !== undefined;
   const security = secured ? [{ bearer: [] }] : [];
+  const limits: QueryLimits = { maxCount: config.maxCount };
+  const modelParameters = MODEL_PARAMETERS.map((p) => openApiParameter(p, limits));
   return {
     openapi: "3.1.0",
     info: {
@@ -70,72 +79,7 @@ export function buildOpenApi(config: AppConfig, serverUrl: string): Record<strin
           operationId: "getSample",
           summary: "Generate images",
           security,
-          parameters: [
-            {
-              name: "count",
-              in: "query",
-              description: "Number of images.",
-              schema: { type: "integer", minimum: 1, maximum: config.maxCount, default: 16 },
-            },
-            {
-              name: "label",
-              in: "query",
-              description: "Class of every image; absent spreads the images over the classes.",
-              schema: { type: "integer", minimum: 0, maximum: NUM_CLASSES - 1 },
-            },
-            {
-              name: "seed",
-              in: "query",
-              description:
-                "Unsigned 32-bit seed; absent picks a random one (returned in the body and X-Seed).",
-              schema: { type: "integer", minimum: 0, maximum: MAX_SEED },
-            },
-            {
-              name: "format",
-              in: "query",
-              schema: { type: "string", enum: ["json", "png"], default: "json" },
-            },
-            ...modelParameters,
-            {
-              name: "scale",
-              in: "query",
-              description: `Nearest-neighbour upscaling of every tile (28 px -> 28 * scale px), in the PNG sheet and the JSON data URLs alike. count * scale^2 may not exceed ${MAX_SCALED_TILES}.`,
-              schema: {
-                type: "integer",
-                minimum: TILE_OPTIONS.scale.min,
-                maximum: TILE_OPTIONS.scale.max,
-                default: TILE_OPTIONS.scale.default,
-              },
-              example: 8,
-            },
-            {
-              name: "invert",
-              in: "query",
-              description: "true: dark images on a light background.",
-              schema: { type: "string", enum: ["true", "false"], default: "false" },
-            },
-            {
-              name: "columns",
-              in: "query",
-              description: "Tiles per row of the PNG sprite sheet; absent: ceil(sqrt(count)).",
-              schema: {
-                type: "integer",
-                minimum: TILE_OPTIONS.columns.min,
-                maximum: TILE_OPTIONS.columns.max,
-              },
-            },
-            {
-              name: "padding",
-              in: "query",
-              description: "Pixels between the tiles of the sprite sheet.",
-              schema: {
-                type: "integer",
-                minimum: TILE_OPTIONS.padding.min,
-                maximum: TILE_OPTIONS.padding.max,
-                default: TILE_OPTIONS.padding.default,
-              },
-            },
-          ],
+          parameters: SAMPLE_PARAMETERS.map((p) => openApiParameter(p, limits)),
           responses: {
             "200": {
               description: `Seeded: a strong ETag known before inference (a matching If-None-Match is a 304 without running the model) and Cache-Control max-age=${UNPINNED_MAX_AGE_S}, or max-age=${PINNED_MAX_AGE_S}, immutable with version=; private instead of public when an API key is required. Unseeded: no-store.`,
@@ -191,7 +135,9 @@ export function buildOpenApi(config: AppConfig, serverUrl: string): Record<strin
           responses: {
             "200": {
               description: "The model manifest.",
-              content: { "application/json": { schema: { type: "object" } } },
+              content: {
+                "application/json": { schema: { $ref: "#/components/schemas/Manifest" } },
+              },
             },
             "401": errorResponse("API key missing or wrong."),
             "404": errorResponse("No such model or version."),
@@ -231,56 +177,8 @@ export function buildOpenApi(config: AppConfig, serverUrl: string): Record<strin
     components: {
       schemas: {
         Error: errorSchema,
-        Sample: {
-          type: "object",
-          required: ["model", "seed", "count", "label", "scale", "invert", "sprite", "images"],
-          properties: {
-            model: {
-              type: "object",
-              properties: { version: { type: "string" }, sha256: { type: "string" } },
-            },
-            seed: { type: "integer" },
-            count: { type: "integer" },
-            label: { type: ["integer", "null"] },
-            scale: { type: "integer" },
-            invert: { type: "boolean" },
-            sprite: {
-              type: "object",
-              description:
-                "The layout of the PNG sprite sheet that format=png gives for the same query: tile i lies at (images[i].x, images[i].y), tileSize x tileSize.",
-              properties: {
-                width: { type: "integer" },
-                height: { type: "integer" },
-                columns: { type: "integer" },
-                rows: { type: "integer" },
-                tileSize: { type: "integer" },
-                padding: { type: "integer" },
-              },
-            },
-            images: {
-              type: "array",
-              items: {
-                type: "object",
-                required: ["index", "label", "className", "seed", "x", "y", "png"],
-                properties: {
-                  index: { type: "integer" },
-                  label: { type: "integer" },
-                  className: { type: "string" },
-                  seed: {
-                    type: "integer",
-                    description: "count=1&label=<label>&seed=<seed> regenerates this image.",
-                  },
-                  x: {
-                    type: "integer",
-                    description: "Left edge of this tile in the sprite sheet.",
-                  },
-                  y: { type: "integer", description: "Top edge of this tile in the sprite sheet." },
-                  png: { type: "string", description: "data:image/png;base64,..." },
-                },
-              },
-            },
-          },
-        },
+        Sample: jsonSchema(sampleDocumentSchema),
+        Manifest: jsonSchema(modelManifestSchema),
       },
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
     },

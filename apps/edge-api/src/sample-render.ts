@@ -13,45 +13,10 @@ import {
 import type { PlannedImage } from "@edgegan/shared/sample-plan";
 import type { SampleQuery } from "@edgegan/shared/sample-query";
 import { styleTiles } from "@edgegan/shared/tile-style";
+import type { SampleDocument, SampleImage } from "./sample-document.ts";
 
 /** The drawing options of an answer (from the query). */
 export type SampleStyle = Pick<SampleQuery, "scale" | "invert" | "columns" | "padding">;
-
-/** One image in the JSON response. */
-export interface SampleImage {
-  index: number;
-  label: number;
-  className: string;
-  /** Regenerate exactly this image with `count=1&label=<label>&seed=<seed>`. */
-  seed: number;
-  /** Top-left corner of this tile in the PNG sprite sheet of the same query (format=png). */
-  x: number;
-  y: number;
-  png: string;
-}
-
-/** Where the tiles lie in the PNG sprite sheet that format=png gives for the same query. */
-export interface SpriteLayout {
-  width: number;
-  height: number;
-  columns: number;
-  rows: number;
-  /** Side of each tile in pixels (28 * scale). */
-  tileSize: number;
-  padding: number;
-}
-
-/** JSON body of GET /sample. */
-export interface SampleDocument {
-  model: { version: string; sha256: string };
-  seed: number;
-  count: number;
-  label: number | null;
-  scale: number;
-  invert: boolean;
-  sprite: SpriteLayout;
-  images: SampleImage[];
-}
 
 /** The sprite sheet's layout for `count` tiles drawn with `style`. */
 export function spriteLayout(count: number, style: SampleStyle): GridLayout {

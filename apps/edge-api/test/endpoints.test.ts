@@ -5,6 +5,7 @@
 import { MODEL_QUERY_PARAMETERS, SAMPLE_QUERY_PARAMETERS } from "@edgegan/shared/sample-query";
 import { describe, expect, it } from "vitest";
 import type { ErrorBody } from "../src/errors.ts";
+import { sampleDocumentSchema } from "../src/sample-document.ts";
 import { call, fixtureApp, fixtureManifest } from "./helpers.ts";
 
 const app = fixtureApp();
@@ -68,6 +69,18 @@ describe("GET /openapi.json", () => {
     expect(count(doc)?.schema.maximum).toBe(64);
     const small = (await (await call(app, "/openapi.json", {}, { MAX_COUNT: "8" })).json()) as Doc;
     expect(count(small)?.schema.maximum).toBe(8);
+  });
+
+  it("describes the /sample body with the schema a real answer satisfies", async () => {
+    type Doc = { components: { schemas: Record<string, { required?: string[] }> } };
+    const doc = (await (await call(app, "/openapi.json")).json()) as Doc;
+    const sample = doc.components.schemas.Sample;
+    expect(sample?.required).toEqual(Object.keys(sampleDocumentSchema.shape));
+    expect(doc.components.schemas.Manifest?.required).toContain("onnx");
+    // the schema is strict: an answer with a field too many or too few would fail here
+    const answer = await (await call(app, "/sample?count=3&seed=1&scale=2&columns=2")).json();
+    expect(sampleDocumentSchema.safeParse(answer).success).toBe(true);
+    expect(sampleDocumentSchema.safeParse({ ...(answer as object), extra: 1 }).success).toBe(false);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { decodeGrayscalePng } from "@edgegan/shared/png-decode";
 import { describe, expect, it } from "vitest";
-import type { SampleDocument } from "../src/sample-render.ts";
+import type { SampleDocument } from "../src/sample-document.ts";
 import { call, dataUrlBytes, fixtureApp } from "./helpers.ts";
 
 const app = fixtureApp();

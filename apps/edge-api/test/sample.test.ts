@@ -5,7 +5,7 @@
 import { NUM_CLASSES } from "@edgegan/shared";
 import { gridLayout } from "@edgegan/shared/png";
 import { describe, expect, it } from "vitest";
-import type { SampleDocument } from "../src/sample-render.ts";
+import type { SampleDocument } from "../src/sample-document.ts";
 import { call, dataUrlBytes, fixtureApp, fixtureManifest, pngSize } from "./helpers.ts";
 
 const app = fixtureApp();

@@ -1,7 +1,9 @@
 /**
  * Validation of the `GET /sample` query string.
  *
- * Lives in shared so the edge worker, its tests and any client agree on what is accepted.
+ * Lives in shared so the edge worker, its tests and any client agree on what is accepted. Each
+ * parameter is declared once in {@link SAMPLE_PARAMETERS}: the parser, the OpenAPI document and
+ * the API reference are all made from that table.
  * Every refusal says which parameter, what was received (shortened when long) and what
  * would be accepted, so a caller can fix the request from the message alone.
  *
@@ -32,20 +34,6 @@ export type SampleFormat = (typeof SAMPLE_FORMATS)[number];
 
 /** Images per request when `count` is absent. */
 export const DEFAULT_SAMPLE_COUNT = 16;
-
-/** The query parameters GET /sample understands. */
-export const SAMPLE_QUERY_PARAMETERS = [
-  "count",
-  "label",
-  "seed",
-  "format",
-  "model",
-  "version",
-  "scale",
-  "invert",
-  "columns",
-  "padding",
-] as const;
 
 /** How the tiles are drawn: bounds and defaults of scale, columns and padding. */
 export const TILE_OPTIONS = {
@@ -89,30 +77,6 @@ export interface SampleQuery {
   padding: number;
 }
 
-export type SampleQueryErrorCode =
-  | "invalid_count"
-  | "invalid_label"
-  | "invalid_seed"
-  | "invalid_format"
-  | "invalid_model"
-  | "invalid_version"
-  | "invalid_scale"
-  | "invalid_invert"
-  | "invalid_columns"
-  | "invalid_padding"
-  | "request_too_large"
-  | "repeated_parameter"
-  | "unknown_parameter";
-
-export interface SampleQueryError {
-  code: SampleQueryErrorCode;
-  message: string;
-}
-
-export type SampleQueryResult =
-  | { ok: true; value: SampleQuery }
-  | { ok: false; error: SampleQueryError };
-
 /** Longest part of a received value echoed back in a message. */
 const ECHO_LIMIT = 40;
 
@@ -134,31 +98,157 @@ function parseCanonicalInt(text: string, max: number): number | null {
   return n <= max ? n : null;
 }
 
-/**
- * An optional integer parameter in min..max (canonical digits), its default when absent, or the
- * failure to report.
- */
-function boundedInt<D extends number | null>(
-  values: Map<string, string>,
-  name: "scale" | "columns" | "padding",
-  min: number,
-  max: number,
-  fallback: D,
-): number | D | { ok: false; error: SampleQueryError } {
-  const text = values.get(name);
-  if (text === undefined) return fallback;
-  const n = parseCanonicalInt(text, max);
-  if (n === null || n < min) {
-    const absent = fallback === null ? "omitted for the default" : `default ${fallback}`;
-    return fail(
-      `invalid_${name}`,
-      `${name} must be an integer from ${min} to ${max}, written as plain decimal digits (${absent}); got ${quote(text)}`,
-    );
-  }
-  return n;
+/** What a parameter's bounds and defaults can depend on: the server's configured maximum count. */
+export interface QueryLimits {
+  maxCount: number;
 }
 
-function fail(code: SampleQueryErrorCode, message: string): { ok: false; error: SampleQueryError } {
+/** How a parameter's text is read. */
+export type ParameterType =
+  | { kind: "integer"; min: number; max: (limits: QueryLimits) => number }
+  | { kind: "enum"; values: readonly string[] }
+  | { kind: "pattern"; pattern: RegExp };
+
+/**
+ * One query parameter, declared once: the parser reads it, the OpenAPI document and the README
+ * describe it, the error message quotes `accepted`.
+ */
+export interface QueryParameter<K extends string = string> {
+  name: K;
+  type: ParameterType;
+  /** Its value when absent (null: absent has a meaning of its own, said in `accepted`). */
+  fallback: (limits: QueryLimits) => number | string | null;
+  /** The refusal's "must be ..." clause: what is accepted, and what absent means. */
+  accepted: (limits: QueryLimits) => string;
+  /** One line for the API reference. */
+  description: string;
+  example?: string;
+}
+
+const integer = (min: number, max: number | ((limits: QueryLimits) => number)) =>
+  ({ kind: "integer", min, max: typeof max === "number" ? () => max : max }) as const;
+
+/** Like scale, columns and padding: an integer in a range, its default when absent. */
+function tileOption(
+  name: "scale" | "columns" | "padding",
+  description: string,
+): QueryParameter<typeof name> {
+  const range = TILE_OPTIONS[name];
+  const fallback = "default" in range ? range.default : null;
+  const absent = fallback === null ? "omitted for the default" : `default ${fallback}`;
+  return {
+    name,
+    type: integer(range.min, range.max),
+    fallback: () => fallback,
+    accepted: () =>
+      `an integer from ${range.min} to ${range.max}, written as plain decimal digits (${absent})`,
+    description,
+  };
+}
+
+const defaultCount = ({ maxCount }: QueryLimits) => Math.min(DEFAULT_SAMPLE_COUNT, maxCount);
+
+/** The `model` and `version` parameters (GET /sample, /model and /healthz). */
+export const MODEL_PARAMETERS = [
+  {
+    name: "model",
+    type: { kind: "pattern", pattern: MODEL_NAME_PATTERN },
+    fallback: () => null,
+    accepted: () =>
+      'a model name such as "mnist" (lowercase letters, digits and inner dashes; GET /models lists them), or omitted for the default model',
+    description: "Model name (GET /models lists them); absent: the default model.",
+    example: "fashion-mnist",
+  },
+  {
+    name: "version",
+    type: { kind: "pattern", pattern: MODEL_VERSION_PATTERN },
+    fallback: () => null,
+    accepted: () =>
+      'a model version as GET /models shows it (letters, digits, ".", "_", "-"), or omitted for the live version',
+    description:
+      "Pin the model version (as GET /models shows it): the answer then never changes and is cacheable for a year. A version the worker does not have is a 404 naming the live one.",
+  },
+] as const satisfies readonly QueryParameter[];
+
+/** The parameters of GET /sample, in the order they are checked. */
+export const SAMPLE_PARAMETERS = [
+  {
+    name: "count",
+    type: integer(1, ({ maxCount }) => maxCount),
+    fallback: defaultCount,
+    accepted: (limits) =>
+      `an integer from 1 to ${limits.maxCount}, written as plain decimal digits (default ${defaultCount(limits)})`,
+    description: "Number of images.",
+    example: "16",
+  },
+  {
+    name: "label",
+    type: integer(0, NUM_CLASSES - 1),
+    fallback: () => null,
+    accepted: () =>
+      `an integer from 0 to ${NUM_CLASSES - 1}, written as plain decimal digits, or omitted to spread images over all classes`,
+    description: "Class of every image; absent spreads the images over the classes.",
+    example: "7",
+  },
+  {
+    name: "seed",
+    type: integer(0, MAX_SEED),
+    fallback: () => null,
+    accepted: () =>
+      `an unsigned 32-bit integer from 0 to ${MAX_SEED}, written as plain decimal digits, or omitted for a random seed`,
+    description:
+      "Unsigned 32-bit seed; absent picks a random one (returned in the body and X-Seed). The same seed gives the same images.",
+    example: "42",
+  },
+  {
+    name: "format",
+    type: { kind: "enum", values: SAMPLE_FORMATS },
+    fallback: () => "json",
+    accepted: () => '"json" (default) or "png"',
+    description: "json: one PNG data URL per image; png: one sprite sheet.",
+    example: "png",
+  },
+  ...MODEL_PARAMETERS,
+  tileOption(
+    "scale",
+    `Nearest-neighbour upscaling of every tile (28 px -> 28 * scale px), in the PNG sheet and the JSON data URLs alike. count * scale^2 may not exceed ${MAX_SCALED_TILES}.`,
+  ),
+  {
+    name: "invert",
+    type: { kind: "enum", values: ["true", "false"] },
+    fallback: () => "false",
+    accepted: () => '"true" (dark images on a light background) or "false" (default)',
+    description: "true: dark images on a light background.",
+    example: "true",
+  },
+  tileOption("columns", "Tiles per row of the PNG sprite sheet; absent: ceil(sqrt(count))."),
+  tileOption("padding", "Pixels between the tiles of the sprite sheet."),
+] as const satisfies readonly QueryParameter[];
+
+/** The query parameters GET /sample understands. */
+export const SAMPLE_QUERY_PARAMETERS = SAMPLE_PARAMETERS.map((p) => p.name);
+
+/** The query parameters of GET /model and GET /healthz. */
+export const MODEL_QUERY_PARAMETERS = MODEL_PARAMETERS.map((p) => p.name);
+
+export type SampleQueryErrorCode =
+  | `invalid_${(typeof SAMPLE_PARAMETERS)[number]["name"]}`
+  | "request_too_large"
+  | "repeated_parameter"
+  | "unknown_parameter";
+
+export interface SampleQueryError {
+  code: SampleQueryErrorCode;
+  message: string;
+}
+
+export type SampleQueryResult =
+  | { ok: true; value: SampleQuery }
+  | { ok: false; error: SampleQueryError };
+
+type Failure = { ok: false; error: SampleQueryError };
+
+function fail(code: SampleQueryErrorCode, message: string): Failure {
   return { ok: false, error: { code, message } };
 }
 
@@ -169,7 +259,7 @@ function fail(code: SampleQueryErrorCode, message: string): { ok: false; error: 
 function singleKnownValues(
   params: URLSearchParams,
   accepted: readonly string[],
-): { ok: true; values: Map<string, string> } | { ok: false; error: SampleQueryError } {
+): { ok: true; values: Map<string, string> } | Failure {
   for (const name of params.keys()) {
     if (!accepted.includes(name)) {
       return fail(
@@ -193,34 +283,52 @@ function singleKnownValues(
   return { ok: true, values };
 }
 
+/** Read one parameter's text by its declared type; null when refused. */
+function readValue(parameter: QueryParameter, text: string, limits: QueryLimits) {
+  const { type } = parameter;
+  if (type.kind === "integer") {
+    const n = parseCanonicalInt(text, type.max(limits));
+    return n === null || n < type.min ? null : n;
+  }
+  if (type.kind === "enum") return type.values.includes(text) ? text : null;
+  return type.pattern.test(text) ? text : null;
+}
+
+/** Every declared parameter's value (or fallback), checked in declaration order. */
+function readParameters<P extends readonly QueryParameter[]>(
+  parameters: P,
+  params: URLSearchParams,
+  limits: QueryLimits,
+): { ok: true; values: Record<P[number]["name"], number | string | null> } | Failure {
+  const checked = singleKnownValues(
+    params,
+    parameters.map((p) => p.name),
+  );
+  if (!checked.ok) return checked;
+  const values: Record<string, number | string | null> = {};
+  for (const parameter of parameters) {
+    const text = checked.values.get(parameter.name);
+    if (text === undefined) {
+      values[parameter.name] = parameter.fallback(limits);
+      continue;
+    }
+    const value = readValue(parameter, text, limits);
+    if (value === null) {
+      return fail(
+        `invalid_${parameter.name}` as SampleQueryErrorCode,
+        `${parameter.name} must be ${parameter.accepted(limits)}; got ${quote(text)}`,
+      );
+    }
+    values[parameter.name] = value;
+  }
+  return { ok: true, values };
+}
+
 /** Which model (null: the default) at which version (null: the live one). */
 export interface ModelPick {
   model: string | null;
   version: string | null;
 }
-
-function parseModelPick(
-  values: Map<string, string>,
-): { ok: true; value: ModelPick } | { ok: false; error: SampleQueryError } {
-  const model = values.get("model") ?? null;
-  if (model !== null && !MODEL_NAME_PATTERN.test(model)) {
-    return fail(
-      "invalid_model",
-      `model must be a model name such as "mnist" (lowercase letters, digits and inner dashes; GET /models lists them), or omitted for the default model; got ${quote(model)}`,
-    );
-  }
-  const version = values.get("version") ?? null;
-  if (version !== null && !MODEL_VERSION_PATTERN.test(version)) {
-    return fail(
-      "invalid_version",
-      `version must be a model version as GET /models shows it (letters, digits, ".", "_", "-"), or omitted for the live version; got ${quote(version)}`,
-    );
-  }
-  return { ok: true, value: { model, version } };
-}
-
-/** The query parameters of GET /model and GET /healthz. */
-export const MODEL_QUERY_PARAMETERS = ["model", "version"] as const;
 
 /**
  * Validate the query of `GET /model` (and `/healthz`): `model` and `version`, spelled as for
@@ -230,121 +338,54 @@ export const MODEL_QUERY_PARAMETERS = ["model", "version"] as const;
 export function parseModelQuery(
   params: URLSearchParams,
 ): { ok: true; value: ModelPick } | { ok: false; error: SampleQueryError } {
-  const checked = singleKnownValues(params, MODEL_QUERY_PARAMETERS);
-  return checked.ok ? parseModelPick(checked.values) : checked;
+  const read = readParameters(MODEL_PARAMETERS, params, { maxCount: 1 });
+  if (!read.ok) return read;
+  const { model, version } = read.values as { model: string | null; version: string | null };
+  return { ok: true, value: { model, version } };
 }
 
 /**
- * Validate the query of `GET /sample`.
+ * Validate the query of `GET /sample` against {@link SAMPLE_PARAMETERS}.
  *
  * Accepted: `count` integer 1..maxCount (default 16, or maxCount when that is smaller), `label` integer 0..9 (absent: labels
  * spread over the classes), `seed` integer 0..4294967295 (absent: the server picks one),
  * `format` "json" (default) or "png", `model` a model name (absent: the default model),
- * `version` a model version (absent: the live one). See the file header for the exact rules.
+ * `version` a model version (absent: the live one), and the tile options. See the file header
+ * for the exact rules.
  *
  * @example
  * parseSampleQuery(new URLSearchParams("count=4&label=7&seed=42"), { maxCount: 64 });
- * // { ok: true, value: { count: 4, label: 7, seed: 42, format: "json", model: null, version: null } }
+ * // { ok: true, value: { count: 4, label: 7, seed: 42, format: "json", model: null, version: null, ... } }
  * parseSampleQuery(new URLSearchParams("count=1.5"), { maxCount: 64 });
  * // { ok: false, error: { code: "invalid_count", message: 'count must be ... got "1.5"' } }
  * @throws RangeError when options.maxCount is not a positive safe integer (a server bug, not a bad request).
  */
-export function parseSampleQuery(
-  params: URLSearchParams,
-  options: { maxCount: number },
-): SampleQueryResult {
-  const { maxCount } = options;
+export function parseSampleQuery(params: URLSearchParams, limits: QueryLimits): SampleQueryResult {
+  const { maxCount } = limits;
   if (!Number.isSafeInteger(maxCount) || maxCount < 1) {
     throw new RangeError(`maxCount must be a positive integer, got ${String(maxCount)}`);
   }
-
-  const checked = singleKnownValues(params, SAMPLE_QUERY_PARAMETERS);
-  if (!checked.ok) return checked;
-  const values = checked.values;
-
-  let count = Math.min(DEFAULT_SAMPLE_COUNT, maxCount);
-  const countText = values.get("count");
-  if (countText !== undefined) {
-    const n = parseCanonicalInt(countText, maxCount);
-    if (n === null || n < 1) {
-      return fail(
-        "invalid_count",
-        `count must be an integer from 1 to ${maxCount}, written as plain decimal digits (default ${count}); got ${quote(countText)}`,
-      );
-    }
-    count = n;
-  }
-
-  let label: number | null = null;
-  const labelText = values.get("label");
-  if (labelText !== undefined) {
-    label = parseCanonicalInt(labelText, NUM_CLASSES - 1);
-    if (label === null) {
-      return fail(
-        "invalid_label",
-        `label must be an integer from 0 to ${NUM_CLASSES - 1}, written as plain decimal digits, or omitted to spread images over all classes; got ${quote(labelText)}`,
-      );
-    }
-  }
-
-  let seed: number | null = null;
-  const seedText = values.get("seed");
-  if (seedText !== undefined) {
-    seed = parseCanonicalInt(seedText, MAX_SEED);
-    if (seed === null) {
-      return fail(
-        "invalid_seed",
-        `seed must be an unsigned 32-bit integer from 0 to ${MAX_SEED}, written as plain decimal digits, or omitted for a random seed; got ${quote(seedText)}`,
-      );
-    }
-  }
-
-  let format: SampleFormat = "json";
-  const formatText = values.get("format");
-  if (formatText !== undefined) {
-    if (!(SAMPLE_FORMATS as readonly string[]).includes(formatText)) {
-      return fail(
-        "invalid_format",
-        `format must be "json" (default) or "png"; got ${quote(formatText)}`,
-      );
-    }
-    format = formatText as SampleFormat;
-  }
-
-  const pick = parseModelPick(values);
-  if (!pick.ok) return pick;
-  const { model, version } = pick.value;
-
-  const { scale: scaleRange, columns: columnsRange, padding: paddingRange } = TILE_OPTIONS;
-  const scale = boundedInt(values, "scale", scaleRange.min, scaleRange.max, scaleRange.default);
-  if (typeof scale === "object") return scale;
-  const invertText = values.get("invert");
-  if (invertText !== undefined && invertText !== "true" && invertText !== "false") {
-    return fail(
-      "invalid_invert",
-      `invert must be "true" (dark images on a light background) or "false" (default); got ${quote(invertText)}`,
-    );
-  }
-  const invert = invertText === "true";
-  const columns = boundedInt(values, "columns", columnsRange.min, columnsRange.max, null);
-  if (typeof columns === "object" && columns !== null) return columns;
-  const padding = boundedInt(
-    values,
-    "padding",
-    paddingRange.min,
-    paddingRange.max,
-    paddingRange.default,
-  );
-  if (typeof padding === "object") return padding;
+  const read = readParameters(SAMPLE_PARAMETERS, params, limits);
+  if (!read.ok) return read;
+  const v = read.values;
+  const query: SampleQuery = {
+    count: v.count as number,
+    label: v.label as number | null,
+    seed: v.seed as number | null,
+    format: v.format as SampleFormat,
+    model: v.model as string | null,
+    version: v.version as string | null,
+    scale: v.scale as number,
+    invert: v.invert === "true",
+    columns: v.columns as number | null,
+    padding: v.padding as number,
+  };
+  const { count, scale } = query;
   if (count * scale * scale > MAX_SCALED_TILES) {
     return fail(
       "request_too_large",
       `count * scale^2 = ${count} * ${scale}^2 = ${count * scale * scale} exceeds the per-request budget of ${MAX_SCALED_TILES} (e.g. 64 images at scale 8, or 256 at scale 4): ask for fewer images or a smaller scale`,
     );
   }
-
-  return {
-    ok: true,
-    value: { count, label, seed, format, model, version, scale, invert, columns, padding },
-  };
+  return { ok: true, value: query };
 }

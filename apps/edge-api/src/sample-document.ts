@@ -1,0 +1,59 @@
+/**
+ * The JSON body of `GET /sample`, declared once as a zod schema: the TypeScript types the
+ * renderer builds, the `Sample` schema of /openapi.json, and the check the tests run on real
+ * answers all come from it.
+ */
+import { z } from "zod";
+
+const pixels = z.number().int().min(0);
+
+/** One image in the JSON response. */
+export const sampleImageSchema = z
+  .object({
+    index: z.number().int().min(0),
+    label: z.number().int().min(0),
+    className: z.string(),
+    seed: z.number().int().min(0).meta({
+      description: "count=1&label=<label>&seed=<seed> regenerates this image.",
+    }),
+    x: pixels.meta({ description: "Left edge of this tile in the sprite sheet." }),
+    y: pixels.meta({ description: "Top edge of this tile in the sprite sheet." }),
+    png: z
+      .string()
+      .startsWith("data:image/png;base64,")
+      .meta({ description: "data:image/png;base64,..." }),
+  })
+  .strict();
+
+/** Where the tiles lie in the PNG sprite sheet that format=png gives for the same query. */
+export const spriteLayoutSchema = z
+  .object({
+    width: pixels,
+    height: pixels,
+    columns: z.number().int().min(1),
+    rows: z.number().int().min(1),
+    tileSize: pixels.meta({ description: "Side of each tile in pixels (28 * scale)." }),
+    padding: pixels,
+  })
+  .strict()
+  .meta({
+    description:
+      "The layout of the PNG sprite sheet that format=png gives for the same query: tile i lies at (images[i].x, images[i].y), tileSize x tileSize.",
+  });
+
+export const sampleDocumentSchema = z
+  .object({
+    model: z.object({ version: z.string(), sha256: z.string() }).strict(),
+    seed: z.number().int().min(0),
+    count: z.number().int().min(1),
+    label: z.number().int().min(0).nullable(),
+    scale: z.number().int().min(1),
+    invert: z.boolean(),
+    sprite: spriteLayoutSchema,
+    images: z.array(sampleImageSchema),
+  })
+  .strict();
+
+export type SampleImage = z.infer<typeof sampleImageSchema>;
+export type SpriteLayout = z.infer<typeof spriteLayoutSchema>;
+export type SampleDocument = z.infer<typeof sampleDocumentSchema>;
