@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { constants as osConstants } from "node:os";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** apps/edge-api, where wrangler.jsonc lives. */
@@ -31,6 +32,17 @@ export interface WranglerDev {
 }
 
 /** A free TCP port on 127.0.0.1 (asked from the OS, then released). */
+/**
+ * The wrangler CLI's script, found through its package.json "bin" (wrangler's "exports" map does
+ * not expose bin/ to require.resolve since 4.1xx).
+ */
+export function wranglerBin(): string {
+  const manifest = createRequire(import.meta.url).resolve("wrangler/package.json");
+  const { bin } = JSON.parse(readFileSync(manifest, "utf8")) as { bin: Record<string, string> };
+  if (!bin.wrangler) throw new Error(`${manifest} names no "wrangler" bin`);
+  return join(dirname(manifest), bin.wrangler);
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -68,8 +80,7 @@ export async function startWranglerDev(
   } = {},
 ): Promise<WranglerDev> {
   const port = options.port ?? (await freePort());
-  const bin = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js");
-  const args = [bin, "dev", "--ip", "127.0.0.1", "--port", String(port)];
+  const args = [wranglerBin(), "dev", "--ip", "127.0.0.1", "--port", String(port)];
   for (const [name, value] of Object.entries(options.vars ?? {})) {
     args.push("--var", `${name}:${value}`);
   }

@@ -4,13 +4,13 @@
  */
 import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
+import { wranglerBin } from "../scripts/wrangler-dev.ts";
 
 const appDir = fileURLToPath(new URL("..", import.meta.url));
 const PAID_PLAN_LIMIT = 10 * 1024 * 1024;
@@ -23,7 +23,7 @@ describe("wrangler deploy --dry-run bundle", () => {
 
   it("is under 10 MB gzip and carries the wasm and every bundled model", async () => {
     outdir = await mkdtemp(join(tmpdir(), "edge-api-bundle-"));
-    const wrangler = createRequire(import.meta.url).resolve("wrangler/bin/wrangler.js");
+    const wrangler = wranglerBin();
     await promisify(execFile)(
       process.execPath,
       [wrangler, "deploy", "--dry-run", "--outdir", outdir],

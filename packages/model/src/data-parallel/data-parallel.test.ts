@@ -10,8 +10,9 @@ import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createGan, type Gan, type GanBatch, trainStep } from "../train-step.ts";
 import { initWasmTrainingBackend } from "../wasm-backend.ts";
-import { createGanStepper, splitBatch } from "./data-parallel.ts";
+import { createGanStepper } from "./data-parallel.ts";
 import { weightArrays } from "./replica-state.ts";
+import { splitBatch } from "./shards.ts";
 
 beforeAll(async () => {
   await initWasmTrainingBackend();

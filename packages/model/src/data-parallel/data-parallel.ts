@@ -21,6 +21,7 @@ import type * as tfl from "@tensorflow/tfjs-layers";
 import { checkBatch, type Gan, type GanBatch, type StepLosses, trainStep } from "../train-step.ts";
 import type { FromWorker, ShardData, ToWorker, WorkerBackend } from "./messages.ts";
 import { captureReplicaState } from "./replica-state.ts";
+import { shardBatch, splitBatch } from "./shards.ts";
 import {
   createSharedAverager,
   createSharedStepMemory,
@@ -85,44 +86,6 @@ function startWorker(index: number, onDeath: (error: Error) => void): ReplicaWor
         worker.postMessage(message, transfer);
       });
     },
-  };
-}
-
-/** Rows [from, to) of a flat [N, ...] array with `rowSize` values per row. */
-const rows = (data: Float32Array, rowSize: number, from: number, to: number) =>
-  data.slice(from * rowSize, to * rowSize);
-
-/** Split a batch into `parts` shards of (nearly) equal size, as arrays. */
-export function splitBatch(batch: GanBatch, parts: number): ShardData[] {
-  const n = batch.z.shape[0];
-  const flat = (t: tf.Tensor) => t.dataSync() as Float32Array;
-  const per = (t: tf.Tensor) => t.size / t.shape[0];
-  const [images, labels, z, fakeLabels] = [batch.images, batch.labels, batch.z, batch.fakeLabels];
-  const teacher = batch.teacherImages;
-  return Array.from({ length: parts }, (_, p) => {
-    const from = Math.floor((p * n) / parts);
-    const to = Math.floor(((p + 1) * n) / parts);
-    const cut = (t: tf.Tensor) => rows(flat(t), per(t), from, to);
-    return {
-      n: to - from,
-      images: cut(images),
-      labels: cut(labels),
-      z: cut(z),
-      fakeLabels: cut(fakeLabels),
-      teacherImages: teacher ? cut(teacher) : null,
-    };
-  });
-}
-
-function shardBatch(shard: ShardData): GanBatch {
-  return {
-    images: tf.tensor4d(shard.images, [shard.n, 28, 28, 1]),
-    labels: tf.tensor2d(shard.labels, [shard.n, 10]),
-    z: tf.tensor2d(shard.z, [shard.n, 100]),
-    fakeLabels: tf.tensor2d(shard.fakeLabels, [shard.n, 10]),
-    ...(shard.teacherImages && {
-      teacherImages: tf.tensor4d(shard.teacherImages, [shard.n, 28, 28, 1]),
-    }),
   };
 }
 

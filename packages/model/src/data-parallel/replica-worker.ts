@@ -11,6 +11,7 @@ import { createGan, type Gan, type GanBatch, trainStep } from "../train-step.ts"
 import { initWasmTrainingBackend } from "../wasm-backend.ts";
 import type { FromWorker, ShardData, ToWorker } from "./messages.ts";
 import { applyReplicaState, weightArrays } from "./replica-state.ts";
+import { shardBatch } from "./shards.ts";
 import { createSharedAverager, raiseFailure, type SharedStepMemory } from "./shared-averager.ts";
 
 const port = parentPort;
@@ -22,19 +23,6 @@ let replica: {
   index: number;
   averager: ReturnType<typeof createSharedAverager>;
 } | null = null;
-
-function toBatch(shard: ShardData): GanBatch {
-  const { n } = shard;
-  return {
-    images: tf.tensor4d(shard.images, [n, IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS]),
-    labels: tf.tensor2d(shard.labels, [n, NUM_CLASSES]),
-    z: tf.tensor2d(shard.z, [n, LATENT_SIZE]),
-    fakeLabels: tf.tensor2d(shard.fakeLabels, [n, NUM_CLASSES]),
-    ...(shard.teacherImages && {
-      teacherImages: tf.tensor4d(shard.teacherImages, [n, IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS]),
-    }),
-  };
-}
 
 async function handle(message: ToWorker): Promise<FromWorker> {
   if (message.type === "init") {
@@ -58,7 +46,7 @@ async function handle(message: ToWorker): Promise<FromWorker> {
       discriminator: weightArrays(replica.gan.discriminator),
     };
   }
-  const batch = toBatch(message.shard);
+  const batch = shardBatch(message.shard);
   try {
     replica.averager.setShare(message.share);
     trainStep(replica.gan, batch, replica.averager);
