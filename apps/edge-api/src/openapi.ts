@@ -14,7 +14,7 @@ import {
 import { z } from "zod";
 import type { AppConfig } from "./config.ts";
 import { PINNED_MAX_AGE_S, UNPINNED_MAX_AGE_S } from "./sample-cache.ts";
-import { sampleDocumentSchema } from "./sample-document.ts";
+import { sampleDocumentSchema } from "@edgegan/shared/sample-document";
 
 /** A query parameter as OpenAPI describes it. */
 function openApiParameter(parameter: QueryParameter, limits: QueryLimits) {

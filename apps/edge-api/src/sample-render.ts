@@ -13,7 +13,7 @@ import {
 import type { PlannedImage } from "@edgegan/shared/sample-plan";
 import type { SampleQuery } from "@edgegan/shared/sample-query";
 import { styleTiles } from "@edgegan/shared/tile-style";
-import type { SampleDocument } from "./sample-document.ts";
+import type { SampleDocument } from "@edgegan/shared/sample-document";
 
 /** The drawing options of an answer (from the query). */
 export type SampleStyle = Pick<SampleQuery, "scale" | "invert" | "columns" | "padding">;

@@ -2,10 +2,12 @@
  * The other endpoints: /model, /healthz, /openapi.json, the gallery page and its assets,
  * and a misconfigured MAX_COUNT.
  */
+
+import { createSampleClient } from "@edgegan/shared/sample-client";
+import { sampleDocumentSchema } from "@edgegan/shared/sample-document";
 import { MODEL_QUERY_PARAMETERS, SAMPLE_QUERY_PARAMETERS } from "@edgegan/shared/sample-query";
 import { describe, expect, it } from "vitest";
 import type { ErrorBody } from "../src/errors.ts";
-import { sampleDocumentSchema } from "../src/sample-document.ts";
 import { call, fixtureApp, fixtureManifest } from "./helpers.ts";
 
 const app = fixtureApp();

@@ -4,8 +4,8 @@
  * answers still byte-identical, and every bad value refused with what is accepted.
  */
 import { decodeGrayscalePng } from "@edgegan/shared/png-decode";
+import type { SampleDocument } from "@edgegan/shared/sample-document";
 import { describe, expect, it } from "vitest";
-import type { SampleDocument } from "../src/sample-document.ts";
 import { call, dataUrlBytes, fixtureApp } from "./helpers.ts";
 
 const app = fixtureApp();

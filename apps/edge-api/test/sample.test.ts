@@ -4,8 +4,8 @@
  */
 import { NUM_CLASSES } from "@edgegan/shared";
 import { gridLayout } from "@edgegan/shared/png";
+import type { SampleDocument } from "@edgegan/shared/sample-document";
 import { describe, expect, it } from "vitest";
-import type { SampleDocument } from "../src/sample-document.ts";
 import { call, dataUrlBytes, fixtureApp, fixtureManifest, pngSize } from "./helpers.ts";
 
 const app = fixtureApp();

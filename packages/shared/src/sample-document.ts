@@ -1,7 +1,7 @@
 /**
  * The JSON body of `GET /sample`, declared once as a zod schema: the TypeScript types the
- * renderer builds, the `Sample` schema of /openapi.json, and the check the tests run on real
- * answers all come from it.
+ * worker's renderer builds, the `Sample` schema of /openapi.json, and the check that the typed
+ * client (sample-client.ts) and the tests run on real answers all come from it.
  */
 import { z } from "zod";
 

@@ -1,0 +1,54 @@
+/**
+ * The typed client against a stand-in server that answers with what it was asked: canonical URLs,
+ * local refusals with the server's message, errors and schema checks. (Against the real worker:
+ * apps/edge-api/test/endpoints.test.ts.)
+ */
+import { describe, expect, it } from "vitest";
+import { createSampleClient, SampleApiError, sampleSearch } from "./sample-client.ts";
+
+describe("sampleSearch", () => {
+  it("writes parameters in declared order and leaves out defaults", () => {
+    expect(sampleSearch({ seed: 42, count: 8, label: 7, scale: 1, invert: true })).toBe(
+      "count=8&label=7&seed=42&invert=true",
+    );
+    expect(sampleSearch({ count: 16, format: "json", padding: 2 })).toBe("");
+  });
+
+  it("refuses what the server would refuse, with its message, before any request", () => {
+    expect(() => sampleSearch({ count: 65 })).toThrow(
+      /invalid_count: count must be an integer from 1 to 64/,
+    );
+    expect(() => sampleSearch({ count: 64, scale: 8 })).not.toThrow();
+    expect(() => sampleSearch({ count: 100, scale: 8 }, { maxCount: 256 })).toThrow(
+      /request_too_large: count \* scale\^2 = 100 \* 8\^2 = 6400 exceeds/,
+    );
+  });
+});
+
+describe("createSampleClient", () => {
+  const seen: string[] = [];
+  const server = (status: number, body: unknown) => async (url: string, init?: RequestInit) => {
+    seen.push(`${url} ${JSON.stringify(init?.headers ?? {})}`);
+    return new Response(JSON.stringify(body), { status });
+  };
+
+  it("sends the key, builds the URL on the base, and refuses an answer off the schema", async () => {
+    const client = createSampleClient("https://gan.example.com/", {
+      apiKey: "k",
+      fetch: server(200, { count: 1 }),
+    });
+    await expect(client.json({ count: 1, seed: 5 })).rejects.toThrow(/model/);
+    expect(seen.at(-1)).toBe(
+      'https://gan.example.com/sample?count=1&seed=5 {"Authorization":"Bearer k"}',
+    );
+  });
+
+  it("turns an error answer into a SampleApiError with status and code", async () => {
+    const client = createSampleClient("http://localhost:8787", {
+      fetch: server(404, { error: { code: "unknown_model", message: "known: mnist" } }),
+    });
+    const error = await client.png({ model: "nope" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SampleApiError);
+    expect(error).toMatchObject({ status: 404, code: "unknown_model" });
+  });
+});
