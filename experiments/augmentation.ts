@@ -10,7 +10,7 @@
  * artifacts/augmentation-<dataset>.json under the folder npm ran in).
  */
 import { resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { type LabelledImages, readImages, trainClassifier } from "@edgegan/eval/classifier";
 import { equalCounts } from "@edgegan/eval/eval-plan";

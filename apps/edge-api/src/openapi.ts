@@ -5,6 +5,7 @@
  * manifest's zod schema. What is written here by hand is prose: summaries, status codes, headers.
  */
 import { modelManifestSchema } from "@edgegan/shared/manifest";
+import { sampleDocumentSchema } from "@edgegan/shared/sample-document";
 import {
   MODEL_PARAMETERS,
   type QueryLimits,
@@ -14,7 +15,6 @@ import {
 import { z } from "zod";
 import type { AppConfig } from "./config.ts";
 import { PINNED_MAX_AGE_S, UNPINNED_MAX_AGE_S } from "./sample-cache.ts";
-import { sampleDocumentSchema } from "@edgegan/shared/sample-document";
 
 /** A query parameter as OpenAPI describes it. */
 function openApiParameter(parameter: QueryParameter, limits: QueryLimits) {

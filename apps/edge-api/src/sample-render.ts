@@ -10,10 +10,10 @@ import {
   type GridLayout,
   gridLayout,
 } from "@edgegan/shared/png";
+import type { SampleDocument } from "@edgegan/shared/sample-document";
 import type { PlannedImage } from "@edgegan/shared/sample-plan";
 import type { SampleQuery } from "@edgegan/shared/sample-query";
 import { styleTiles } from "@edgegan/shared/tile-style";
-import type { SampleDocument } from "@edgegan/shared/sample-document";
 
 /** The drawing options of an answer (from the query). */
 export type SampleStyle = Pick<SampleQuery, "scale" | "invert" | "columns" | "padding">;

@@ -84,6 +84,23 @@ describe("GET /openapi.json", () => {
     expect(sampleDocumentSchema.safeParse(answer).success).toBe(true);
     expect(sampleDocumentSchema.safeParse({ ...(answer as object), extra: 1 }).success).toBe(false);
   });
+
+  it("serves the typed client (packages/shared/sample-client.ts) end to end", async () => {
+    const client = createSampleClient("http://edge.test", {
+      fetch: (url, init) => call(app, new URL(url).pathname + new URL(url).search, init),
+    });
+    const doc = await client.json({ count: 3, label: 7, seed: 42, scale: 2 });
+    expect(doc.seed).toBe(42);
+    expect(doc.images.map((image) => image.label)).toEqual([7, 7, 7]);
+    expect(doc.images[0]?.seed).toBe(42);
+    expect(doc.sprite.tileSize).toBe(56);
+    const png = await client.png({ count: 4, seed: 1 });
+    expect(Array.from(png.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]); // "PNG"
+    await expect(client.json({ model: "nope" })).rejects.toMatchObject({
+      status: 404,
+      code: "unknown_model",
+    });
+  });
 });
 
 describe("gallery", () => {

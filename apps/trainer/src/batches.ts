@@ -9,7 +9,7 @@
  */
 import { LATENT_SIZE, NUM_CLASSES, oneHot, PIXELS_PER_IMAGE } from "@edgegan/shared";
 import { gatherRows } from "@edgegan/shared/gather";
-import { createRng, type Rng, seededPermutation } from "@edgegan/shared/rng";
+import { type Rng, seededPermutation } from "@edgegan/shared/rng";
 import type { TrainConfig } from "@edgegan/shared/train-config";
 import * as tf from "@tensorflow/tfjs-core";
 import type { RunState } from "./checkpoint.ts";

@@ -31,7 +31,7 @@ import {
   statsToJson,
 } from "@edgegan/eval/gaussian-stats";
 import { labelMetrics } from "@edgegan/eval/label-metrics";
-import { NUM_CLASSES, PIXELS_PER_IMAGE } from "@edgegan/shared";
+import { PIXELS_PER_IMAGE } from "@edgegan/shared";
 import { gatherRows } from "@edgegan/shared/gather";
 import { createRng } from "@edgegan/shared/rng";
 import * as tf from "@tensorflow/tfjs-core";

@@ -5,11 +5,10 @@
  * replicas through shared memory, so every replica applies the same update and stays identical.
  */
 import { parentPort } from "node:worker_threads";
-import { IMAGE_CHANNELS, IMAGE_SIZE, LATENT_SIZE, NUM_CLASSES } from "@edgegan/shared";
 import * as tf from "@tensorflow/tfjs-core";
-import { createGan, type Gan, type GanBatch, trainStep } from "../train-step.ts";
+import { createGan, type Gan, trainStep } from "../train-step.ts";
 import { initWasmTrainingBackend } from "../wasm-backend.ts";
-import type { FromWorker, ShardData, ToWorker } from "./messages.ts";
+import type { FromWorker, ToWorker } from "./messages.ts";
 import { applyReplicaState, weightArrays } from "./replica-state.ts";
 import { shardBatch } from "./shards.ts";
 import { createSharedAverager, raiseFailure, type SharedStepMemory } from "./shared-averager.ts";
