@@ -1,6 +1,7 @@
 /**
  * The one error shape every endpoint answers with: `{"error": {"code", "message"}}`.
  */
+import type { ErrorBody } from "@edgegan/shared/api-bodies";
 
 /** Machine-readable error codes of this API. */
 export type ErrorCode =
@@ -13,10 +14,8 @@ export type ErrorCode =
   | "internal_error"
   | (string & {});
 
-/** JSON body of every error response. */
-export interface ErrorBody {
-  error: { code: ErrorCode; message: string };
-}
+/** JSON body of every error response (declared in @edgegan/shared/api-bodies). */
+export type { ErrorBody };
 
 /** Build an error Response (never cached). */
 export function errorResponse(

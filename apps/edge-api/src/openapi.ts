@@ -4,6 +4,7 @@
  * the live `count` maximum), the /sample JSON body from its zod schema, the /model body from the
  * manifest's zod schema. What is written here by hand is prose: summaries, status codes, headers.
  */
+import { errorBodySchema, healthBodySchema, modelsBodySchema } from "@edgegan/shared/api-bodies";
 import { modelManifestSchema } from "@edgegan/shared/manifest";
 import { sampleDocumentSchema } from "@edgegan/shared/sample-document";
 import {
@@ -38,18 +39,6 @@ function openApiParameter(parameter: QueryParameter, limits: QueryLimits) {
 /** JSON Schema (2020-12, as OpenAPI 3.1 uses) of a zod schema, as the server writes the data. */
 const jsonSchema = (schema: z.ZodType) =>
   z.toJSONSchema(schema, { io: "output", unrepresentable: "any" }) as Record<string, unknown>;
-
-const errorSchema = {
-  type: "object",
-  required: ["error"],
-  properties: {
-    error: {
-      type: "object",
-      required: ["code", "message"],
-      properties: { code: { type: "string" }, message: { type: "string" } },
-    },
-  },
-} as const;
 
 function errorResponse(description: string) {
   return {
@@ -119,8 +108,8 @@ export function buildOpenApi(config: AppConfig, serverUrl: string): Record<strin
           responses: {
             "200": {
               description:
-                "{ default, models: [{ name, default, source, status, reason?, version, dataset, arch, generatorWidth, onnx, eval }] }",
-              content: { "application/json": { schema: { type: "object" } } },
+                "Every model, with its status (one broken model does not hide the others).",
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Models" } } },
             },
             "401": errorResponse("API key missing or wrong."),
           },
@@ -153,7 +142,7 @@ export function buildOpenApi(config: AppConfig, serverUrl: string): Record<strin
           responses: {
             "200": {
               description: "The model is loaded.",
-              content: { "application/json": { schema: { type: "object" } } },
+              content: { "application/json": { schema: { $ref: "#/components/schemas/Health" } } },
             },
             "503": errorResponse("The model could not be loaded; the message says why."),
           },
@@ -176,7 +165,9 @@ export function buildOpenApi(config: AppConfig, serverUrl: string): Record<strin
     },
     components: {
       schemas: {
-        Error: errorSchema,
+        Error: jsonSchema(errorBodySchema),
+        Models: jsonSchema(modelsBodySchema),
+        Health: jsonSchema(healthBodySchema),
         Sample: jsonSchema(sampleDocumentSchema),
         Manifest: jsonSchema(modelManifestSchema),
       },

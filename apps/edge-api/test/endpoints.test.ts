@@ -3,6 +3,7 @@
  * and a misconfigured MAX_COUNT.
  */
 
+import { errorBodySchema, healthBodySchema, modelsBodySchema } from "@edgegan/shared/api-bodies";
 import { createSampleClient } from "@edgegan/shared/sample-client";
 import { sampleDocumentSchema } from "@edgegan/shared/sample-document";
 import { MODEL_QUERY_PARAMETERS, SAMPLE_QUERY_PARAMETERS } from "@edgegan/shared/sample-query";
@@ -83,6 +84,23 @@ describe("GET /openapi.json", () => {
     const answer = await (await call(app, "/sample?count=3&seed=1&scale=2&columns=2")).json();
     expect(sampleDocumentSchema.safeParse(answer).success).toBe(true);
     expect(sampleDocumentSchema.safeParse({ ...(answer as object), extra: 1 }).success).toBe(false);
+  });
+
+  it("describes /models, /healthz and errors with the schemas their real answers satisfy", async () => {
+    type Doc = { components: { schemas: Record<string, { required?: string[] }> } };
+    const doc = (await (await call(app, "/openapi.json")).json()) as Doc;
+    expect(doc.components.schemas.Models?.required).toEqual(["default", "models"]);
+    expect(doc.components.schemas.Health?.required).toEqual(["status", "model", "sessionLoadMs"]);
+    const strict = [
+      [modelsBodySchema, await (await call(app, "/models")).json()],
+      [healthBodySchema, await (await call(app, "/healthz")).json()],
+      [errorBodySchema, await (await call(app, "/sample?count=0")).json()],
+    ] as const;
+    for (const [schema, body] of strict) expect(schema.safeParse(body).success).toBe(true);
+    // strict: one field too many fails
+    expect(healthBodySchema.safeParse({ ...(strict[1][1] as object), extra: 1 }).success).toBe(
+      false,
+    );
   });
 
   it("serves the typed client (packages/shared/sample-client.ts) end to end", async () => {

@@ -3,8 +3,9 @@
  * `model=NAME` picks another, unknown names get a 404 listing the known ones, and one failed
  * model answers 503 for itself only while the others keep serving.
  */
+
+import type { ModelListing } from "@edgegan/shared/api-bodies";
 import { describe, expect, it } from "vitest";
-import type { ModelListing } from "../src/routes/models.ts";
 import wrongIoBytes from "./fixtures/wrong-io.onnx";
 import {
   appWithModel,

@@ -5,8 +5,8 @@
  * Each phase builds a fresh app, i.e. a fresh isolate (pointers are cached per isolate).
  */
 import { env } from "cloudflare:test";
+import type { ModelListing } from "@edgegan/shared/api-bodies";
 import { describe, expect, it } from "vitest";
-import type { ModelListing } from "../src/routes/models.ts";
 import {
   appWithModel,
   call,

@@ -3,6 +3,7 @@
  * 503 with the reason when it cannot. It loads the model on first call, so a probe also warms
  * the isolate. Never needs a key.
  */
+import type { HealthBody } from "@edgegan/shared/api-bodies";
 import { parseModelQuery } from "@edgegan/shared/sample-query";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
@@ -18,19 +19,16 @@ export async function healthHandler(c: Context<AppEnv>): Promise<Response> {
   if (model instanceof Response) return model;
   try {
     const generator = await model.holder.get();
-    return c.json(
-      {
-        status: "ok",
-        model: {
-          name: model.name,
-          version: generator.manifest.version,
-          sha256: generator.manifest.onnx.sha256,
-        },
-        sessionLoadMs: generator.loadMs,
+    const body: HealthBody = {
+      status: "ok",
+      model: {
+        name: model.name,
+        version: generator.manifest.version,
+        sha256: generator.manifest.onnx.sha256,
       },
-      200,
-      { "Cache-Control": "no-store" },
-    );
+      sessionLoadMs: generator.loadMs,
+    };
+    return c.json(body, 200, { "Cache-Control": "no-store" });
   } catch (error) {
     return modelUnavailable(error);
   }

@@ -4,27 +4,10 @@
  * it can be served. One unavailable model is listed with its reason; the others are unaffected.
  */
 import type { ModelManifest } from "@edgegan/shared";
+import type { ModelListing, ModelsBody } from "@edgegan/shared/api-bodies";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { ModelUnavailableError } from "../inference.ts";
-
-/** One entry of GET /models. */
-export interface ModelListing {
-  name: string;
-  default: boolean;
-  source: "bundle" | "r2";
-  status: "ok" | "unavailable";
-  /** Why the model cannot be served (status "unavailable"). */
-  reason?: string;
-  version?: string;
-  dataset?: { name: string; classNames: string[] };
-  arch?: string;
-  /** The DCGAN generator's width (channels of its 7x7 map). */
-  generatorWidth?: number;
-  onnx?: { bytes: number; sha256: string; weights: string };
-  /** Frechet distance (with its floor), label accuracy and coverage from `npm run eval`, or null. */
-  eval?: Record<string, unknown> | null;
-}
 
 const EVAL_FIELDS = ["frechetDistance", "floor", "labelAccuracy", "coverage", "samples"] as const;
 
@@ -69,7 +52,8 @@ export async function modelsHandler(c: Context<AppEnv>): Promise<Response> {
       }
     }),
   );
-  return c.json({ default: models.defaultName, models: entries }, 200, {
+  const body: ModelsBody = { default: models.defaultName, models: entries };
+  return c.json(body, 200, {
     "Cache-Control": "no-cache",
   });
 }
