@@ -61,26 +61,22 @@ export interface LabelledImages {
 export function buildClassifier(seed = DEFAULT_CLASSIFIER_OPTIONS.seed): tfl.LayersModel {
   const init = (k: number) => tfl.initializers.glorotUniform({ seed: seed * 16 + k });
   const input = tfl.input({ shape: [IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS], name: "image" });
-  let x = tfl.layers
-    .conv2d({
-      filters: CONV_FILTERS[0],
-      kernelSize: CONV_KERNEL,
-      activation: "relu",
-      kernelInitializer: init(0),
-      name: "conv1",
-    })
-    .apply(input) as tfl.SymbolicTensor;
-  x = tfl.layers.maxPooling2d({ poolSize: 2, name: "pool1" }).apply(x) as tfl.SymbolicTensor;
-  x = tfl.layers
-    .conv2d({
-      filters: CONV_FILTERS[1],
-      kernelSize: CONV_KERNEL,
-      activation: "relu",
-      kernelInitializer: init(1),
-      name: "conv2",
-    })
-    .apply(x) as tfl.SymbolicTensor;
-  x = tfl.layers.maxPooling2d({ poolSize: 2, name: "pool2" }).apply(x) as tfl.SymbolicTensor;
+  // conv -> ReLU -> max-pool, twice: [N,28,28,1] -> [N,13,13,32] -> [N,5,5,64]
+  let x = input;
+  for (const [i, filters] of CONV_FILTERS.entries()) {
+    x = tfl.layers
+      .conv2d({
+        filters,
+        kernelSize: CONV_KERNEL,
+        activation: "relu",
+        kernelInitializer: init(i),
+        name: `conv${i + 1}`,
+      })
+      .apply(x) as tfl.SymbolicTensor;
+    x = tfl.layers
+      .maxPooling2d({ poolSize: 2, name: `pool${i + 1}` })
+      .apply(x) as tfl.SymbolicTensor;
+  }
   x = tfl.layers.flatten({ name: "flatten" }).apply(x) as tfl.SymbolicTensor;
   const features = tfl.layers
     .dense({
