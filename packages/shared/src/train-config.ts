@@ -24,7 +24,7 @@ const wholeNumber = "must be a whole number";
  */
 export const ganFieldSchemas = {
   arch: z.enum(ARCHITECTURES).meta({
-    description: "conditional DCGAN (default) or the MLP GAN",
+    description: "conditional DCGAN or the MLP GAN",
   }),
   /** Channels of the DCGAN generator's 7x7 map (the 14x14 map has half): 128 full width, 64 lean. */
   gWidth: z
