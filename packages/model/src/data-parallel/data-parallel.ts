@@ -110,6 +110,14 @@ export async function createGanStepper(
   backend: WorkerBackend,
   options: StepperOptions = {},
 ): Promise<GanStepper> {
+  if (workers === 1) {
+    return {
+      workers,
+      step: async (batch) => trainStep(gan, batch),
+      replicaWeights: async () => [],
+      close: async () => {},
+    };
+  }
   let failure: Error | null = null;
   const memory: SharedStepMemory = createSharedStepMemory(
     workers,
@@ -137,7 +145,6 @@ export async function createGanStepper(
   return {
     workers,
     async step(batch) {
-      if (workers === 1) return trainStep(gan, batch);
       checkBatch(batch);
       if (batch.z.shape[0] < workers || batch.images.shape[0] < workers) {
         throw new Error(

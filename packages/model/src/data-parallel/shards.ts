@@ -14,14 +14,21 @@ const rows = (data: Float32Array, rowSize: number, from: number, to: number) =>
 /** Split a batch into `parts` shards of (nearly) equal size, as arrays. */
 export function splitBatch(batch: GanBatch, parts: number): ShardData[] {
   const n = batch.z.shape[0];
-  const flat = (t: tf.Tensor) => t.dataSync() as Float32Array;
-  const per = (t: tf.Tensor) => t.size / t.shape[0];
-  const [images, labels, z, fakeLabels] = [batch.images, batch.labels, batch.z, batch.fakeLabels];
-  const teacher = batch.teacherImages;
+  // each tensor read once (a read copies it out of the backend), then cut into shards
+  const flat = (t: tf.Tensor) => ({
+    data: t.dataSync() as Float32Array,
+    rowSize: t.size / t.shape[0],
+  });
+  const images = flat(batch.images);
+  const labels = flat(batch.labels);
+  const z = flat(batch.z);
+  const fakeLabels = flat(batch.fakeLabels);
+  const teacher = batch.teacherImages ? flat(batch.teacherImages) : null;
   return Array.from({ length: parts }, (_, p) => {
     const from = Math.floor((p * n) / parts);
     const to = Math.floor(((p + 1) * n) / parts);
-    const cut = (t: tf.Tensor) => rows(flat(t), per(t), from, to);
+    const cut = ({ data, rowSize }: { data: Float32Array; rowSize: number }) =>
+      rows(data, rowSize, from, to);
     return {
       n: to - from,
       images: cut(images),
