@@ -40,6 +40,20 @@ function openApiParameter(parameter: QueryParameter, limits: QueryLimits) {
 const jsonSchema = (schema: z.ZodType) =>
   z.toJSONSchema(schema, { io: "output", unrepresentable: "any" }) as Record<string, unknown>;
 
+let bodySchemas: Record<string, Record<string, unknown>> | null = null;
+
+/** The bodies' JSON Schemas: they do not depend on the config, so made once per isolate, when first asked. */
+function bodyJsonSchemas(): Record<string, Record<string, unknown>> {
+  bodySchemas ??= {
+    Error: jsonSchema(errorBodySchema),
+    Models: jsonSchema(modelsBodySchema),
+    Health: jsonSchema(healthBodySchema),
+    Sample: jsonSchema(sampleDocumentSchema),
+    Manifest: jsonSchema(modelManifestSchema),
+  };
+  return bodySchemas;
+}
+
 function errorResponse(description: string) {
   return {
     description,
@@ -165,11 +179,7 @@ export function buildOpenApi(config: AppConfig, serverUrl: string): Record<strin
     },
     components: {
       schemas: {
-        Error: jsonSchema(errorBodySchema),
-        Models: jsonSchema(modelsBodySchema),
-        Health: jsonSchema(healthBodySchema),
-        Sample: jsonSchema(sampleDocumentSchema),
-        Manifest: jsonSchema(modelManifestSchema),
+        ...bodyJsonSchemas(),
       },
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
     },
