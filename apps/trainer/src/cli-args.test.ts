@@ -58,6 +58,7 @@ describe("parseCliArgs", () => {
     [["--epochs", "0"], /--epochs: .*(>=|at least|too small).*\(got 0\)/i],
     [["--epochs", "1.5"], /--epochs: must be a whole number/],
     [["--batch-size", "0x40"], /--batch-size: "0x40" is not a number/],
+    [["--batch-size", "1"], /--batch-size: .*>=2.*\(got 1\)/],
     [["--lr=-1"], /--lr: .*\(got -1\)/],
     [["--beta1", "1"], /--beta1: .*\(got 1\)/],
     [["--seed", "4294967296"], /--seed: .*\(got 4294967296\)/],

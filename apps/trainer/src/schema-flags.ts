@@ -1,8 +1,8 @@
 /**
  * Command-line flags derived from a zod object schema, so a command's options are declared once:
- * each field is a `--kebab-case` flag (or the `flag` its metadata names), its `description` is the
- * help text, its type says how the text is read, and the schema validates the result (limits and
- * messages live there too). The usage text, with the defaults, is generated from the same fields.
+ * each field is a `--kebab-case` flag, its `description` is the help text, its type says how the
+ * text is read, and the schema validates the result (limits and messages live there too). The
+ * usage text, with the defaults, is generated from the same fields.
  *
  * How a field's type reads its flag:
  *   number            decimal or scientific text ("64", "2e-4"); "0x10", "", " 5" are refused
@@ -12,7 +12,7 @@
  *   array of strings  the flag repeated (--model a --model b)
  *   array of numbers  a comma-separated list ("0,0,5")
  * `nullable`, `optional` and `default` wrappers are looked through. Metadata (`.meta({...})`):
- * `value` names the placeholder in the help ("DIR"), `flag` overrides the flag name.
+ * `description` is the help text, `value` names the placeholder in the help ("DIR").
  */
 import { parseArgs } from "node:util";
 import type { z } from "zod";
@@ -33,7 +33,6 @@ export interface FlagSpec {
 interface FieldMeta {
   description?: string;
   value?: string;
-  flag?: string;
 }
 
 /** A zod type with its wrappers (nullable, optional, default) removed. */
@@ -77,7 +76,7 @@ export function flagSpecs(schema: z.ZodObject): FlagSpec[] {
     const { kind, value } = kindOf(key, type);
     return {
       key,
-      flag: meta.flag ?? kebab(key),
+      flag: kebab(key),
       kind,
       help: meta.description ?? "",
       value: meta.value ?? value,

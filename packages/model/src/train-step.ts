@@ -228,8 +228,8 @@ export function named(grads: tf.NamedTensorMap): Parameters<tf.AdamOptimizer["ap
   return grads as Parameters<tf.AdamOptimizer["applyGradients"]>[0];
 }
 
-function readScalar(t: tf.Scalar | null): number {
-  if (!t) throw new Error("optimizer.minimize returned no cost");
+/** A scalar's value; the scalar is disposed. */
+function readScalar(t: tf.Scalar): number {
   const v = t.dataSync()[0] as number;
   t.dispose();
   return v;

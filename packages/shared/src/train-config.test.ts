@@ -1,25 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_TRAIN_CONFIG, identityMismatches, validateTrainConfig } from "./train-config.ts";
+import { DEFAULT_TRAIN_CONFIG, identityMismatches, trainConfigSchema } from "./train-config.ts";
 
 describe("train config", () => {
+  // the flags' messages ("--batch-size: ... (got 1)") are the trainer's: apps/trainer/src/cli-args.test.ts
   it("accepts the defaults", () => {
-    expect(validateTrainConfig({ ...DEFAULT_TRAIN_CONFIG })).toEqual({
-      ok: true,
-      config: DEFAULT_TRAIN_CONFIG,
-    });
+    expect(trainConfigSchema.parse({ ...DEFAULT_TRAIN_CONFIG })).toEqual(DEFAULT_TRAIN_CONFIG);
   });
 
-  it("names the flag, the problem and the value received", () => {
-    const result = validateTrainConfig({ ...DEFAULT_TRAIN_CONFIG, batchSize: 1, arch: "gpt" });
-    expect(result.ok).toBe(false);
-    if (!result.ok) {
-      expect(result.errors.join("\n")).toMatch(/--batch-size: .*\(got 1\)/);
-      expect(result.errors.join("\n")).toMatch(/--arch: .*"dcgan".*"mlp".*\(got "gpt"\)/);
-    }
+  it("refuses out-of-range and unknown values, naming each field", () => {
+    const result = trainConfigSchema.safeParse({
+      ...DEFAULT_TRAIN_CONFIG,
+      batchSize: 1,
+      arch: "gpt",
+    });
+    expect(result.success).toBe(false);
+    const issues = result.error?.issues.map((i) => `${i.path.join(".")}: ${i.message}`) ?? [];
+    expect(issues.join("\n")).toMatch(/batchSize: .*>=2/);
+    expect(issues.join("\n")).toMatch(/arch: .*"dcgan".*"mlp"/);
   });
 
   it("rejects unknown keys", () => {
-    expect(validateTrainConfig({ ...DEFAULT_TRAIN_CONFIG, learningRate: 1 }).ok).toBe(false);
+    expect(trainConfigSchema.safeParse({ ...DEFAULT_TRAIN_CONFIG, learningRate: 1 }).success).toBe(
+      false,
+    );
   });
 
   it("lists identity mismatches but ignores epochs and reporting cadence", () => {

@@ -232,24 +232,6 @@ export const RUN_IDENTITY_FIELDS = [
 ] as const satisfies readonly (keyof TrainConfig)[];
 
 /**
- * Validate a candidate config.
- * @returns the config, or a list of messages "--flag: what was wrong (accepted: ...)".
- */
-export function validateTrainConfig(
-  candidate: Record<string, unknown>,
-): { ok: true; config: TrainConfig } | { ok: false; errors: string[] } {
-  const result = trainConfigSchema.safeParse(candidate);
-  if (result.success) return { ok: true, config: result.data };
-  const errors = result.error.issues.map((issue) => {
-    const key = issue.path.join(".");
-    const flag = key ? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : "config";
-    const received = key in candidate ? ` (got ${JSON.stringify(candidate[key])})` : "";
-    return `${flag}: ${issue.message}${received}`;
-  });
-  return { ok: false, errors };
-}
-
-/**
  * The identity fields on which two configs differ, e.g. ["lr: 0.0002 vs 0.001"]. A field that an
  * older checkpoint does not carry counts as its default (the value that run had).
  */

@@ -16,8 +16,6 @@ import { EDGE_MODEL_DIR } from "../export-artifact.ts";
 import { fromInvocationDir } from "../invocation-dir.ts";
 import { flagsHelp, parseFlags } from "../schema-flags.ts";
 
-export type Parsed<T> = ParsedFlags<T>;
-
 const integerIn = (min: number, max: number) => {
   const message = `must be an integer in ${min}..${max}`;
   return z.number().int(message).min(min, message).max(max, message);
@@ -76,7 +74,7 @@ The classifier is trained on first use (a few minutes) and cached in apps/traine
 `;
 
 /** Parse `edgegan eval` flags. */
-export function parseEvalArgs(argv: string[]): Parsed<EvalCliOptions> {
+export function parseEvalArgs(argv: string[]): ParsedFlags<EvalCliOptions> {
   const parsed = parseFlags(evalFlagsSchema, argv, EVAL_DEFAULTS);
   if (parsed.kind !== "ok") return parsed;
   const flags = parsed.options;
@@ -166,7 +164,7 @@ The shipped model: ${EDGE_MODEL_DIR}
 `;
 
 /** Parse `edgegan synth` flags. */
-export function parseSynthArgs(argv: string[]): Parsed<SynthCliOptions> {
+export function parseSynthArgs(argv: string[]): ParsedFlags<SynthCliOptions> {
   const parsed = parseFlags(synthFlagsSchema, argv, SYNTH_DEFAULTS);
   if (parsed.kind !== "ok") return parsed;
   const { count, out, perClass, model, seed } = parsed.options;
