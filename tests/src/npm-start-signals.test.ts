@@ -64,19 +64,38 @@ describe.each(["SIGTERM", "SIGINT", "SIGHUP"] as const)(
         );
       }
       const started = descendantPids(npm.pid as number);
-      expect(started.length).toBeGreaterThanOrEqual(3); // launcher, wrangler, workerd x2
+      try {
+        expect(started.length).toBeGreaterThanOrEqual(3); // launcher, wrangler, workerd x2
 
-      npm.kill(signal); // the top process only, not its group
-      const portFreeMs = await waitFor(async () => !(await answers(port)), 5000);
-      const allGoneMs = await waitFor(() => started.every((pid) => !isAlive(pid)), 5000);
-      const { code, signal: exitSignal } = await exited;
-      console.log(
-        `${signal}: port free after ${portFreeMs.toFixed(0)} ms, all ${started.length} processes gone after ${allGoneMs.toFixed(0)} ms; npm exit ${code ?? exitSignal}`,
-      );
-      // SIGINT/SIGTERM reach the launcher (npm forwards them) and it exits 0; npm does not
-      // forward SIGHUP and dies of it, and the launcher notices its parent is gone
-      if (signal === "SIGHUP") expect(exitSignal).toBe("SIGHUP");
-      else expect(code, output).toBe(0);
+        npm.kill(signal); // the top process only, not its group
+        const portFreeMs = await waitFor(async () => !(await answers(port)), 5000);
+        const allGoneMs = await waitFor(() => started.every((pid) => !isAlive(pid)), 5000);
+        const { code, signal: exitSignal } = await Promise.race([
+          exited,
+          new Promise<never>((_, reject) =>
+            setTimeout(
+              () => reject(new Error(`npm did not exit within 10 s of ${signal}\n${output}`)),
+              10_000,
+            ),
+          ),
+        ]);
+        console.log(
+          `${signal}: port free after ${portFreeMs.toFixed(0)} ms, all ${started.length} processes gone after ${allGoneMs.toFixed(0)} ms; npm exit ${code ?? exitSignal}`,
+        );
+        // SIGINT/SIGTERM reach the launcher (npm forwards them) and it exits 0; npm does not
+        // forward SIGHUP and dies of it, and the launcher notices its parent is gone
+        if (signal === "SIGHUP") expect(exitSignal).toBe("SIGHUP");
+        else expect(code, output).toBe(0);
+      } finally {
+        // whatever failed above, leave no server of this run behind for the next test
+        const left = [
+          ...started,
+          ...(isAlive(npm.pid as number) ? descendantPids(npm.pid as number) : []),
+        ];
+        for (const pid of [npm.pid as number, ...left]) {
+          if (isAlive(pid)) process.kill(pid, "SIGKILL");
+        }
+      }
     });
   },
 );
