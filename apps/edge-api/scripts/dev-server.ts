@@ -7,37 +7,8 @@
  * and wrangler plus two workerd processes kept answering on the port. Here the launcher owns
  * wrangler's process group and takes it down, then exits 0: a stop on request is no failure.
  */
-import { createServer } from "node:net";
+import { assertPortFree, portFromEnv } from "./ports.ts";
 import { exitOnStopRequest, startWranglerDev } from "./wrangler-dev.ts";
-
-const DEFAULT_PORT = 8787;
-
-/** The port from PORT, or the default; a clear error for anything else. */
-function portFromEnv(text: string | undefined): number {
-  if (text === undefined || text === "") return DEFAULT_PORT;
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port < 1 || port > 65535) {
-    throw new Error(`PORT=${text} is not a TCP port (accepted: a whole number from 1 to 65535)`);
-  }
-  return port;
-}
-
-/** Fails with a message naming the port when something already listens on it. */
-async function assertPortFree(port: number): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", (error: NodeJS.ErrnoException) =>
-      reject(
-        new Error(
-          error.code === "EADDRINUSE"
-            ? `127.0.0.1:${port} is already in use (another npm start?); stop that server or set PORT`
-            : `cannot listen on 127.0.0.1:${port}: ${error.message}`,
-        ),
-      ),
-    );
-    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
-  });
-}
 
 async function main(): Promise<void> {
   const stopRequest = exitOnStopRequest(() => 0);

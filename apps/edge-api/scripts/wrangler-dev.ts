@@ -31,7 +31,25 @@ export interface WranglerDev {
   stopRequested: boolean;
 }
 
-/** A free TCP port on 127.0.0.1 (asked from the OS, then released). */
+/**
+ * Keep the last `keepChars` of a child's stdout and stderr (for error messages and log checks),
+ * and copy them to this process's own when `echo` is set.
+ * @returns what was kept so far
+ */
+export function captureOutput(child: ChildProcess, keepChars: number, echo = false): () => string {
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-keepChars);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  if (echo) {
+    child.stdout?.pipe(process.stdout);
+    child.stderr?.pipe(process.stderr);
+  }
+  return () => output;
+}
+
 /**
  * The wrangler CLI's script, found through its package.json "bin" (wrangler's "exports" map does
  * not expose bin/ to require.resolve since 4.1xx).
@@ -43,6 +61,7 @@ export function wranglerBin(): string {
   return join(dirname(manifest), bin.wrangler);
 }
 
+/** A free TCP port on 127.0.0.1 (asked from the OS, then released). */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -91,16 +110,7 @@ export async function startWranglerDev(
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
   });
-  let output = "";
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  if (options.echo) {
-    child.stdout?.pipe(process.stdout);
-    child.stderr?.pipe(process.stderr);
-  }
+  const output = captureOutput(child, 4000, options.echo);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   // wrangler runs in its own process group: if this process exits first (an error, or a
   // signal turned into process.exit), take the group down rather than leave workerd behind
@@ -118,7 +128,7 @@ export async function startWranglerDev(
     base: `http://127.0.0.1:${port}`,
     port,
     child,
-    log: () => output,
+    log: output,
     stopRequested: false,
     async stop() {
       dev.stopRequested = true;
@@ -140,7 +150,7 @@ export async function startWranglerDev(
     },
   };
 
-  (options.stopRequest ?? exitOnStopRequest(signalExitCode)).setDev(dev);
+  (options.stopRequest ?? exitOnStopRequest(signalExitCode)).setServer(dev, "wrangler dev");
   try {
     await waitReady(dev, options.readyTimeoutMs ?? 120_000);
   } catch (error) {
@@ -153,28 +163,39 @@ export async function startWranglerDev(
 /** The signals that ask a launcher to stop: Ctrl-C, a process manager, a closed terminal. */
 export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
+/** A server process a launcher runs (wrangler dev, or bare workerd for the preview). */
+export interface StoppableServer {
+  child: ChildProcess;
+  /** Stop it; resolves once its process exited. */
+  stop(): Promise<void>;
+  /** Whether stop() was called (its exit is then expected, not a crash). */
+  stopRequested: boolean;
+}
+
 /**
  * Exit when this process is asked to stop (SIGINT, SIGTERM, SIGHUP) or loses its parent, after
- * stopping the wrangler dev that `setDev` is later given. Install it before starting wrangler,
+ * stopping the server that `setServer` is later given. Install it before starting the server,
  * so that a signal during start-up is never met by Node's default (exit without cleanup).
  *
  * The parent check matters under npm: npm forwards only SIGINT and SIGTERM to its script, so a
  * SIGHUP to `npm start` kills npm and leaves the script running, re-parented; noticing the new
  * parent still takes wrangler and workerd down.
  * @param exitCode the exit status for a stop by `reason` (a signal name or "parent exited").
- * @returns setDev: hand over the wrangler dev to stop (from startWranglerDev's onSpawn).
+ * @returns setServer: hand over the started server (wrangler dev, workerd) to stop.
  */
 export function exitOnStopRequest(
   exitCode: (reason: string) => number,
   log: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
 ): StopRequest {
-  let dev: WranglerDev | null = null;
+  let server: { it: StoppableServer; name: string } | null = null;
   let stopping = false;
   const shutdown = (reason: string) => {
     if (stopping) return;
     stopping = true;
-    log(`${reason}: stopping wrangler dev${dev ? ` (pid ${dev.child.pid})` : ""}`);
-    void (dev?.stop() ?? Promise.resolve()).finally(() => process.exit(exitCode(reason)));
+    log(
+      `${reason}: stopping ${server ? `${server.name} (pid ${server.it.child.pid})` : "the server"}`,
+    );
+    void (server?.it.stop() ?? Promise.resolve()).finally(() => process.exit(exitCode(reason)));
   };
   for (const signal of STOP_SIGNALS) process.on(signal, () => shutdown(signal));
   const parent = currentParentPid();
@@ -182,21 +203,21 @@ export function exitOnStopRequest(
     if (currentParentPid() !== parent || !isAlive(parent)) shutdown("parent exited");
   }, 250).unref();
   return {
-    setDev(started) {
-      dev = started;
-      // wrangler ending by itself (a crash, a kill from outside) ends the launcher too
+    setServer(started, name) {
+      server = { it: started, name };
+      // the server ending by itself (a crash, a kill from outside) ends the launcher too
       started.child.once("exit", (code, signal) => {
         if (stopping || started.stopRequested) return;
-        log(`wrangler dev exited (${signal ?? `code ${code}`})`);
+        log(`${name} exited (${signal ?? `code ${code}`})`);
         process.exit(code === 0 ? 0 : 1);
       });
     },
   };
 }
 
-/** Hands a started wrangler dev to the guard that stops it (see exitOnStopRequest). */
+/** Hands a started server to the guard that stops it (see exitOnStopRequest). */
 export interface StopRequest {
-  setDev(dev: WranglerDev): void;
+  setServer(server: StoppableServer, name: string): void;
 }
 
 /** The shell's convention: 128 + the signal's number (130 for SIGINT), 1 for a lost parent. */

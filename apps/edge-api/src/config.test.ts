@@ -8,7 +8,16 @@ describe("readConfig", () => {
       maxCount: DEFAULT_MAX_COUNT,
       corsOrigins: "*",
       apiKey: undefined,
+      localTimings: false,
     });
+  });
+
+  it("reports per-phase timings only with LOCAL_TIMINGS=true, and refuses other spellings", () => {
+    expect(readConfig({ LOCAL_TIMINGS: "true" }).localTimings).toBe(true);
+    expect(readConfig({ LOCAL_TIMINGS: "false" }).localTimings).toBe(false);
+    expect(() => readConfig({ LOCAL_TIMINGS: "yes" })).toThrow(
+      'LOCAL_TIMINGS is "yes"; accepted: "true", "false" or unset',
+    );
   });
 
   it("reads MAX_COUNT, a CORS origin list and the API key", () => {
@@ -21,6 +30,7 @@ describe("readConfig", () => {
       maxCount: 32,
       corsOrigins: ["https://a.example", "https://b.example"],
       apiKey: "k",
+      localTimings: false,
     });
   });
 

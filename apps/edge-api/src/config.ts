@@ -16,6 +16,13 @@ export interface AppConfig {
   corsOrigins: "*" | string[];
   /** When set, /sample and /model require `Authorization: Bearer <apiKey>`. */
   apiKey: string | undefined;
+  /**
+   * Whether the runtime's clock runs during CPU work (LOCAL_TIMINGS=true: local workerd, npm
+   * start, the preview's bench environment), so per-phase durations are real. Deployed Workers
+   * advance the clock only at I/O (a Spectre mitigation): there they would read 0, so the worker
+   * reports none and dashboards use the CPU and wall time the platform records per invocation.
+   */
+  localTimings: boolean;
 }
 
 /** The bindings the config is read from (all optional so tests can pass a partial env). */
@@ -23,6 +30,7 @@ export interface ConfigBindings {
   MAX_COUNT?: string;
   CORS_ORIGINS?: string;
   API_KEY?: string;
+  LOCAL_TIMINGS?: string;
 }
 
 /**
@@ -48,5 +56,9 @@ export function readConfig(env: ConfigBindings | undefined): AppConfig {
     .filter((origin) => origin !== "");
   const corsOrigins = list.length === 0 || list.includes("*") ? "*" : list;
   const apiKey = env?.API_KEY !== undefined && env.API_KEY !== "" ? env.API_KEY : undefined;
-  return { maxCount, corsOrigins, apiKey };
+  const rawTimings = env?.LOCAL_TIMINGS?.trim() ?? "";
+  if (!["", "true", "false"].includes(rawTimings)) {
+    throw new Error(`LOCAL_TIMINGS is "${rawTimings}"; accepted: "true", "false" or unset`);
+  }
+  return { maxCount, corsOrigins, apiKey, localTimings: rawTimings === "true" };
 }

@@ -56,10 +56,49 @@ export function answerCacheKey(modelSha256: string, canonicalQuery: string): Req
   return new Request(`https://answers.edgegan.internal/${modelSha256}?${canonicalQuery}`);
 }
 
+/**
+ * How long a Cache API operation may take before the worker goes on without it. A lookup in the
+ * data centre's cache takes a few ms; one that has not answered by then is treated as a miss
+ * (match) or dropped (put), so a slow or stuck cache costs a request at most this much.
+ */
+export const CACHE_TIMEOUT_MS = 100;
+
 /** `caches.default` where the runtime has it (workerd), else null (plain Node). */
 function defaultCache(): Cache | null {
   const storage = (globalThis as { caches?: CacheStorage & { default?: Cache } }).caches;
   return storage?.default ?? null;
+}
+
+/** What a failed cache operation logs (one JSON line; Workers Logs keeps it). */
+export interface CacheErrorLine {
+  event: "cache_error";
+  op: "match" | "put";
+  error: string;
+}
+
+function logCacheError(op: CacheErrorLine["op"], error: unknown): void {
+  const line: CacheErrorLine = {
+    event: "cache_error",
+    op,
+    error: error instanceof Error ? error.message : String(error),
+  };
+  console.error(JSON.stringify(line));
+}
+
+/** `operation`, or a rejection once it has taken CACHE_TIMEOUT_MS. */
+async function withinTimeout<T>(operation: () => Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what} did not settle within ${CACHE_TIMEOUT_MS} ms`)),
+      CACHE_TIMEOUT_MS,
+    );
+  });
+  try {
+    return await Promise.race([operation(), timeout]);
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
 }
 
 /** A stored answer: body bytes and the headers it was stored with. */
@@ -68,24 +107,46 @@ export interface CachedAnswer {
   headers: Headers;
 }
 
-/** Look an answer up; null on a miss or when there is no Cache API. */
+/**
+ * Look an answer up; null on a miss, when there is no Cache API, and when the cache fails
+ * (throws, rejects, answers something other than a stored 200, or takes longer than
+ * CACHE_TIMEOUT_MS): a failure is logged as a `cache_error` line and never fails the request.
+ */
 export async function readCachedAnswer(key: Request): Promise<CachedAnswer | null> {
-  const cache = defaultCache();
-  const hit = cache ? await cache.match(key) : undefined;
-  if (!hit) return null;
-  return { body: await hit.arrayBuffer(), headers: hit.headers };
+  try {
+    return await withinTimeout(async () => {
+      const cache = defaultCache();
+      const hit = cache ? await cache.match(key) : undefined;
+      if (!hit) return null;
+      if (hit.status !== 200) {
+        await hit.body?.cancel();
+        throw new Error(`the cache answered ${hit.status} for a stored answer`);
+      }
+      return { body: await hit.arrayBuffer(), headers: hit.headers };
+    }, "cache.match");
+  } catch (error) {
+    logCacheError("match", error);
+    return null;
+  }
 }
 
 /**
  * Store an answer's bytes under `key` (the entry is immutable: its key names the model bytes).
- * @returns the pending put, for waitUntil; null when there is no Cache API
+ * A failure or a put slower than CACHE_TIMEOUT_MS is logged (`cache_error`), never thrown.
+ * @returns the pending put, for waitUntil (it never rejects); null when there is no Cache API
  */
 export function storeAnswer(
   key: Request,
   body: Uint8Array,
   contentType: string,
 ): Promise<void> | null {
-  const cache = defaultCache();
+  let cache: Cache | null;
+  try {
+    cache = defaultCache();
+  } catch (error) {
+    logCacheError("put", error);
+    return null;
+  }
   if (!cache) return null;
   const stored = new Response(body, {
     headers: {
@@ -93,5 +154,7 @@ export function storeAnswer(
       "Cache-Control": `public, max-age=${PINNED_MAX_AGE_S}, immutable`,
     },
   });
-  return cache.put(key, stored);
+  return withinTimeout(() => cache.put(key, stored), "cache.put").catch((error: unknown) =>
+    logCacheError("put", error),
+  );
 }

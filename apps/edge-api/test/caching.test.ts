@@ -2,11 +2,12 @@
  * Caching of seeded /sample answers inside workerd: the ETag is known before inference (a
  * matching If-None-Match is a 304 without running the model), the Cache API answers repeats
  * without running it, pinned versions are immutable, unpinned ones revalidate soon, a new model
- * gives new tags, and with an API key nothing is marked shareable.
+ * gives new tags, with an API key nothing is marked shareable, and a cache that throws, rejects,
+ * answers garbage or never answers costs neither the answer nor its bytes (it is logged).
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { RawModel } from "../src/model-source.ts";
-import { PINNED_MAX_AGE_S, UNPINNED_MAX_AGE_S } from "../src/sample-cache.ts";
+import { type CacheErrorLine, PINNED_MAX_AGE_S, UNPINNED_MAX_AGE_S } from "../src/sample-cache.ts";
 import {
   call,
   countingApp,
@@ -123,4 +124,49 @@ describe("seeded /sample caching", () => {
     expect(again.headers.get("Cache-Control")).toBe(`private, max-age=${UNPINNED_MAX_AGE_S}`);
     expect(runs()).toBe(before);
   });
+});
+
+describe("a failing Cache API never fails a request", () => {
+  const cache = () => (caches as unknown as { default: Cache }).default;
+
+  it.each([
+    ["rejects", () => Promise.reject(new Error("cache exploded"))],
+    [
+      "throws",
+      () => {
+        throw new Error("No Cache was configured");
+      },
+    ],
+    ["never settles", () => new Promise<never>(() => undefined)],
+    ["answers a 500", () => Promise.resolve(new Response("broken", { status: 500 }))],
+  ] as const)(
+    "when match %s: the model's answer, the same bytes, a cache_error line",
+    async (_, match) => {
+      const { app } = countingApp();
+      const seed = freshSeed();
+      const path = `/sample?count=2&seed=${seed}&format=png`;
+      const healthy = await call(app, path);
+      const healthyBytes = new Uint8Array(await healthy.arrayBuffer());
+      const errors = vi.spyOn(console, "error");
+      const matchSpy = vi.spyOn(cache(), "match").mockImplementation(match as never);
+      const putSpy = vi
+        .spyOn(cache(), "put")
+        .mockImplementation(() => Promise.reject(new Error("put refused")));
+      try {
+        const res = await call(app, path);
+        expect(res.status).toBe(200);
+        expect(res.headers.get("X-Cache")).toBe("miss");
+        expect(new Uint8Array(await res.arrayBuffer())).toEqual(healthyBytes);
+        const lines = errors.mock.calls.map(
+          (args) => JSON.parse(String(args[0])) as CacheErrorLine,
+        );
+        expect(lines.map((l) => l.op).sort()).toEqual(["match", "put"]);
+        expect(lines.every((l) => l.event === "cache_error" && l.error.length > 0)).toBe(true);
+      } finally {
+        matchSpy.mockRestore();
+        putSpy.mockRestore();
+        errors.mockRestore();
+      }
+    },
+  );
 });

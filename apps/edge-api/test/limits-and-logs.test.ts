@@ -69,7 +69,10 @@ describe("log line per /sample", () => {
       { API_KEY: secret },
     );
     expect(res.status).toBe(200);
-    expect(res.headers.get("Server-Timing")).toMatch(/^inference;dur=\d+, encode;dur=\d+$/);
+    // wrangler.jsonc's top level (local runs) sets LOCAL_TIMINGS=true: the clock runs there
+    expect(res.headers.get("Server-Timing")).toMatch(
+      /^inputs;dur=[\d.]+, inference;dur=[\d.]+, encode;dur=[\d.]+$/,
+    );
     const lines = linesOf(spy);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({
@@ -87,6 +90,22 @@ describe("log line per /sample", () => {
     }
     const logged = spy.mock.calls.flat().map(String).join("\n");
     expect(logged).not.toContain(secret);
+  });
+
+  it("writes no timings where the clock stands still during CPU work (LOCAL_TIMINGS unset)", async () => {
+    const spy = vi.spyOn(console, "log");
+    const res = await call(
+      app,
+      "/sample?count=2&seed=434343&format=png",
+      {},
+      { LOCAL_TIMINGS: "" },
+    );
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Server-Timing")).toBeNull();
+    const [line] = linesOf(spy);
+    expect(line).toMatchObject({ status: 200, cache: "miss" });
+    for (const field of ["inferenceMs", "encodeMs", "totalMs"])
+      expect(line).not.toHaveProperty(field);
   });
 
   it("logs refused and cached answers too, with the fields known by then", async () => {

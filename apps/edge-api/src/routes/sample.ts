@@ -15,6 +15,7 @@ import type { AppEnv } from "../app-env.ts";
 import { errorResponse } from "../errors.ts";
 import { answerEtag, ifNoneMatchHits } from "../etag.ts";
 import { type Generator, ModelUnavailableError } from "../inference.ts";
+import { createPhaseTimer } from "../phase-timings.ts";
 import {
   answerCacheKey,
   canonicalSampleKey,
@@ -108,17 +109,21 @@ export async function sampleHandler(c: Context<AppEnv>): Promise<Response> {
   } catch (error) {
     return modelUnavailable(error);
   }
-  const inferenceStarted = Date.now();
+  const phases = createPhaseTimer(config.localTimings); // real only where the clock runs (local)
+  phases.start();
   const plan = planSample({ count: query.count, label: query.label, seed });
   const inputs = buildGeneratorInputs(plan);
+  phases.end("inputs");
   const output = await generator.run(inputs.z, inputs.label, plan.length);
-  const encodeStarted = Date.now();
+  phases.end("inference");
   const body = png
     ? renderSamplePng(output, plan.length, query)
     : renderSampleJson(generator.manifest, query, seed, plan, output);
-  log.inferenceMs = encodeStarted - inferenceStarted;
-  log.encodeMs = Date.now() - encodeStarted;
-  headers["Server-Timing"] = `inference;dur=${log.inferenceMs}, encode;dur=${log.encodeMs}`;
+  phases.end("encode");
+  log.inferenceMs = phases.ms("inference");
+  log.encodeMs = phases.ms("encode");
+  const serverTiming = phases.serverTiming();
+  if (serverTiming) headers["Server-Timing"] = serverTiming;
   log.cache = seeded ? "miss" : "none";
   if (seeded) {
     await afterResponse(c, storeAnswer(cacheKey, body, headers["Content-Type"] as string));
