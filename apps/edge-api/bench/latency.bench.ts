@@ -1,29 +1,36 @@
 /**
- * Latency benchmark (`npm run bench`, not a test): starts `wrangler dev` on loopback with the
- * shipped model, measures the cold first request, then warm p50/p99 over sequential requests
- * for count=16 (json, png), count=1 and count=64; in the same run, onnxruntime-node's native
- * `session.run` on the same batches as the floor (skipped when onnxruntime-node is absent),
- * and the bare onnxruntime-web (wasm, 1 thread) run in Node of the served model and of the
- * reference model (the full-width generator the lean one replaced), interleaved run by run so
- * that machine noise hits both alike. The headline ratio: worker count=16 png p50 over the bare
- * run of the reference model.
+ * Latency benchmark (`npm run bench`, not a test). Two runtimes serve the same worker, built for
+ * `--env bench` (no practical rate limit, LOCAL_TIMINGS on):
  *
- * Flags: --requests N (default 500), --port P (default: a free port), --reference DIR (default
- * apps/edge-api/models/mnist-full).
- * Writes bench-results/latency-<timestamp>.json (git-ignored) and prints a table.
+ * - bare workerd: the deploy bundle (`wrangler deploy --dry-run`) in the workerd binary wrangler
+ *   ships, the preview harness (scripts/workerd-preview.ts): how a deploy runs it. The headline.
+ * - wrangler dev: the same worker behind wrangler's local proxy (what `npm start` runs).
+ *
+ * Measured in one run, interleaved request by request (bare, wrangler, bare, ...) so that machine
+ * noise hits both alike: each new process's cold first request; warm p50/p99 of /healthz and of
+ * count=1, 16, 64 png (and count=16 json), each request with a new seed; and, between the same
+ * requests, onnxruntime-web's bare `session.run` in this Node process (wasm, one thread, as in
+ * Workers) of the served model and of the reference model, the full-width generator
+ * `mnist-full` (117 M MAC per 16 images). Target: bare workerd count=16 png p50 <= 0.6x the
+ * reference run. Also: where bare workerd's time goes (Server-Timing phases against /healthz,
+ * the HTTP floor), what caching saves, each model's cold start, and each runtime's resident
+ * memory with every model warm; the machine's load average before and after.
+ *
+ * Flags: --requests N (default 300 per case and runtime), --reference DIR (default
+ * apps/edge-api/models/mnist-full). Writes bench-results/latency-<timestamp>.json (git-ignored).
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { loadavg } from "node:os";
 import { join } from "node:path";
+import { LATENT_SIZE, NUM_CLASSES, ONNX_IO } from "@edgegan/shared";
+import { startPreview } from "../scripts/workerd-preview.ts";
 import {
   APP_DIR as appDir,
   findWorkerd,
   residentBytes,
   startWranglerDev,
 } from "../scripts/wrangler-dev.ts";
-import { type Stats, sessionFloor, stats } from "./timing.ts";
-
-const require = createRequire(import.meta.url);
+import { feedsFor, type Stats, stats } from "./timing.ts";
 
 function flag(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,227 +42,248 @@ function flag(name: string, fallback: number): number {
   return value;
 }
 
-async function timedGet(url: string, init: RequestInit = {}, status = 200): Promise<number> {
+/** A timed GET: milliseconds, and the Server-Timing phases the worker reported. */
+async function timedGet(
+  url: string,
+  init: RequestInit = {},
+  status = 200,
+): Promise<{ ms: number; phases: Record<string, number> }> {
   const started = performance.now();
   const res = await fetch(url, init);
   await res.arrayBuffer();
-  const elapsed = performance.now() - started;
+  const ms = performance.now() - started;
   if (res.status !== status) throw new Error(`${url} answered ${res.status}, expected ${status}`);
-  return elapsed;
+  const phases: Record<string, number> = {};
+  for (const part of (res.headers.get("Server-Timing") ?? "").split(",")) {
+    const match = /^\s*([\w-]+);dur=([\d.]+)/.exec(part);
+    if (match) phases[match[1] as string] = Number(match[2]);
+  }
+  return { ms, phases };
 }
 
-/**
- * Seeds no earlier run used: wrangler dev keeps its Cache API entries between runs, and a
- * cached answer would time the cache, not the model.
- */
+/** Seeds no earlier run used (wrangler dev keeps Cache API entries between runs). */
 const seedBase = (Date.now() % 1_000_000) * 1000;
 
 interface Case {
   name: string;
-  count: number;
-  format: "json" | "png";
-  /** Extra query, e.g. "&scale=8" (the marketing outputs: their encode cost). */
-  extra?: string;
+  /** Path and query; SEED is replaced by a new seed per request. */
+  path: string;
+  /** Batch size of the bare ORT runs timed beside it (none for /healthz). */
+  count?: number;
 }
 
 const CASES: Case[] = [
-  { name: "count=16 png", count: 16, format: "png" },
-  { name: "count=16 json", count: 16, format: "json" },
-  { name: "count=1 png", count: 1, format: "png" },
-  { name: "count=1 json", count: 1, format: "json" },
-  { name: "count=64 png", count: 64, format: "png" },
-  { name: "count=64 json", count: 64, format: "json" },
-  { name: "count=16 png scale=8", count: 16, format: "png", extra: "&scale=8" },
-  { name: "count=64 png scale=8", count: 64, format: "png", extra: "&scale=8" },
-  { name: "count=64 json scale=8", count: 64, format: "json", extra: "&scale=8" },
+  { name: "/healthz", path: "/healthz" },
+  { name: "count=1 png", path: "/sample?count=1&seed=SEED&format=png", count: 1 },
+  { name: "count=16 png", path: "/sample?count=16&seed=SEED&format=png", count: 16 },
+  { name: "count=64 png", path: "/sample?count=64&seed=SEED&format=png", count: 64 },
+  { name: "count=16 json", path: "/sample?count=16&seed=SEED&format=json" },
 ];
 
-/**
- * What caching saves, in one run: count=64 answered 304 (ETag known before inference) against
- * the same request's 200 (a new seed each time, so each one runs the model), and a Cache API
- * hit for count=16 png against its miss.
- */
-async function cachingFigures(base: string, requests: number) {
-  const n = Math.min(requests, 200);
+type Ort = typeof import("onnxruntime-web");
+
+/** One bare `session.run` of a batch, timed. */
+async function timedRun(
+  ort: Ort,
+  session: import("onnxruntime-web").InferenceSession,
+  count: number,
+  seed: number,
+) {
+  const { z, label } = feedsFor(count, seed);
+  const feeds = {
+    [ONNX_IO.latentInput]: new ort.Tensor("float32", z, [count, LATENT_SIZE]),
+    [ONNX_IO.labelInput]: new ort.Tensor("float32", label, [count, NUM_CLASSES]),
+  };
+  const started = performance.now();
+  await session.run(feeds);
+  return performance.now() - started;
+}
+
+const mean = (xs: number[]) => Math.round((xs.reduce((s, x) => s + x, 0) / xs.length) * 100) / 100;
+const load = () => loadavg().map((x) => Math.round(x * 100) / 100);
+
+/** Every served model warm (its first request creates its session): cold ms per model. */
+async function warmEveryModel(base: string): Promise<Record<string, number>> {
+  const list = (await (await fetch(`${base}/models`)).json()) as {
+    models: { name: string; status: string }[];
+  };
+  const cold: Record<string, number> = {};
+  for (const model of list.models.filter((m) => m.status === "ok")) {
+    const first = await timedGet(
+      `${base}/sample?count=16&seed=${seedBase + 20_000}&format=png&model=${model.name}`,
+    );
+    cold[model.name] = Math.round(first.ms * 10) / 10;
+    for (let i = 0; i < 20; i++) {
+      await timedGet(
+        `${base}/sample?count=16&seed=${seedBase + 21_000 + i}&format=png&model=${model.name}`,
+      );
+    }
+  }
+  return cold;
+}
+
+/** What caching saves in bare workerd: 304 and Cache API hit against the fresh answers. */
+async function cachingFigures(base: string, n: number) {
   const fresh: number[] = [];
   const notModified: number[] = [];
-  const miss: number[] = [];
   const hit: number[] = [];
+  const miss: number[] = [];
   for (let i = 0; i < n; i++) {
     const url64 = `${base}/sample?count=64&seed=${seedBase + 5000 + i}&format=png`;
-    const started = performance.now();
     const res = await fetch(url64);
     await res.arrayBuffer();
-    fresh.push(performance.now() - started);
     const etag = res.headers.get("ETag") ?? "";
-    notModified.push(await timedGet(url64, { headers: { "If-None-Match": etag } }, 304));
+    notModified.push((await timedGet(url64, { headers: { "If-None-Match": etag } }, 304)).ms);
     const url16 = `${base}/sample?count=16&seed=${seedBase + 9000 + i}&format=png`;
-    miss.push(await timedGet(url16));
-    hit.push(await timedGet(url16));
+    miss.push((await timedGet(url16)).ms);
+    hit.push((await timedGet(url16)).ms);
+    fresh.push(
+      (await timedGet(`${base}/sample?count=64&seed=${seedBase + 7000 + i}&format=png`)).ms,
+    );
   }
-  const figures = {
+  return {
     count64Fresh200: stats(fresh),
     count64NotModified304: stats(notModified),
     count16PngMiss: stats(miss),
     count16PngCacheHit: stats(hit),
   };
-  const ratio = figures.count64NotModified304.p50 / figures.count64Fresh200.p50;
-  console.log(
-    `304 for count=64: p50 ${figures.count64NotModified304.p50} ms vs its 200 ${figures.count64Fresh200.p50} ms (${ratio.toFixed(3)}x; target <= 2 ms and <= 0.2x); ` +
-      `Cache API hit count=16 png p50 ${figures.count16PngCacheHit.p50} ms vs miss ${figures.count16PngMiss.p50} ms (target <= 3 ms)`,
-  );
-  return { ...figures, notModifiedOverFresh: Math.round(ratio * 1000) / 1000 };
-}
-
-/**
- * Each served model's cold first request (its session is created then), its warm count=16 png
- * p50, and the worker process's resident memory once every model is warm.
- */
-async function perModelFigures(base: string, dev: { child: { pid?: number }; port: number }) {
-  const list = (await (await fetch(`${base}/models`)).json()) as {
-    models: { name: string; status: string; onnx?: { bytes: number } }[];
-  };
-  const perModel: Record<string, { coldMs: number; warmPng16P50: number; bytes?: number }> = {};
-  for (const model of list.models.filter((m) => m.status === "ok")) {
-    const cold = await timedGet(
-      `${base}/sample?count=16&seed=${seedBase + 20_000}&format=png&model=${model.name}`,
-    );
-    const warm: number[] = [];
-    for (let i = 0; i < 50; i++) {
-      warm.push(
-        await timedGet(
-          `${base}/sample?count=16&seed=${seedBase + 21_000 + i}&format=png&model=${model.name}`,
-        ),
-      );
-    }
-    perModel[model.name] = {
-      coldMs: Math.round(cold * 10) / 10,
-      warmPng16P50: stats(warm).p50,
-      bytes: model.onnx?.bytes,
-    };
-    console.log(
-      `model ${model.name}: cold first request ${cold.toFixed(1)} ms, warm count=16 png p50 ${stats(warm).p50} ms`,
-    );
-  }
-  const worker = findWorkerd(dev.child.pid ?? 0, dev.port).find((p) => p.role === "worker");
-  const rss = worker ? residentBytes(worker.pid) : null;
-  console.log(
-    `workerd (worker) resident memory with ${Object.keys(perModel).length} models warm: ${rss === null ? "n/a" : `${(rss / 2 ** 20).toFixed(1)} MiB`}`,
-  );
-  return { perModel, workerRssBytesAllWarm: rss };
-}
-
-/** The --reference DIR flag, or the default reference model folder. */
-function referenceDir(): string {
-  const i = process.argv.indexOf("--reference");
-  return i < 0 ? join(appDir, "models", "mnist-full") : (process.argv[i + 1] ?? "");
 }
 
 async function main(): Promise<void> {
-  const requests = flag("requests", 500);
-  const port = process.argv.includes("--port") ? flag("port", 8787) : undefined;
-  const manifest = JSON.parse(
-    readFileSync(join(appDir, "models", "mnist", "model.json"), "utf8"),
-  ) as {
-    version: string;
-  };
-  const model = new Uint8Array(readFileSync(join(appDir, "models", "mnist", "generator.onnx")));
-  console.log(
-    `model ${manifest.version} (${model.byteLength} bytes); ${requests} requests per case`,
-  );
-
+  const requests = flag("requests", 300);
+  const referenceIndex = process.argv.indexOf("--reference");
+  const referenceDir =
+    referenceIndex < 0
+      ? join(appDir, "models", "mnist-full")
+      : (process.argv[referenceIndex + 1] ?? "");
   const results: Record<string, unknown> = {
-    model: manifest.version,
     requests,
     date: new Date().toISOString(),
+    loadBefore: load(),
   };
-  const bootStarted = performance.now();
-  // the bench environment: the same worker without a practical rate limit
-  const dev = await startWranglerDev({
-    args: ["--env", "bench"],
-    ...(port === undefined ? {} : { port }),
-  });
-  const base = dev.base;
-  try {
-    console.log(`wrangler dev ready in ${Math.round(performance.now() - bootStarted)} ms`);
-    const cold = await timedGet(`${base}/sample?count=16&seed=${seedBase}&format=png`);
-    const health = (await (await fetch(`${base}/healthz`)).json()) as { sessionLoadMs?: number };
-    results.coldFirstRequestMs = Math.round(cold * 100) / 100;
-    results.sessionLoadMs = health.sessionLoadMs;
-    console.log(
-      `cold first /sample?count=16&format=png: ${cold.toFixed(1)} ms (session creation ${health.sessionLoadMs} ms)`,
-    );
-
-    const warm: Record<string, Stats> = {};
-    for (const c of CASES) {
-      for (let i = 0; i < 20; i++)
-        await timedGet(
-          `${base}/sample?count=${c.count}&seed=${seedBase + 500 + i}&format=${c.format}${c.extra ?? ""}`,
-        );
-      const samples: number[] = [];
-      for (let i = 0; i < requests; i++) {
-        samples.push(
-          await timedGet(
-            `${base}/sample?count=${c.count}&seed=${seedBase + 1000 + i}&format=${c.format}${c.extra ?? ""}`,
-          ),
-        );
-      }
-      warm[c.name] = stats(samples);
-      console.log(`${c.name.padEnd(14)} p50 ${warm[c.name]?.p50} ms  p99 ${warm[c.name]?.p99} ms`);
-    }
-    results.worker = warm;
-    results.caching = await cachingFigures(base, requests);
-    results.models = await perModelFigures(base, dev);
-  } finally {
-    await dev.stop();
-  }
-
-  try {
-    const native = require("onnxruntime-node") as typeof import("onnxruntime-web");
-    results.native = (await sessionFloor(native, { served: model }, requests)).served;
-  } catch (error) {
-    results.native = null;
-    console.log(
-      `native floor skipped: onnxruntime-node unavailable (${(error as Error).message.split("\n")[0]})`,
-    );
-  }
-  const web = await import("onnxruntime-web");
-  web.env.wasm.numThreads = 1;
-  const reference = referenceDir();
-  const referenceModel = new Uint8Array(readFileSync(join(reference, "generator.onnx")));
-  const bare = await sessionFloor(web, { served: model, reference: referenceModel }, requests);
-  results.wasmInNode = bare.served;
-  results.referenceWasmInNode = {
-    dir: reference,
-    bytes: referenceModel.byteLength,
-    ...bare.reference,
-  };
-
-  const worker = results.worker as Record<string, Stats>;
-  const native = results.native as Record<string, Stats> | null;
-  const wasm = bare.served as Record<string, Stats>;
-  const wasmReference = bare.reference as Record<string, Stats>;
   console.log(
-    "\n| case | worker p50 | worker p99 | native run p50 | native run p99 | ORT-web (Node) run p50 | reference model ORT-web run p50 |",
+    `load average before: ${load().join(", ")}; ${requests} requests per case and runtime`,
   );
-  console.log("|---|---|---|---|---|---|---|");
-  for (const c of CASES) {
-    const w = worker[c.name] as Stats;
-    const n = native?.[`batch ${c.count}`];
-    const o = wasm[`batch ${c.count}`];
+
+  // bare onnxruntime-web in this process: the served model and the reference model
+  const ort = await import("onnxruntime-web");
+  ort.env.wasm.numThreads = 1;
+  const sessionOf = (dir: string) =>
+    ort.InferenceSession.create(new Uint8Array(readFileSync(join(dir, "generator.onnx"))), {
+      graphOptimizationLevel: "all",
+    });
+  const served = await sessionOf(join(appDir, "models", "mnist"));
+  const reference = await sessionOf(referenceDir);
+
+  const bootStarted = performance.now();
+  const bare = await startPreview({ env: "bench" });
+  const bareBootMs = performance.now() - bootStarted;
+  const wrangler = await startWranglerDev({ args: ["--env", "bench"] });
+  try {
+    // cold: the first /sample of a new process (isolate start, wasm compile, session creation)
+    const cold = {
+      bare: (await timedGet(`${bare.base}/sample?count=16&seed=${seedBase}&format=png`)).ms,
+      wrangler: (await timedGet(`${wrangler.base}/sample?count=16&seed=${seedBase}&format=png`)).ms,
+    };
+    results.coldFirstRequestMs = cold;
+    results.bareBootMs = Math.round(bareBootMs);
     console.log(
-      `| ${c.name} | ${w.p50} ms | ${w.p99} ms | ${n ? `${n.p50} ms` : "n/a"} | ${n ? `${n.p99} ms` : "n/a"} | ${o?.p50} ms | ${wasmReference[`batch ${c.count}`]?.p50} ms |`,
+      `cold first count=16 png: bare workerd ${cold.bare.toFixed(1)} ms, wrangler dev ${cold.wrangler.toFixed(1)} ms (bare boot incl. the dry-run build: ${Math.round(bareBootMs)} ms)`,
+    );
+
+    const runtimes = { bare, wrangler } as const;
+    /** case -> series (bare, wrangler, ortServed, ortReference) -> ms */
+    const samples: Record<string, Record<string, number[]>> = {};
+    /** case -> Server-Timing phase of bare workerd -> ms */
+    const phases: Record<string, Record<string, number[]>> = {};
+    const push = (into: typeof samples, name: string, series: string, ms: number) => {
+      into[name] ??= {};
+      const byCase = into[name];
+      byCase[series] ??= [];
+      byCase[series].push(ms);
+    };
+    for (const c of CASES) {
+      // 20 warm-up rounds (the wasm runtime starts on baseline code), then measured rounds
+      for (let i = 0; i < 20 + requests; i++) {
+        const measured = i >= 20;
+        const path = c.path.replace("SEED", String(seedBase + 1000 + i));
+        for (const [name, runtime] of Object.entries(runtimes)) {
+          const answer = await timedGet(`${runtime.base}${path}`);
+          if (!measured) continue;
+          push(samples, c.name, name, answer.ms);
+          if (name !== "bare") continue;
+          for (const [phase, ms] of Object.entries(answer.phases)) push(phases, c.name, phase, ms);
+        }
+        if (c.count === undefined) continue;
+        const servedMs = await timedRun(ort, served, c.count, i);
+        const referenceMs = await timedRun(ort, reference, c.count, i);
+        if (!measured) continue;
+        push(samples, c.name, "ortServed", servedMs);
+        push(samples, c.name, "ortReference", referenceMs);
+      }
+    }
+    const table: Record<string, Record<string, Stats>> = {};
+    for (const [name, byRuntime] of Object.entries(samples)) {
+      table[name] = Object.fromEntries(Object.entries(byRuntime).map(([r, xs]) => [r, stats(xs)]));
+    }
+    results.warm = table;
+    results.barePhasesMeanMs = Object.fromEntries(
+      Object.entries(phases).map(([name, byPhase]) => [
+        name,
+        Object.fromEntries(Object.entries(byPhase).map(([p, xs]) => [p, mean(xs)])),
+      ]),
+    );
+    results.bareClientMeanMs = Object.fromEntries(
+      Object.entries(samples).map(([name, byRuntime]) => [name, mean(byRuntime.bare ?? [])]),
+    );
+
+    await bare.setCacheMode("store");
+    results.caching = await cachingFigures(bare.base, Math.min(requests, 100));
+
+    results.perModelColdMs = {
+      bare: await warmEveryModel(bare.base),
+      wrangler: await warmEveryModel(wrangler.base),
+    };
+    const wranglerWorker = findWorkerd(wrangler.child.pid ?? 0, wrangler.port).find(
+      (p) => p.role === "worker",
+    );
+    results.residentMiBAllWarm = {
+      bare: Math.round((residentBytes(bare.child.pid ?? 0) ?? 0) / 2 ** 20),
+      wrangler: wranglerWorker
+        ? Math.round((residentBytes(wranglerWorker.pid) ?? 0) / 2 ** 20)
+        : null,
+    };
+  } finally {
+    await Promise.all([bare.stop(), wrangler.stop()]);
+    await Promise.all([served.release(), reference.release()]);
+  }
+  results.loadAfter = load();
+
+  const table = results.warm as Record<string, Record<string, Stats>>;
+  console.log(
+    "\n| case | bare workerd p50 / p99 | wrangler dev p50 / p99 | ORT-web in Node, served model p50 | ORT-web in Node, mnist-full p50 |",
+  );
+  console.log("|---|---|---|---|---|");
+  for (const c of CASES) {
+    const row = table[c.name] ?? {};
+    const cell = (s?: Stats) => (s ? `${s.p50} / ${s.p99} ms` : "-");
+    console.log(
+      `| ${c.name} | ${cell(row.bare)} | ${cell(row.wrangler)} | ${row.ortServed ? `${row.ortServed.p50} ms` : "-"} | ${row.ortReference ? `${row.ortReference.p50} ms` : "-"} |`,
     );
   }
-  const png16 = worker["count=16 png"] as Stats;
-  const reference16 = wasmReference["batch 16"] as Stats;
-  const ratio = png16.p50 / reference16.p50;
-  results.workerPng16OverReferenceRun = Math.round(ratio * 1000) / 1000;
+  const png16 = table["count=16 png"];
+  const ratio = (png16?.bare?.p50 ?? Number.NaN) / (png16?.ortReference?.p50 ?? Number.NaN);
+  results.bare16OverReferenceRun = Math.round(ratio * 1000) / 1000;
   console.log(
-    `\ntargets: count=16 png p50 ${png16.p50} ms (<= 10), p99 ${png16.p99} ms (<= 25); ` +
-      `worker count=16 png p50 / bare ORT-web run of the reference model = ${png16.p50} / ${reference16.p50} = ${ratio.toFixed(2)} (<= 0.6); ` +
-      `count=1 p50 ${(worker["count=1 png"] as Stats).p50} ms (<= 3); count=64 p50 ${(worker["count=64 png"] as Stats).p50} ms (<= 35); ` +
-      `cold ${results.coldFirstRequestMs} ms (<= 250)`,
+    `\nheadline: bare workerd count=16 png p50 ${png16?.bare?.p50} ms / ORT-web mnist-full run in Node p50 ${png16?.ortReference?.p50} ms = ${ratio.toFixed(3)} (target <= 0.6)`,
+  );
+  console.log(`bare workerd phases (mean ms, Server-Timing):`, results.barePhasesMeanMs);
+  console.log(`bare workerd client-side mean ms:`, results.bareClientMeanMs);
+  console.log(`caching (bare):`, JSON.stringify(results.caching));
+  console.log(`per-model cold first request ms:`, JSON.stringify(results.perModelColdMs));
+  console.log(`resident MiB with every model warm:`, JSON.stringify(results.residentMiBAllWarm));
+  console.log(
+    `load average before ${JSON.stringify(results.loadBefore)}, after ${JSON.stringify(results.loadAfter)}`,
   );
 
   const outDir = join(appDir, "bench-results");
