@@ -100,11 +100,12 @@ export function buildOpenApi(config: AppConfig, serverUrl: string): Record<strin
               content: {
                 "application/json": { schema: { $ref: "#/components/schemas/Sample" } },
                 "image/png": { schema: { type: "string", contentMediaType: "image/png" } },
+                "image/svg+xml": { schema: { type: "string", contentMediaType: "image/svg+xml" } },
               },
             },
             "304": { description: "If-None-Match matched the ETag." },
             "400": errorResponse(
-              "A query parameter is invalid; the message names it and the accepted values.",
+              "A query parameter is invalid, or parameters conflict (labels or text with count or label, style without a sequence, text for a model whose classes are not the digits); the message names it and the accepted values.",
             ),
             "401": errorResponse("API key missing or wrong."),
             "404": errorResponse(

@@ -26,12 +26,31 @@ export const PINNED_MAX_AGE_S = 31_536_000;
  */
 export const RENDER_VERSION = 2;
 
-/** The canonical spelling of what shapes a seeded answer's bytes (model aside). */
+/**
+ * The canonical spelling of what shapes a seeded answer's bytes (model aside). The options added
+ * after RENDER_VERSION 2 (a sequence, resample, colours) are appended only when they differ from
+ * their defaults, so a request that sets none keeps its key and ETag; `text` enters as the labels
+ * it stands for (text=2026 and labels=2,0,2,6 give the same bytes).
+ */
 export function canonicalSampleKey(query: SampleQuery, seed: number): string {
   return (
     `render=${RENDER_VERSION}&count=${query.count}&label=${query.label ?? "spread"}&seed=${seed}` +
     `&format=${query.format}&scale=${query.scale}&invert=${query.invert}` +
-    `&columns=${query.columns ?? "auto"}&padding=${query.padding}`
+    `&columns=${query.columns ?? "auto"}&padding=${query.padding}` +
+    drawingKey(query)
+  );
+}
+
+/** The key's part for the options that default to nothing: "" when none is set. */
+export function drawingKey(
+  query: Pick<SampleQuery, "resample" | "fg" | "bg"> &
+    Partial<Pick<SampleQuery, "labels" | "style">>,
+): string {
+  return (
+    (query.labels ? `&labels=${query.labels.join(",")}&style=${query.style}` : "") +
+    (query.resample !== "nearest" ? `&resample=${query.resample}` : "") +
+    (query.fg !== null ? `&fg=${query.fg}` : "") +
+    (query.bg !== null ? `&bg=${query.bg}` : "")
   );
 }
 

@@ -31,7 +31,7 @@ const BAD_QUERIES: [string, string, RegExp][] = [
   ["seed=4294967296", "invalid_seed", /seed .*4294967295/],
   ["seed=-5", "invalid_seed", /seed/],
   ["seed=99999999999999999999999", "invalid_seed", /seed/],
-  ["format=gif", "invalid_format", /format must be "json" \(default\) or "png"; got "gif"/],
+  ["format=gif", "invalid_format", /format must be "json" \(default\), "png" or "svg"; got "gif"/],
   ["format=PNG", "invalid_format", /format/],
   ["count=1&count=2", "repeated_parameter", /"count" was given 2 times/],
   ["seed=1&seed=1", "repeated_parameter", /"seed"/],
@@ -39,7 +39,7 @@ const BAD_QUERIES: [string, string, RegExp][] = [
   [
     "cuont=4",
     "unknown_parameter",
-    /unknown query parameter "cuont"; accepted parameters: count, label, seed, format/,
+    /unknown query parameter "cuont"; accepted parameters: count, label, labels, text, style, seed, format/,
   ],
 ];
 

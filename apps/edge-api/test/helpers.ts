@@ -68,6 +68,15 @@ export function fixtureVariant(letter: string): Uint8Array {
   return bytes;
 }
 
+/** Expect a 400 JSON answer with this error code and a message matching `message`. */
+export async function expectRefusal(res: Response, code: string, message: RegExp): Promise<void> {
+  const text = await res.text();
+  expect(res.status, text).toBe(400);
+  const body = JSON.parse(text) as ErrorBody;
+  expect(body.error.code).toBe(code);
+  expect(body.error.message).toMatch(message);
+}
+
 /** Expect a 503 `model_unavailable` JSON answer whose message matches `reason`. */
 export async function expectModelUnavailable(res: Response, reason: RegExp): Promise<void> {
   const text = await res.text();

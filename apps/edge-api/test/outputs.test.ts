@@ -95,8 +95,8 @@ describe("scale, invert, columns, padding", () => {
   });
 
   it.each([
-    ["scale=0", "invalid_scale", /scale must be an integer from 1 to 8/],
-    ["scale=9", "invalid_scale", /from 1 to 8/],
+    ["scale=0", "invalid_scale", /scale must be an integer from 1 to 16/],
+    ["scale=17", "invalid_scale", /from 1 to 16/],
     ["scale=2.5", "invalid_scale", /"2.5"/],
     ["invert=yes", "invalid_invert", /invert must be "true" .* or "false"/],
     ["columns=0", "invalid_columns", /columns must be an integer from 1 to 64/],

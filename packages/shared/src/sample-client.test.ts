@@ -14,6 +14,26 @@ describe("sampleSearch", () => {
     expect(sampleSearch({ count: 16, format: "json", padding: 2 })).toBe("");
   });
 
+  it("writes a sequence, colours and resampling, and leaves their defaults out", () => {
+    expect(
+      new URLSearchParams(
+        sampleSearch({
+          labels: [2, 0, 2, 6],
+          style: "shared",
+          seed: 1,
+          fg: "FF6600",
+          bg: "transparent",
+        }),
+      ).toString(),
+    ).toBe("labels=2%2C0%2C2%2C6&seed=1&fg=FF6600&bg=transparent");
+    expect(sampleSearch({ text: "2026", resample: "nearest", scale: 16 })).toBe(
+      "text=2026&scale=16",
+    );
+    expect(() => sampleSearch({ labels: [1, 2], count: 2 })).toThrow(
+      /conflicting_parameters: labels gives the images' classes/,
+    );
+  });
+
   it("refuses what the server would refuse, with its message, before any request", () => {
     expect(() => sampleSearch({ count: 65 })).toThrow(
       /invalid_count: count must be an integer from 1 to 64/,
@@ -40,6 +60,15 @@ describe("createSampleClient", () => {
     await expect(client.json({ count: 1, seed: 5 })).rejects.toThrow(/model/);
     expect(seen.at(-1)).toBe(
       'https://gan.example.com/sample?count=1&seed=5 {"Authorization":"Bearer k"}',
+    );
+  });
+
+  it("asks for an SVG sheet and returns its text", async () => {
+    const client = createSampleClient("https://gan.example.com", {
+      fetch: async (url) => new Response(`<svg><!-- ${url} --></svg>`),
+    });
+    expect(await client.svg({ text: "42", seed: 3 })).toBe(
+      "<svg><!-- https://gan.example.com/sample?text=42&seed=3&format=svg --></svg>",
     );
   });
 

@@ -10,6 +10,7 @@
  * const doc = await client.json({ count: 8, label: 7, seed: 42, scale: 4 });
  * doc.images[0].png; // data:image/png;base64,...
  * const sheet = await client.png({ count: 64, seed: 1, columns: 16, invert: true });
+ * const banner = await client.svg({ text: "2026", seed: 7, fg: "ff6600", bg: "transparent" });
  */
 import { type SampleDocument, sampleDocumentSchema } from "./sample-document.ts";
 import {
@@ -19,7 +20,7 @@ import {
   type SampleQuery,
 } from "./sample-query.ts";
 
-/** What a client asks for: every parameter optional, in its natural type. */
+/** What a client asks for: every parameter optional, in its natural type (labels as a list). */
 export type SampleRequest = Partial<Omit<SampleQuery, "format">>;
 
 /** The server answered with an error: its status and `{ error: { code, message } }`. */
@@ -97,6 +98,10 @@ export function createSampleClient(base: string | URL, options: SampleClientOpti
     /** The PNG sprite sheet's bytes. */
     async png(request: SampleRequest = {}): Promise<Uint8Array> {
       return new Uint8Array(await (await get(request, "png")).arrayBuffer());
+    },
+    /** The SVG sprite sheet's text. */
+    async svg(request: SampleRequest = {}): Promise<string> {
+      return (await get(request, "svg")).text();
     },
   };
 }

@@ -1,9 +1,13 @@
 /**
  * The JSON body of `GET /sample`, declared once as a zod schema: the TypeScript types the
  * worker's renderer builds, the `Sample` schema of /openapi.json, and the check that the typed
- * client (sample-client.ts) and the tests run on real answers all come from it.
+ * client (sample-client.ts) and the tests run on real answers all come from it. The options added
+ * for sequences, smoothing and colours appear only when a request set them, so the answers to
+ * requests that do not keep their bytes.
  */
 import { z } from "zod";
+import { RESAMPLE_METHODS } from "./resample.ts";
+import { SEQUENCE_STYLES } from "./sample-query.ts";
 
 const pixels = z.number().int().min(0);
 
@@ -49,6 +53,23 @@ export const sampleDocumentSchema = z
     label: z.number().int().min(0).nullable(),
     scale: z.number().int().min(1),
     invert: z.boolean(),
+    labels: z
+      .array(z.number().int().min(0))
+      .optional()
+      .meta({ description: "The sequence asked for (labels or text); absent without one." }),
+    style: z
+      .enum(SEQUENCE_STYLES)
+      .optional()
+      .meta({ description: "How the sequence was drawn; present with labels." }),
+    resample: z
+      .enum(RESAMPLE_METHODS)
+      .optional()
+      .meta({ description: "Present when not nearest." }),
+    fg: z.string().optional().meta({ description: "Ink colour (hex), when given." }),
+    bg: z
+      .string()
+      .optional()
+      .meta({ description: 'Paper colour (hex or "transparent"), when given.' }),
     sprite: spriteLayoutSchema,
     images: z.array(sampleImageSchema),
   })

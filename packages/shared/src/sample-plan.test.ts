@@ -55,7 +55,22 @@ describe("planSample", () => {
     }
   });
 
+  it("draws a shared sequence from the request seed alone, and an 'each' one like count", () => {
+    const shared = planSample({ count: 4, seed: 42, labels: [2, 0, 2, 6] });
+    expect(shared).toEqual([
+      { index: 0, label: 2, seed: 42 },
+      { index: 1, label: 0, seed: 42 },
+      { index: 2, label: 2, seed: 42 },
+      { index: 3, label: 6, seed: 42 },
+    ]);
+    const each = planSample({ count: 4, seed: 42, labels: [2, 0, 2, 6], style: "each" });
+    expect(each.map((p) => p.label)).toEqual([2, 0, 2, 6]);
+    expect(each.map((p) => p.seed)).toEqual(planSample({ count: 4, seed: 42 }).map((p) => p.seed));
+  });
+
   it.each([
+    [{ count: 3, seed: 1, labels: [1, 2] }, /labels must hold count = 3 classes, got 2/],
+    [{ count: 1, seed: 1, labels: [10] }, /label must be an integer in 0\.\.9/],
     [{ count: 0, seed: 1 }, /count must be a positive integer, got 0/],
     [{ count: 1.5, seed: 1 }, /count.*1\.5/],
     [{ count: 2, seed: -1 }, /seed must be an integer in 0\.\.4294967295, got -1/],

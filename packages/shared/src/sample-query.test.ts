@@ -15,12 +15,18 @@ describe("parseSampleQuery: accepted", () => {
   const DEFAULTS: SampleQuery = {
     count: 16,
     label: null,
+    labels: null,
+    text: null,
+    style: "shared",
     seed: null,
     format: "json",
     model: null,
     version: null,
     scale: 1,
+    resample: "nearest",
     invert: false,
+    fg: null,
+    bg: null,
     columns: null,
     padding: 2,
   };
@@ -47,6 +53,16 @@ describe("parseSampleQuery: accepted", () => {
       "count=64&scale=8&invert=true&columns=16&padding=0",
       { ...DEFAULTS, count: 64, scale: 8, invert: true, columns: 16, padding: 0 },
     ],
+    ["labels=2,0,2,6", { ...DEFAULTS, count: 4, labels: [2, 0, 2, 6] }],
+    ["labels=7&style=each", { ...DEFAULTS, count: 1, labels: [7], style: "each" }],
+    ["text=2026", { ...DEFAULTS, count: 4, labels: [2, 0, 2, 6], text: "2026" }],
+    ["format=svg&count=16", { ...DEFAULTS, format: "svg" }],
+    [
+      "count=16&scale=16&resample=bicubic",
+      { ...DEFAULTS, count: 16, scale: 16, resample: "bicubic" },
+    ],
+    ["fg=FF6600&bg=transparent", { ...DEFAULTS, fg: "ff6600", bg: "transparent" }],
+    ["bg=0A0B0C&invert=true", { ...DEFAULTS, bg: "0a0b0c", invert: true }],
   ];
   it.each(cases)("%j", (query, value) => {
     expect(parse(query)).toEqual({ ok: true, value });
@@ -62,8 +78,23 @@ describe("parseSampleQuery: rejected", () => {
   const cases: Array<[string, string, string[]]> = [
     ["count=0", "invalid_count", ["count", '"0"', "1 to 64"]],
     ["model=MNIST", "invalid_model", ['"MNIST"', "GET /models"]],
-    ["scale=0", "invalid_scale", ["scale", "1 to 8", '"0"']],
-    ["scale=9", "invalid_scale", ['"9"', "default 1"]],
+    ["scale=0", "invalid_scale", ["scale", "1 to 16", '"0"']],
+    ["scale=17", "invalid_scale", ['"17"', "default 1"]],
+    ["resample=lanczos", "invalid_resample", ['"nearest" or "bilinear" or "bicubic"', '"lanczos"']],
+    ["fg=%23ff6600", "invalid_fg", ['"#ff6600"', "six hex digits"]],
+    ["fg=fff", "invalid_fg", ['"fff"']],
+    ["bg=none", "invalid_bg", ['"transparent"', 'got "none"']],
+    ["labels=", "invalid_labels", ['got ""', '"2,0,2,6"']],
+    ["labels=1,,2", "invalid_labels", ['"1,,2"']],
+    ["labels=10", "invalid_labels", ["from 0 to 9"]],
+    ["labels=1%202", "invalid_labels", ['"1 2"']],
+    ["labels=2,0&count=2", "conflicting_parameters", ["leave out count", 'count="2"']],
+    ["labels=2,0&label=2&count=1", "conflicting_parameters", ["leave out count and label"]],
+    ["text=12a", "invalid_text", ['"12a"', "digits"]],
+    ["text=12&labels=1,2", "conflicting_parameters", ["labels gives", "leave out text"]],
+    ["style=each", "conflicting_parameters", ["style applies to a sequence"]],
+    ["labels=1&style=same", "invalid_style", ['"shared" or "each"']],
+    ["format=gif", "invalid_format", ['"svg"']],
     ["invert=1", "invalid_invert", ['"true"', '"false"', 'got "1"']],
     ["invert=True", "invalid_invert", ['"True"']],
     ["columns=0", "invalid_columns", ["1 to 64", "omitted for the default"]],
@@ -103,7 +134,11 @@ describe("parseSampleQuery: rejected", () => {
     ["count=4&count=4", "repeated_parameter", ['"count"', "2 times", '("4", "4")']],
     ["seed=1&label=2&seed=3&seed=4", "repeated_parameter", ['"seed"', "3 times", '"1", "3", "4"']],
     ["format=1&format=2&format=3&format=4", "repeated_parameter", ['4 times ("1", "2", "3", ...)']],
-    ["cuont=4", "unknown_parameter", ['"cuont"', "count, label, seed, format"]],
+    [
+      "cuont=4",
+      "unknown_parameter",
+      ['"cuont"', "count, label, labels, text, style, seed, format"],
+    ],
     ["Count=4", "unknown_parameter", ['"Count"']],
     ["count=4&utm_source=x", "unknown_parameter", ['"utm_source"']],
   ];
@@ -172,6 +207,24 @@ describe("parseModelQuery", () => {
 });
 
 describe("parseSampleQuery: the per-request budget", () => {
+  it("refuses a sequence longer than maxCount, naming the limit", () => {
+    const long = parse(`labels=${Array(65).fill(1).join(",")}`);
+    expect(!long.ok && long.error).toEqual({
+      code: "invalid_labels",
+      message: expect.stringContaining("1 to 64 classes") as string,
+    });
+    expect(!long.ok && long.error.message).toContain("got 65 classes");
+    const text = parse("text=12345", 4);
+    expect(!text.ok && text.error.code).toBe("invalid_text");
+    expect(parse("text=1234", 4).ok).toBe(true);
+  });
+
+  it("counts a sequence's images in the budget: 16 at scale 16, not 17", () => {
+    expect(parse(`text=${"1".repeat(16)}&scale=16`).ok).toBe(true);
+    const over = parse(`text=${"1".repeat(17)}&scale=16`);
+    expect(!over.ok && over.error.code).toBe("request_too_large");
+  });
+
   it("accepts count * scale^2 up to MAX_SCALED_TILES and refuses more, naming the budget", () => {
     expect(parse("count=64&scale=8", 256).ok).toBe(true);
     expect(parse("count=256&scale=4", 256).ok).toBe(true);

@@ -22,14 +22,20 @@
  * - invert is "true" or "false", nothing else. scale, columns and padding are integers like count.
  * - count * scale^2 is bounded (MAX_SCALED_TILES) so that one request cannot take more than a set
  *   CPU budget; the refusal names the budget.
- * - Checks run in this order and the first failure is reported: unknown names, repeats,
- *   then count, label, seed, format, model, version, scale, invert, columns, padding, budget.
+ * - A sequence (`labels=2,0,2,6`, or `text=2026` for digit-class models, which the server checks
+ *   once it knows the model) sets the classes and their number: count, label, or both forms at
+ *   once are refused (`conflicting_parameters`), and so is `style` without a sequence.
+ * - Colours are six hex digits in either case, kept lowercase (one spelling for the cache key).
+ * - Checks run in this order and the first failure is reported: unknown names, repeats, then
+ *   each parameter in SAMPLE_PARAMETERS' order, the sequence's conflicts and length, budget.
  */
 import { NUM_CLASSES } from "./contract.ts";
+import { RESAMPLE_METHODS, type ResampleMethod } from "./resample.ts";
 import { MAX_SEED } from "./rng.ts";
+import { HEX_COLOUR_PATTERN, TRANSPARENT } from "./tile-colour.ts";
 
 /** Response formats of GET /sample. */
-export const SAMPLE_FORMATS = ["json", "png"] as const;
+export const SAMPLE_FORMATS = ["json", "png", "svg"] as const;
 export type SampleFormat = (typeof SAMPLE_FORMATS)[number];
 
 /** Images per request when `count` is absent. */
@@ -37,8 +43,8 @@ export const DEFAULT_SAMPLE_COUNT = 16;
 
 /** How the tiles are drawn: bounds and defaults of scale, columns and padding. */
 export const TILE_OPTIONS = {
-  /** Nearest-neighbour upscaling of every 28x28 tile: 1 (28 px) to 8 (224 px). */
-  scale: { min: 1, max: 8, default: 1 },
+  /** Upscaling of every 28x28 tile: 1 (28 px) to 16 (448 px), within MAX_SCALED_TILES. */
+  scale: { min: 1, max: 16, default: 1 },
   /** Tiles per row of the PNG sprite sheet; default: ceil(sqrt(count)). */
   columns: { min: 1, max: 64 },
   /** Pixels between neighbouring tiles of the sprite sheet. */
@@ -46,8 +52,9 @@ export const TILE_OPTIONS = {
 } as const;
 
 /**
- * CPU budget of one request, in 28x28-tile units after scaling: count * scale^2 may not exceed
- * it. 4096 = 64 images at scale 8 (a 1,806 x 1,806 px sheet): the largest default request.
+ * CPU and memory budget of one request, in 28x28-tile units after scaling: count * scale^2 (for
+ * /animate frames * scale^2) may not exceed it. 4096 = 64 images at scale 8 (a 1,806 x 1,806 px
+ * sheet), or 16 at scale 16.
  */
 export const MAX_SCALED_TILES = 4096;
 
@@ -55,6 +62,19 @@ export const MAX_SCALED_TILES = 4096;
 export const MODEL_NAME_PATTERN = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 /** Spelling of a model version (as the trainer writes them, e.g. "mnist-dcgan-2026-11-30-1a2b3c4d"). */
 export const MODEL_VERSION_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** How a sequence (`labels`, `text`) draws its images: one latent vector for all, or one each. */
+export const SEQUENCE_STYLES = ["shared", "each"] as const;
+export type SequenceStyle = (typeof SEQUENCE_STYLES)[number];
+
+/** Spelling of `labels`: classes 0..9 separated by commas ("2,0,2,6"); the length is checked apart. */
+export const LABELS_PATTERN = new RegExp(
+  `^[0-${NUM_CLASSES - 1}](?:,[0-${NUM_CLASSES - 1}]){0,255}$`,
+);
+/** Spelling of `text`: digits ("2026"); the length is checked apart. */
+export const TEXT_PATTERN = /^[0-9]{1,256}$/;
+/** Spelling of `bg`: a hex colour or "transparent". */
+export const BACKGROUND_PATTERN = new RegExp(`^(?:[0-9a-fA-F]{6}|${TRANSPARENT})$`);
 
 /**
  * A valid query: count images, of one label (null: spread over classes), from one seed (null:
@@ -67,10 +87,22 @@ export interface SampleQuery {
   format: SampleFormat;
   model: string | null;
   version: string | null;
-  /** Tile upscaling factor (nearest neighbour), 1..8. */
+  /** One image per listed class, in order (from `labels` or `text`); null: count/label apply. */
+  labels: number[] | null;
+  /** The `text` the labels came from (digit-class models only); null when not given. */
+  text: string | null;
+  /** A sequence's latent vectors: one shared by all images, or one each. */
+  style: SequenceStyle;
+  /** Tile upscaling factor, 1..16. */
   scale: number;
+  /** How scale fills the new pixels. */
+  resample: ResampleMethod;
   /** Dark images on a light background instead of light on dark. */
   invert: boolean;
+  /** Ink colour, lowercase hex "rrggbb"; null: white (black when inverted), grayscale output. */
+  fg: string | null;
+  /** Paper colour, lowercase hex, or "transparent" (alpha from intensity); null: as fg's default. */
+  bg: string | null;
   /** Tiles per row of the sprite sheet; null: ceil(sqrt(count)). */
   columns: number | null;
   /** Pixels between tiles of the sprite sheet. */
@@ -125,8 +157,27 @@ export interface QueryParameter<K extends string = string> {
   example?: string;
 }
 
-const integer = (min: number, max: number | ((limits: QueryLimits) => number)) =>
+export const integer = (min: number, max: number | ((limits: QueryLimits) => number)) =>
   ({ kind: "integer", min, max: typeof max === "number" ? () => max : max }) as const;
+
+/** One of a list of words, `fallback` when absent. */
+function choice<K extends string>(
+  name: K,
+  values: readonly string[],
+  fallback: string,
+  meanings: string,
+  description: string,
+): QueryParameter<K> {
+  return {
+    name,
+    type: { kind: "enum", values },
+    fallback: () => fallback,
+    accepted: () =>
+      `${values.map((v) => JSON.stringify(v)).join(" or ")} (default ${JSON.stringify(fallback)}; ${meanings})`,
+    description,
+    example: values.find((v) => v !== fallback) ?? fallback,
+  };
+}
 
 /** Like scale, columns and padding: an integer in a range, its default when absent. */
 function tileOption(
@@ -170,6 +221,60 @@ export const MODEL_PARAMETERS = [
   },
 ] as const satisfies readonly QueryParameter[];
 
+/** `seed` (GET /sample and /animate). */
+export const SEED_PARAMETER = {
+  name: "seed",
+  type: integer(0, MAX_SEED),
+  fallback: () => null,
+  accepted: () =>
+    `an unsigned 32-bit integer from 0 to ${MAX_SEED}, written as plain decimal digits, or omitted for a random seed`,
+  description:
+    "Unsigned 32-bit seed; absent picks a random one (returned in the body and X-Seed). The same seed gives the same images.",
+  example: "42",
+} as const satisfies QueryParameter;
+
+/** How one tile is drawn: size, smoothing, inversion and colours (GET /sample and /animate). */
+export const TILE_DRAWING_PARAMETERS = [
+  tileOption(
+    "scale",
+    `Upscaling of every tile (28 px -> 28 * scale px), in the PNG sheet and the JSON data URLs alike. count * scale^2 may not exceed ${MAX_SCALED_TILES}.`,
+  ),
+  choice(
+    "resample",
+    RESAMPLE_METHODS,
+    "nearest",
+    "bilinear and bicubic are smooth",
+    "How scale fills the new pixels: nearest keeps crisp blocks; bilinear and bicubic (Catmull-Rom) draw smooth strokes for banners and slides.",
+  ),
+  {
+    name: "invert",
+    type: { kind: "enum", values: ["true", "false"] },
+    fallback: () => "false",
+    accepted: () => '"true" (dark images on a light background) or "false" (default)',
+    description: "true: dark images on a light background.",
+    example: "true",
+  },
+  {
+    name: "fg",
+    type: { kind: "pattern", pattern: HEX_COLOUR_PATTERN },
+    fallback: () => null,
+    accepted: () =>
+      'a colour as six hex digits without "#", such as "ff6600", or omitted for white (black with invert=true)',
+    description:
+      "Ink colour. With fg or bg the images are RGB (or RGBA), each pixel bg + (fg - bg) * intensity; without either, grayscale as before.",
+    example: "ff6600",
+  },
+  {
+    name: "bg",
+    type: { kind: "pattern", pattern: BACKGROUND_PATTERN },
+    fallback: () => null,
+    accepted: () =>
+      `a colour as six hex digits without "#", such as "fff5e6", or "${TRANSPARENT}" (alpha from the intensity), or omitted for black (white with invert=true)`,
+    description: `Paper colour, also of the padding between tiles; "${TRANSPARENT}" gives PNGs with an alpha channel (the ink colour at the intensity's opacity) and SVGs without a background.`,
+    example: TRANSPARENT,
+  },
+] as const satisfies readonly QueryParameter[];
+
 /** The parameters of GET /sample, in the order they are checked. */
 export const SAMPLE_PARAMETERS = [
   {
@@ -191,37 +296,48 @@ export const SAMPLE_PARAMETERS = [
     example: "7",
   },
   {
-    name: "seed",
-    type: integer(0, MAX_SEED),
+    name: "labels",
+    type: { kind: "pattern", pattern: LABELS_PATTERN },
     fallback: () => null,
-    accepted: () =>
-      `an unsigned 32-bit integer from 0 to ${MAX_SEED}, written as plain decimal digits, or omitted for a random seed`,
+    accepted: ({ maxCount }) =>
+      `a comma-separated list of 1 to ${maxCount} classes from 0 to ${NUM_CLASSES - 1}, such as "2,0,2,6", without count or label`,
     description:
-      "Unsigned 32-bit seed; absent picks a random one (returned in the body and X-Seed). The same seed gives the same images.",
-    example: "42",
+      "One image per listed class, in this order, in one row (columns defaults to the list's length). With style=shared every image is drawn from one latent vector: one hand writes the whole number. Excludes count and label.",
+    example: "2,0,2,6",
   },
+  {
+    name: "text",
+    type: { kind: "pattern", pattern: TEXT_PATTERN },
+    fallback: () => null,
+    accepted: ({ maxCount }) =>
+      `1 to ${maxCount} digits, such as "2026", for a model whose classes are the digits 0-9, without count, label or labels`,
+    description:
+      "Shorthand of labels for models whose classes are the digits: text=2026 is labels=2,0,2,6. Other characters, and models of other classes, are refused.",
+    example: "2026",
+  },
+  choice(
+    "style",
+    SEQUENCE_STYLES,
+    "shared",
+    "only with labels or text",
+    "With labels or text: shared draws every image from the request seed's latent vector (one hand); each gives image i its own vector, as count does.",
+  ),
+  SEED_PARAMETER,
   {
     name: "format",
     type: { kind: "enum", values: SAMPLE_FORMATS },
     fallback: () => "json",
-    accepted: () => '"json" (default) or "png"',
-    description: "json: one PNG data URL per image; png: one sprite sheet.",
+    accepted: () => '"json" (default), "png" or "svg"',
+    description:
+      "json: one PNG data URL per image; png: one sprite sheet; svg: the same sheet with each tile traced into filled contour paths (crisp at any size).",
     example: "png",
   },
   ...MODEL_PARAMETERS,
+  ...TILE_DRAWING_PARAMETERS,
   tileOption(
-    "scale",
-    `Nearest-neighbour upscaling of every tile (28 px -> 28 * scale px), in the PNG sheet and the JSON data URLs alike. count * scale^2 may not exceed ${MAX_SCALED_TILES}.`,
+    "columns",
+    "Tiles per row of the PNG or SVG sprite sheet; absent: ceil(sqrt(count)), or the length of labels/text.",
   ),
-  {
-    name: "invert",
-    type: { kind: "enum", values: ["true", "false"] },
-    fallback: () => "false",
-    accepted: () => '"true" (dark images on a light background) or "false" (default)',
-    description: "true: dark images on a light background.",
-    example: "true",
-  },
-  tileOption("columns", "Tiles per row of the PNG sprite sheet; absent: ceil(sqrt(count))."),
   tileOption("padding", "Pixels between the tiles of the sprite sheet."),
 ] as const satisfies readonly QueryParameter[];
 
@@ -233,7 +349,13 @@ export const MODEL_QUERY_PARAMETERS = MODEL_PARAMETERS.map((p) => p.name);
 
 export type SampleQueryErrorCode =
   | `invalid_${(typeof SAMPLE_PARAMETERS)[number]["name"]}`
+  | "invalid_to"
+  | "invalid_to_label"
+  | "invalid_frames"
+  | "invalid_fps"
+  | "invalid_loop"
   | "request_too_large"
+  | "conflicting_parameters"
   | "repeated_parameter"
   | "unknown_parameter";
 
@@ -248,7 +370,8 @@ export type SampleQueryResult =
 
 type Failure = { ok: false; error: SampleQueryError };
 
-function fail(code: SampleQueryErrorCode, message: string): Failure {
+/** A refusal with its code and message. */
+export function fail(code: SampleQueryErrorCode, message: string): Failure {
   return { ok: false, error: { code, message } };
 }
 
@@ -294,8 +417,8 @@ function readValue(parameter: QueryParameter, text: string, limits: QueryLimits)
   return type.pattern.test(text) ? text : null;
 }
 
-/** Every declared parameter's value (or fallback), checked in declaration order. */
-function readParameters<P extends readonly QueryParameter[]>(
+/** Every declared parameter's value (or fallback), checked in declaration order (also /animate's). */
+export function readParameters<P extends readonly QueryParameter[]>(
   parameters: P,
   params: URLSearchParams,
   limits: QueryLimits,
@@ -345,6 +468,47 @@ export function parseModelQuery(
 }
 
 /**
+ * The classes of a sequence (`labels` or `text`), refusing what cannot go with it: both at
+ * once, count or label beside them, a list longer than maxCount, style without a sequence.
+ */
+function readSequence(
+  params: URLSearchParams,
+  labels: string | null,
+  text: string | null,
+  limits: QueryLimits,
+): { ok: true; labels: number[] | null } | Failure {
+  const given = labels !== null ? "labels" : text !== null ? "text" : null;
+  if (given === null) {
+    if (params.has("style")) {
+      return fail(
+        "conflicting_parameters",
+        "style applies to a sequence: give labels (such as labels=2,0,2,6) or text (such as text=2026) with it, or leave style out",
+      );
+    }
+    return { ok: true, labels: null };
+  }
+  const others = ["count", "label", ...(given === "labels" ? ["text"] : [])].filter((name) =>
+    params.has(name),
+  );
+  if (others.length > 0) {
+    return fail(
+      "conflicting_parameters",
+      `${given} gives the images' classes and their number: leave out ${others.join(" and ")} (got ${others.map((name) => `${name}=${quote(params.get(name) ?? "")}`).join(", ")})`,
+    );
+  }
+  const classes =
+    labels !== null ? labels.split(",").map(Number) : Array.from(text ?? "", (ch) => Number(ch));
+  if (classes.length > limits.maxCount) {
+    const parameter = SAMPLE_PARAMETERS.find((p) => p.name === given) as QueryParameter;
+    return fail(
+      `invalid_${given}`,
+      `${given} must be ${parameter.accepted(limits)}; got ${classes.length} classes`,
+    );
+  }
+  return { ok: true, labels: classes };
+}
+
+/**
  * Validate the query of `GET /sample` against {@link SAMPLE_PARAMETERS}.
  *
  * Accepted: `count` integer 1..maxCount (default 16, or maxCount when that is smaller), `label` integer 0..9 (absent: labels
@@ -368,15 +532,24 @@ export function parseSampleQuery(params: URLSearchParams, limits: QueryLimits): 
   const read = readParameters(SAMPLE_PARAMETERS, params, limits);
   if (!read.ok) return read;
   const v = read.values;
+  const sequence = readSequence(params, v.labels as string | null, v.text as string | null, limits);
+  if (!sequence.ok) return sequence;
+  const labels = sequence.labels;
   const query: SampleQuery = {
-    count: v.count as number,
+    count: labels?.length ?? (v.count as number),
     label: v.label as number | null,
+    labels,
+    text: v.text as string | null,
+    style: v.style as SequenceStyle,
     seed: v.seed as number | null,
     format: v.format as SampleFormat,
     model: v.model as string | null,
     version: v.version as string | null,
     scale: v.scale as number,
+    resample: v.resample as ResampleMethod,
     invert: v.invert === "true",
+    fg: (v.fg as string | null)?.toLowerCase() ?? null,
+    bg: (v.bg as string | null)?.toLowerCase() ?? null,
     columns: v.columns as number | null,
     padding: v.padding as number,
   };
@@ -384,7 +557,7 @@ export function parseSampleQuery(params: URLSearchParams, limits: QueryLimits): 
   if (count * scale * scale > MAX_SCALED_TILES) {
     return fail(
       "request_too_large",
-      `count * scale^2 = ${count} * ${scale}^2 = ${count * scale * scale} exceeds the per-request budget of ${MAX_SCALED_TILES} (e.g. 64 images at scale 8, or 256 at scale 4): ask for fewer images or a smaller scale`,
+      `count * scale^2 = ${count} * ${scale}^2 = ${count * scale * scale} exceeds the per-request budget of ${MAX_SCALED_TILES} (e.g. 64 images at scale 8, 16 at scale 16, or 256 at scale 4): ask for fewer images or a smaller scale`,
     );
   }
   return { ok: true, value: query };

@@ -9,7 +9,7 @@
  */
 import { randomSeed } from "@edgegan/shared/rng";
 import { buildGeneratorInputs, planSample } from "@edgegan/shared/sample-plan";
-import { parseSampleQuery } from "@edgegan/shared/sample-query";
+import { parseSampleQuery, type SampleQuery } from "@edgegan/shared/sample-query";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { errorResponse } from "../errors.ts";
@@ -23,8 +23,20 @@ import {
   sampleCacheControl,
   storeAnswer,
 } from "../sample-cache.ts";
-import { renderSampleJson, renderSamplePng } from "../sample-render.ts";
+import { renderSampleJson, renderSamplePng, renderSampleSvg } from "../sample-render.ts";
 import { resolveModel } from "./resolve-model.ts";
+
+/** Content-Type of each format. */
+const CONTENT_TYPES: Record<SampleQuery["format"], string> = {
+  json: "application/json; charset=utf-8",
+  png: "image/png",
+  svg: "image/svg+xml",
+};
+
+/** Whether a model's classes are the digits 0-9, in order (what `text` needs). */
+export function hasDigitClasses(manifest: Generator["manifest"]): boolean {
+  return manifest.dataset.classNames.every((name, i) => name === String(i));
+}
 
 /** Answer a ModelUnavailableError as 503 JSON; rethrow anything else. */
 export function modelUnavailable(error: unknown): Response {
@@ -69,10 +81,16 @@ export async function sampleHandler(c: Context<AppEnv>): Promise<Response> {
     return modelUnavailable(error);
   }
   log.version = manifest.version;
+  if (query.text !== null && !hasDigitClasses(manifest)) {
+    return errorResponse(
+      400,
+      "invalid_text",
+      `text needs a model whose classes are the digits 0-9; model "${model.name}" has classes ${manifest.dataset.classNames.map((name, i) => `${i} (${name})`).join(", ")}: ask with labels=... (class numbers, comma-separated) instead`,
+    );
+  }
 
-  const png = query.format === "png";
   const headers: Record<string, string> = {
-    "Content-Type": png ? "image/png" : "application/json; charset=utf-8",
+    "Content-Type": CONTENT_TYPES[query.format],
     "X-Seed": String(seed),
     "X-Model": model.name,
     "X-Model-Version": manifest.version,
@@ -111,14 +129,17 @@ export async function sampleHandler(c: Context<AppEnv>): Promise<Response> {
   }
   const phases = createPhaseTimer(config.localTimings); // real only where the clock runs (local)
   phases.start();
-  const plan = planSample({ count: query.count, label: query.label, seed });
+  const plan = planSample({ ...query, seed });
   const inputs = buildGeneratorInputs(plan);
   phases.end("inputs");
   const output = await generator.run(inputs.z, inputs.label, plan.length);
   phases.end("inference");
-  const body = png
-    ? renderSamplePng(output, plan.length, query)
-    : renderSampleJson(generator.manifest, query, seed, plan, output);
+  const body =
+    query.format === "png"
+      ? renderSamplePng(output, plan.length, query)
+      : query.format === "svg"
+        ? renderSampleSvg(output, plan.length, query)
+        : renderSampleJson(generator.manifest, query, seed, plan, output);
   phases.end("encode");
   log.inferenceMs = phases.ms("inference");
   log.encodeMs = phases.ms("encode");
