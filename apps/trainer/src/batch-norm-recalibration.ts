@@ -14,7 +14,8 @@ import * as tfl from "@tensorflow/tfjs-layers";
 
 /**
  * Set every BatchNormalization layer's moving mean/variance to the statistics of its input
- * over `batches` batches of `batchSize` samples drawn with `seed`.
+ * over `batches` batches of `batchSize` samples drawn with `seed`, labels uniform over the first
+ * `classCount` classes (those the model was trained on).
  */
 export function recalibrateBatchNorm(
   generator: tfl.LayersModel,
@@ -22,7 +23,8 @@ export function recalibrateBatchNorm(
     batches = 8,
     batchSize = 256,
     seed = 1,
-  }: { batches?: number; batchSize?: number; seed?: number } = {},
+    classCount = NUM_CLASSES,
+  }: { batches?: number; batchSize?: number; seed?: number; classCount?: number } = {},
 ): void {
   const bnLayers = generator.layers.filter(
     (layer) => layer.getClassName() === "BatchNormalization",
@@ -39,7 +41,7 @@ export function recalibrateBatchNorm(
   }));
   for (let b = 0; b < batches; b++) {
     const z = Float32Array.from({ length: batchSize * LATENT_SIZE }, () => rng.normal());
-    const labels = oneHot(Array.from({ length: batchSize }, () => rng.int(NUM_CLASSES)));
+    const labels = oneHot(Array.from({ length: batchSize }, () => rng.int(classCount)));
     tf.tidy(() => {
       const outs = probe.predict([
         tf.tensor2d(z, [batchSize, LATENT_SIZE]),

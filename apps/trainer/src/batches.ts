@@ -23,7 +23,7 @@ export interface BatchTensors {
   labels: tf.Tensor2D;
   /** Latents [B, 100] ~ N(0, 1). */
   z: tf.Tensor2D;
-  /** One-hot labels for the fakes [B, 10], uniform over the classes. */
+  /** One-hot labels for the fakes [B, 10], uniform over the dataset's classes (10 or fewer). */
   fakeLabels: tf.Tensor2D;
 }
 
@@ -39,7 +39,7 @@ function makeBatch(
   const images = gatherRows(data.images, PIXELS_PER_IMAGE, picked);
   const labels = Array.from(gatherRows(data.labels, 1, picked));
   const z = Float32Array.from({ length: batchSize * LATENT_SIZE }, () => rng.normal());
-  const fakeLabels = Array.from({ length: batchSize }, () => rng.int(NUM_CLASSES));
+  const fakeLabels = Array.from({ length: batchSize }, () => rng.int(data.classNames.length));
   return {
     images: tf.tensor4d(images, [batchSize, 28, 28, 1]),
     labels: tf.tensor2d(oneHot(labels), [batchSize, NUM_CLASSES]),

@@ -1,6 +1,7 @@
 /**
- * The 10x10 sample grid written after each epoch: row r shows class r, column c uses the
- * same fixed z in every row, so a person sees each class and the style z controls.
+ * The sample grid written after each epoch: 10 columns, one row per class (10 rows for MNIST);
+ * row r shows class r, column c uses the same fixed z in every row, so a person sees each class
+ * and the style z controls.
  * Fixed z (from the run's seed) makes grids of successive epochs directly comparable.
  */
 
@@ -13,15 +14,18 @@ import type { LayersModel } from "@tensorflow/tfjs-layers";
 /** Seed offset so grid z never coincides with the training stream's z. */
 const GRID_SEED_SALT = 0x5eed9a1d;
 
-/** Fixed inputs of the grid: z [100, 100] (column c repeated down the rows) and labels [100, 10]. */
-export function gridInputs(seed: number): { z: Float32Array; labels: Float32Array } {
+/** Fixed inputs of the grid: z [rows * 10, 100] (column c repeated down the rows) and labels [rows * 10, 10]. */
+export function gridInputs(
+  seed: number,
+  rows: number = NUM_CLASSES,
+): { z: Float32Array; labels: Float32Array } {
   const rng = createRng((seed ^ GRID_SEED_SALT) >>> 0);
   const columnZ = Array.from({ length: NUM_CLASSES }, () =>
     Float32Array.from({ length: LATENT_SIZE }, () => rng.normal()),
   );
-  const z = new Float32Array(NUM_CLASSES * NUM_CLASSES * LATENT_SIZE);
+  const z = new Float32Array(rows * NUM_CLASSES * LATENT_SIZE);
   const labelIndices: number[] = [];
-  for (let row = 0; row < NUM_CLASSES; row++) {
+  for (let row = 0; row < rows; row++) {
     for (let col = 0; col < NUM_CLASSES; col++) {
       z.set(columnZ[col] as Float32Array, (row * NUM_CLASSES + col) * LATENT_SIZE);
       labelIndices.push(row);
@@ -30,10 +34,14 @@ export function gridInputs(seed: number): { z: Float32Array; labels: Float32Arra
   return { z, labels: oneHot(labelIndices) };
 }
 
-/** Run the generator (inference mode) on the grid inputs and encode the 10x10 PNG. */
-export function renderSampleGrid(generator: LayersModel, seed: number): Uint8Array {
-  const { z, labels } = gridInputs(seed);
-  const n = NUM_CLASSES * NUM_CLASSES;
+/** Run the generator (inference mode) on the grid inputs and encode the grid PNG (`rows` classes). */
+export function renderSampleGrid(
+  generator: LayersModel,
+  seed: number,
+  rows: number = NUM_CLASSES,
+): Uint8Array {
+  const { z, labels } = gridInputs(seed, rows);
+  const n = rows * NUM_CLASSES;
   const values = tf.tidy(() => {
     const out = generator.predict([
       tf.tensor2d(z, [n, LATENT_SIZE]),

@@ -216,8 +216,12 @@ function flushMetrics(
 /** The EMA generator, BN-recalibrated, as a 10x10 grid from the run's fixed z. */
 function writeGrid(run: Run, file: string): void {
   run.ema.copyTo(run.emaGenerator);
-  recalibrateBatchNorm(run.emaGenerator, { seed: run.config.seed });
-  writeFileAtomic(join(run.outDir, file), renderSampleGrid(run.emaGenerator, run.config.seed));
+  const classCount = run.data.classNames.length;
+  recalibrateBatchNorm(run.emaGenerator, { seed: run.config.seed, classCount });
+  writeFileAtomic(
+    join(run.outDir, file),
+    renderSampleGrid(run.emaGenerator, run.config.seed, classCount),
+  );
 }
 
 /** --eval-every: measure the EMA generator (just copied and recalibrated by writeGrid). */

@@ -14,6 +14,12 @@ describe("planEvaluation", () => {
     expect(planEvaluation(3, 10)[0]?.seed).not.toBe(plan[0]?.seed);
   });
 
+  it("plans only the first classCount classes of a model trained on fewer than 10", () => {
+    const plan = planEvaluation(2, 9, 3);
+    expect(plan.map((p) => p.label)).toEqual([0, 0, 1, 1, 2, 2]);
+    expect(() => planEvaluation(2, 9, 11)).toThrow(/class count must be an integer in 1..10/);
+  });
+
   it("refuses bad counts and seeds", () => {
     expect(() => planEvaluation(0)).toThrow(/positive integer/);
     expect(() => planPerClass([1, 2], 0)).toThrow(/10 non-negative integers/);

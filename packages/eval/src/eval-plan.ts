@@ -35,12 +35,22 @@ export function planPerClass(counts: readonly number[], seed: number): PlannedIm
   return plan;
 }
 
-/** The evaluation plan: `perClass` of every class. */
-export function planEvaluation(perClass: number = SAMPLES_PER_CLASS, seed = 0): PlannedImage[] {
+/** The evaluation plan: `perClass` of each of the first `classCount` classes (all 10 by default). */
+export function planEvaluation(
+  perClass: number = SAMPLES_PER_CLASS,
+  seed = 0,
+  classCount: number = NUM_CLASSES,
+): PlannedImage[] {
   if (!Number.isInteger(perClass) || perClass < 1) {
     throw new RangeError(`samples per class must be a positive integer, got ${perClass}`);
   }
-  return planPerClass(new Array<number>(NUM_CLASSES).fill(perClass), seed);
+  if (!Number.isInteger(classCount) || classCount < 1 || classCount > NUM_CLASSES) {
+    throw new RangeError(`class count must be an integer in 1..${NUM_CLASSES}, got ${classCount}`);
+  }
+  return planPerClass(
+    Array.from({ length: NUM_CLASSES }, (_, c) => (c < classCount ? perClass : 0)),
+    seed,
+  );
 }
 
 /**

@@ -30,6 +30,16 @@ describe("labelMetrics", () => {
     expect(m.predictedShare.slice(0, 3)).toEqual([0.5, 0.5, 0]);
   });
 
+  it("judges coverage over the classes asked for (a 3-class model read evenly: 1)", () => {
+    const asked = [0, 1, 2, 0, 1, 2];
+    expect(labelMetrics(asked, asked).coverage).toBeCloseTo(1, 12);
+    expect(labelMetrics(asked, [0, 0, 0, 1, 1, 1]).coverage).toBeCloseTo(
+      Math.log(2) / Math.log(3),
+      12,
+    );
+    expect(labelMetrics([4, 4], [4, 4]).coverage).toBe(1);
+  });
+
   it("marks classes never asked as null and refuses bad input", () => {
     expect(labelMetrics([1, 1], [1, 2]).labelAccuracyPerClass[0]).toBeNull();
     expect(() => labelMetrics([1], [1, 2])).toThrow(/equal, non-zero/);

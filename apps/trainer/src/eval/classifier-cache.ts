@@ -38,6 +38,12 @@ import * as tf from "@tensorflow/tfjs-core";
 import type { LayersModel } from "@tensorflow/tfjs-layers";
 import { writeFileAtomic } from "../atomic-write.ts";
 import { type Dataset, isKnownDataset, loadDataset } from "../dataset.ts";
+import {
+  folderFingerprint,
+  folderOf,
+  isFolderDataset,
+  listImageFolder,
+} from "../image-folder/image-folder.ts";
 import { loadModelFiles, saveModelFiles } from "./model-files.ts";
 
 /**
@@ -69,7 +75,8 @@ export interface ClassifierBuildOptions extends Partial<ClassifierTrainOptions> 
 
 /**
  * The cache key: `<dataset>-v<version>`, plus `-<hash>` of the options when they differ from
- * the defaults. A directory dataset is named `dir-<hash of its absolute path>`.
+ * the defaults. A directory of IDX files is named `dir-<hash of its absolute path>`; an image
+ * folder `folder-<hash of its path and contents>`, so adding or changing images retrains it.
  */
 export function classifierCacheKey(
   dataset: string,
@@ -78,16 +85,19 @@ export function classifierCacheKey(
 ): string {
   const name = isKnownDataset(dataset)
     ? dataset
-    : `dir-${createHash("sha256").update(resolve(dataset)).digest("hex").slice(0, 12)}`;
+    : isFolderDataset(dataset)
+      ? `folder-${sha256(`${resolve(folderOf(dataset))}\0${folderFingerprint(listImageFolder(folderOf(dataset)))}`).slice(0, 12)}`
+      : `dir-${sha256(resolve(dataset)).slice(0, 12)}`;
   const defaults = normaliseOptions(dataset, {}) as unknown as Record<string, unknown>;
   const custom = Object.entries(normaliseOptions(dataset, options)).filter(
     ([key, value]) => value !== defaults[key],
   );
-  const suffix =
-    custom.length === 0
-      ? ""
-      : `-${createHash("sha256").update(JSON.stringify(custom)).digest("hex").slice(0, 8)}`;
+  const suffix = custom.length === 0 ? "" : `-${sha256(JSON.stringify(custom)).slice(0, 8)}`;
   return `${name}-v${version}${suffix}`;
+}
+
+function sha256(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
 }
 
 type NormalisedOptions = ClassifierTrainOptions & {

@@ -12,6 +12,7 @@ import { MAX_SEED } from "@edgegan/shared/rng";
 import { BACKENDS, type BackendName } from "@edgegan/shared/train-config";
 import { z } from "zod";
 import type { ParsedFlags } from "../cli-runner.ts";
+import { datasetFromInvocationDir } from "../dataset.ts";
 import { EDGE_MODEL_DIR } from "../export-artifact.ts";
 import { fromInvocationDir } from "../invocation-dir.ts";
 import { flagsHelp, parseFlags } from "../schema-flags.ts";
@@ -31,7 +32,8 @@ export const evalFlagsSchema = z
     }),
     dataset: z.string().min(1).nullable().meta({
       value: "NAME",
-      description: "mnist, fashion-mnist or a directory of IDX files (default: the manifest's)",
+      description:
+        "mnist, fashion-mnist, a directory of IDX files or folder:DIR of class subfolders (default: the manifest's)",
     }),
     perClass: integerIn(1, 100_000).meta({ description: "samples per class" }),
     seed,
@@ -82,7 +84,7 @@ export function parseEvalArgs(argv: string[]): ParsedFlags<EvalCliOptions> {
     kind: "ok",
     options: {
       modelDirs: flags.model.map((dir) => fromInvocationDir(dir)),
-      dataset: flags.dataset,
+      dataset: flags.dataset === null ? null : datasetFromInvocationDir(flags.dataset),
       samplesPerClass: flags.perClass,
       seed: flags.seed,
       backend: flags.backend,

@@ -60,7 +60,8 @@ export async function evaluateGeneratorWithSamples(
       `the classifier was trained on ${classifier.info.dataset}, but the model is evaluated on ${options.dataset}`,
     );
   }
-  const plan = planEvaluation(perClass, seed);
+  const classNames = options.classNames ?? classNamesFor(options.dataset);
+  const plan = planEvaluation(perClass, seed, classNames.length);
   const generator = await openOnnxGenerator(onnx);
   const genStarted = performance.now();
   let images: Float32Array;
@@ -83,7 +84,7 @@ export async function evaluateGeneratorWithSamples(
   const metrics: EvalMetrics = {
     formatVersion: EVAL_FORMAT_VERSION,
     dataset: options.dataset,
-    classNames: options.classNames ?? classNamesFor(options.dataset),
+    classNames,
     onnxSha256: createHash("sha256").update(onnx).digest("hex"),
     evaluatedAt: new Date().toISOString(),
     samples: plan.length,
