@@ -42,9 +42,17 @@ export function isKnownDataset(dataset: string): boolean {
  * in: "mnist" and "fashion-mnist" unchanged, "DIR" and "folder:DIR" with DIR absolute.
  */
 export function datasetFromInvocationDir(dataset: string): string {
+  return datasetWithAbsolutePath(dataset, (path) => fromInvocationDir(path));
+}
+
+/** A --dataset argument with its path (if it has one) made absolute by `absolute`. */
+export function datasetWithAbsolutePath(
+  dataset: string,
+  absolute: (path: string) => string,
+): string {
   if (isKnownDataset(dataset)) return dataset;
-  if (isFolderDataset(dataset)) return `folder:${fromInvocationDir(folderOf(dataset))}`;
-  return fromInvocationDir(dataset);
+  if (isFolderDataset(dataset)) return `folder:${absolute(folderOf(dataset))}`;
+  return absolute(dataset);
 }
 
 export interface Dataset {
