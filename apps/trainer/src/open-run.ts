@@ -47,6 +47,7 @@ const NO_STEPPER: GanStepper = {
   workers: 0,
   step: () => Promise.reject(new Error("the run is not open yet")),
   replicaWeights: () => Promise.resolve([]),
+  timings: () => [],
   close: async () => {},
 };
 

@@ -5,17 +5,23 @@
  *
  *   npx tsx packages/model/bench/train-step.bench.ts [--steps 10] [--warmup 3] [--batch 64]
  *     [--arch dcgan|mlp|both] [--stock] [--no-prune] [--profile] [--workers N] [--block 4]
+ *     [--pytorch python3] [--parallel-only]
  *
  * Then, in the same run, the data-parallel step over --workers shards (default: every core; the
  * trainer plus N - 1 worker threads) against the one-thread step and the textbook step, in
  * alternating blocks of --block steps so that machine noise hits all alike, with the ratios.
+ * With --pytorch, PyTorch's step of the same DCGAN (bench/pytorch-step.py run by that Python,
+ * torch.set_num_threads(--workers)) is one more variant in the rotation, with the ratio to it.
+ * --parallel-only skips the one-variant runs before the alternating blocks.
  *
  * --stock registers only the missing Conv2DBackpropFilter (stock Conv2DBackpropInput, BatchMatMul,
  * Tile; no gradient pruning), to measure what the rest buys. --no-prune keeps our kernels but lets
  * fused convs compute every gradient. --profile prints the slowest kernels of one step
  * (BENCH_SHAPES=1 also lists each conv-gradient call with its shapes).
  */
+import { spawnSync } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Architecture } from "@edgegan/shared";
 import { LATENT_SIZE, NUM_CLASSES } from "@edgegan/shared";
@@ -39,6 +45,8 @@ const { values: opts } = parseArgs({
     "no-prune": { type: "boolean", default: false },
     workers: { type: "string", default: String(availableParallelism()) },
     block: { type: "string", default: "4" },
+    pytorch: { type: "string" },
+    "parallel-only": { type: "boolean", default: false },
   },
 });
 
@@ -130,6 +138,23 @@ async function bench(arch: Architecture): Promise<void> {
 }
 
 /**
+ * One block of PyTorch steps of the same DCGAN and batch (a fresh Python process; its first step
+ * warms up and is not counted, like the first step of every block here).
+ * @returns the step times in ms
+ */
+function pytorchBlock(python: string): number[] {
+  const script = fileURLToPath(new URL("./pytorch-step.py", import.meta.url));
+  const args = ["--json", "--threads", String(workers), "--batch", String(batch)];
+  const run = spawnSync(python, [script, ...args, "--warmup", "1", "--steps", String(block - 1)], {
+    encoding: "utf8",
+  });
+  if (run.status !== 0) {
+    throw new Error(`--pytorch ${python}: ${run.error?.message ?? run.stderr.trim()}`);
+  }
+  return (JSON.parse(run.stdout) as { times_ms: number[] }).times_ms;
+}
+
+/**
  * The textbook step (label maps concatenated, G's forward run twice) and the step as trained
  * (label-map convolution, one G forward) on 1 thread, and the latter on `workers` shards, in
  * alternating blocks; medians and ratios to the textbook single-thread step.
@@ -151,6 +176,8 @@ async function benchParallel(arch: Architecture): Promise<void> {
   const plain: number[] = [];
   const single: number[] = [];
   const parallel: number[] = [];
+  const torch: number[] = [];
+  const python = arch === "dcgan" ? opts.pytorch : undefined;
   // Blocks of `block` consecutive steps per variant, alternating: interleaved against machine
   // noise, yet back to back within a block as in training (a worker that slept through the other
   // variants' steps starts its first step cold). The first step of each block is not counted.
@@ -167,6 +194,10 @@ async function benchParallel(arch: Architecture): Promise<void> {
       await timeBlock(plain, () => textbookStep(textbook, input), count);
       await timeBlock(single, () => trainStep(one, input), count);
       await timeBlock(parallel, () => stepper.step(input), count);
+      if (python !== undefined) {
+        const times = pytorchBlock(python);
+        if (count) torch.push(...times);
+      }
     }
   } finally {
     await stepper.close();
@@ -182,6 +213,20 @@ async function benchParallel(arch: Architecture): Promise<void> {
       `textbook 1 worker ${p.toFixed(1)} ms; trainStep 1 worker ${a.toFixed(1)} ms (${(p / a).toFixed(2)}x); ` +
       `trainStep ${workers} workers ${b.toFixed(1)} ms (${(p / b).toFixed(2)}x the textbook step, ${(a / b).toFixed(2)}x trainStep on 1 worker)`,
   );
+  const quartiles = (t: number[]) => {
+    const s = [...t].sort((x, y) => x - y);
+    const at = (q: number) =>
+      (s[Math.min(s.length - 1, Math.floor(q * s.length))] as number).toFixed(1);
+    return `p25 ${at(0.25)}, p50 ${stats(t).median.toFixed(1)}, p75 ${at(0.75)}, p99 ${at(0.99)}`;
+  };
+  console.log(`  trainStep ${workers} workers: ${quartiles(parallel)} ms`);
+  if (torch.length > 0) {
+    const t = stats(torch).median;
+    console.log(
+      `  PyTorch ${workers} threads, same blocks: ${quartiles(torch)} ms over ${torch.length} steps; ` +
+        `EdgeGAN ${workers} workers / PyTorch = ${(b / t).toFixed(2)}x`,
+    );
+  }
 }
 
 async function main(): Promise<void> {
@@ -193,13 +238,15 @@ async function main(): Promise<void> {
   }
   const [l1, l5] = loadavg();
   console.log(
-    `backend ${tf.getBackend()} (${opts.stock ? "stock kernels + Conv2DBackpropFilter" : "EdgeGAN training kernels"}), ` +
+    `${new Date().toISOString()} backend ${tf.getBackend()} (${opts.stock ? "stock kernels + Conv2DBackpropFilter" : "EdgeGAN training kernels"}), ` +
       `load average ${l1?.toFixed(2)} / ${l5?.toFixed(2)} (1/5 min)`,
   );
-  for (const arch of archs) await bench(arch);
+  if (!opts["parallel-only"]) for (const arch of archs) await bench(arch);
   if (!opts.stock && workers > 1) {
     console.log(`data-parallel (--workers ${workers}):`);
     for (const arch of archs) await benchParallel(arch);
+    const [a1, a5] = loadavg();
+    console.log(`load average at the end ${a1?.toFixed(2)} / ${a5?.toFixed(2)} (1/5 min)`);
   }
 }
 

@@ -80,6 +80,10 @@ describe("data-parallel step", () => {
       expect(
         maxDiff(local.discriminator.getWeights(), parallel.discriminator.getWeights()),
       ).toBeLessThan(1e-5);
+      // two averages (D's, G's) per step in each replica, timed
+      const timings = stepper.timings();
+      expect(timings.map((t) => t.averages)).toEqual([6, 6]);
+      for (const t of timings) expect(t.averageMs).toBeGreaterThan(0);
       const [replica] = await stepper.replicaWeights();
       expect(replica?.generator).toEqual(weightArrays(parallel.generator));
       expect(replica?.discriminator).toEqual(weightArrays(parallel.discriminator));

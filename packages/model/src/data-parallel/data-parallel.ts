@@ -23,6 +23,7 @@ import type { FromWorker, ShardData, ToWorker, WorkerBackend } from "./messages.
 import { captureReplicaState } from "./replica-state.ts";
 import { shardBatch, splitBatch } from "./shards.ts";
 import {
+  type AveragingTimings,
   createSharedAverager,
   createSharedStepMemory,
   failedReplica,
@@ -38,6 +39,11 @@ export interface GanStepper {
   step(batch: GanBatch): Promise<StepLosses>;
   /** Each worker's weights (G, D: model.weights order), to check that replicas stay identical. */
   replicaWeights(): Promise<{ generator: Float32Array[]; discriminator: Float32Array[] }[]>;
+  /**
+   * Where each replica's averaging time went since the stepper started (index 0: the trainer;
+   * empty with one worker): to profile the step.
+   */
+  timings(): AveragingTimings[];
   /** End the workers (idempotent). */
   close(): Promise<void>;
 }
@@ -115,6 +121,7 @@ export async function createGanStepper(
       workers,
       step: async (batch) => trainStep(gan, batch),
       replicaWeights: async () => [],
+      timings: () => [],
       close: async () => {},
     };
   }
@@ -141,6 +148,11 @@ export async function createGanStepper(
     throw error;
   }
   const averager = createSharedAverager(memory, 0);
+  const workerTimings: AveragingTimings[] = pool.map(() => ({
+    averageMs: 0,
+    waitMs: 0,
+    averages: 0,
+  }));
   let closed = false;
   return {
     workers,
@@ -156,15 +168,22 @@ export async function createGanStepper(
         throw new Error("an earlier step failed; the replicas are out of step");
       const shards = splitBatch(batch, workers);
       const total = batch.z.shape[0];
-      const answers = pool.map((w, i) => {
+      const answers = pool.map(async (w, i) => {
         const shard = shards[i + 1] as ShardData;
-        return w.ask({ type: "step", shard, share: shard.n / total }, buffersOf(shard));
+        const answer = await w.ask(
+          { type: "step", shard, share: shard.n / total },
+          buffersOf(shard),
+        );
+        if (answer.type === "stepped") workerTimings[i] = answer.timings;
+        return answer;
       });
       const local = shardBatch(shards[0] as ShardData);
       try {
         averager.setShare((shards[0] as ShardData).n / total);
         const losses = trainStep(gan, local, averager);
+        const finished = performance.now();
         await Promise.all(answers);
+        averager.timings.waitMs += performance.now() - finished;
         return losses;
       } catch (error) {
         raiseFailure(memory, 0);
@@ -184,6 +203,7 @@ export async function createGanStepper(
         return { generator: a.generator, discriminator: a.discriminator };
       });
     },
+    timings: () => [{ ...averager.timings }, ...workerTimings.map((t) => ({ ...t }))],
     async close() {
       if (closed) return;
       closed = true;

@@ -4,7 +4,7 @@
  * Gradients do not travel as messages: they meet in shared memory (shared-averager.ts).
  */
 import type { GanConfig } from "../train-step.ts";
-import type { SharedStepMemory } from "./shared-averager.ts";
+import type { AveragingTimings, SharedStepMemory } from "./shared-averager.ts";
 
 /** The TF.js backend a replica worker trains on: wasm with the training kernels, or cpu. */
 export type WorkerBackend = "wasm" | "cpu";
@@ -50,6 +50,7 @@ export type ToWorker =
 /** Worker -> trainer. */
 export type FromWorker =
   | { type: "ready"; backend: string }
-  | { type: "stepped" }
+  /** A step done; the replica's averaging timings so far. */
+  | { type: "stepped"; timings: AveragingTimings }
   | { type: "weights"; generator: Float32Array[]; discriminator: Float32Array[] }
   | { type: "failed"; message: string };

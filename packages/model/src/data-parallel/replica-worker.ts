@@ -52,7 +52,7 @@ async function handle(message: ToWorker): Promise<FromWorker> {
   } finally {
     tf.dispose(Object.values(batch));
   }
-  return { type: "stepped" };
+  return { type: "stepped", timings: { ...replica.averager.timings } };
 }
 
 // one message at a time, in order

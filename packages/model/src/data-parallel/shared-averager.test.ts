@@ -26,6 +26,7 @@ describe("shared averager", () => {
     expect(out.loss).toBe(1.5);
     expect(out.grads.map((g) => Array.from(g.dataSync()))).toEqual([[0.5, 1, 1.5], [2]]);
     expect(out.grads[1]?.shape).toEqual([1, 1]);
+    expect(averager.timings.averages).toBe(1);
     tf.dispose(out.grads);
   });
 

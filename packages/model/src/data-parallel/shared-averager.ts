@@ -1,8 +1,8 @@
 /**
  * Gradient averaging across data-parallel replicas through shared memory: every replica (the
- * trainer and each worker thread) writes its shard's gradients, scaled by its share of the batch,
- * into its own slot of a SharedArrayBuffer, waits at a barrier, then sums the slots in the same
- * order as every other replica. (The slots of one network are written again only after the other
+ * trainer and each worker thread) writes its shard's gradients and its share of the batch into
+ * its own slot of a SharedArrayBuffer, waits at a barrier, then sums the share-weighted slots in
+ * the same order as every other replica. (The slots of one network are written again only after the other
  * network's barrier, which every replica passes after reading them: one barrier per average.)
  * All replicas therefore get bit-identical averages, apply the same
  * Adam update and stay identical without ever copying weights.
@@ -20,9 +20,9 @@ export interface SharedStepMemory {
   replicas: number;
   /** Int32 [arrived, generation, failed replica + 1 (0: none)]. */
   control: SharedArrayBuffer;
-  /** Per network: `replicas` slots of (parameters + 1 loss) float32. */
+  /** Per network: `replicas` slots of (parameters, loss, share of the batch) float32. */
   slots: Record<Network, SharedArrayBuffer>;
-  /** Trainable parameters per network (a slot holds these, then the loss). */
+  /** Trainable parameters per network (a slot holds these, then the loss and the share). */
   parameters: Record<Network, number>;
   /** How long a replica waits for the others at a barrier before giving up. */
   timeoutMs: number;
@@ -32,13 +32,16 @@ const ARRIVED = 0;
 const GENERATION = 1;
 const FAILED = 2;
 
+/** A slot holds a replica's gradients, then its loss and its share of the batch. */
+const SLOT_EXTRA = 2;
+
 /** Allocate the shared buffers for `replicas` replicas of networks with these parameter counts. */
 export function createSharedStepMemory(
   replicas: number,
   parameters: Record<Network, number>,
   timeoutMs = 60_000,
 ): SharedStepMemory {
-  const slotBuffer = (n: number) => new SharedArrayBuffer(replicas * (n + 1) * 4);
+  const slotBuffer = (n: number) => new SharedArrayBuffer(replicas * (n + SLOT_EXTRA) * 4);
   return {
     replicas,
     control: new SharedArrayBuffer(3 * 4),
@@ -93,51 +96,99 @@ function barrier(memory: SharedStepMemory, replica: number): void {
   if (failed !== null) throw new ReplicaFailure(`replica ${failed} failed; the step was abandoned`);
 }
 
+/** Where a replica's averaging time went, summed since the averager was made (milliseconds). */
+export interface AveragingTimings {
+  /** Writing its share of the gradients into shared memory, and summing the slots back. */
+  averageMs: number;
+  /** Waiting for the other replicas: at the barriers (the trainer: also for the workers' end). */
+  waitMs: number;
+  /** Averages done (two per step: D's and G's). */
+  averages: number;
+}
+
+/** The wasm backend's view of a tensor's memory (other backends have none). */
+type HeapReader = { typedArrayFromHeap?: (info: tf.TensorInfo) => Float32Array };
+
 /**
  * The averager of replica `replica`. Call `setShare` before each step with the replica's fraction
  * of the batch (shard size / batch size): the average is weighted by it, so it is the full batch's
  * mean loss and gradient.
+ *
+ * Each replica copies its gradients as they are into its slot (on wasm straight from the heap, a
+ * memcpy) with its share beside them; after the barrier it reads the other slots back into
+ * tensors and sums share_r * g_r over r = 0, 1, ... with the backend's own (SIMD) kernels. Every
+ * replica does the same float32 operations in the same order, so the averages are bit-identical.
  */
 export function createSharedAverager(
   memory: SharedStepMemory,
   replica: number,
-): GradientAverager & { setShare(share: number): void } {
+): GradientAverager & { setShare(share: number): void; readonly timings: AveragingTimings } {
   let share = 1 / memory.replicas;
+  const timings: AveragingTimings = { averageMs: 0, waitMs: 0, averages: 0 };
+  const views = {
+    discriminator: new Float32Array(memory.slots.discriminator),
+    generator: new Float32Array(memory.slots.generator),
+  };
   return {
+    timings,
     setShare(value) {
       share = value;
     },
     average(network: Network, loss: tf.Scalar, grads: tf.Tensor[]) {
-      const size = memory.parameters[network] + 1;
-      const all = new Float32Array(memory.slots[network]);
-      const own = all.subarray(replica * size, (replica + 1) * size);
-      const shapes = grads.map((g) => g.shape);
+      const started = performance.now();
+      const parameters = memory.parameters[network];
+      const stride = parameters + SLOT_EXTRA;
+      const all = views[network];
+      const own = all.subarray(replica * stride, (replica + 1) * stride);
+      const total = grads.reduce((sum, g) => sum + g.size, 0);
+      if (total !== parameters) {
+        throw new Error(`${network} has ${total} gradient values, the shared slot ${parameters}`);
+      }
+      const heap = (tf.backend() as unknown as HeapReader).typedArrayFromHeap;
+      const onHeap = typeof heap === "function";
       let offset = 0;
       for (const grad of grads) {
-        const values = grad.dataSync() as Float32Array;
-        for (let k = 0; k < values.length; k++) own[offset + k] = (values[k] as number) * share;
-        offset += values.length;
+        // a wasm heap view is valid until the next allocation: copied at once
+        const values = onHeap ? heap.call(tf.backend(), grad) : (grad.dataSync() as Float32Array);
+        own.set(values, offset);
+        offset += grad.size;
       }
-      if (offset !== size - 1) {
-        throw new Error(`${network} has ${offset} gradient values, the shared slot ${size - 1}`);
-      }
-      own[offset] = (loss.dataSync()[0] as number) * share;
-      tf.dispose([loss, ...grads]);
+      own[parameters] = loss.dataSync()[0] as number;
+      own[parameters + 1] = share;
+      loss.dispose();
+      const arrived = performance.now();
       barrier(memory, replica);
-      // the same sum, in the same order, in every replica
-      const sum = all.slice(0, size);
-      for (let r = 1; r < memory.replicas; r++) {
-        const base = r * size;
-        for (let k = 0; k < size; k++) sum[k] = (sum[k] as number) + (all[base + k] as number);
-      }
-      offset = 0;
-      const averaged = shapes.map((shape) => {
-        const n = tf.util.sizeFromShape(shape);
-        const t = tf.tensor(sum.subarray(offset, offset + n), shape);
-        offset += n;
-        return t;
+      const passed = performance.now();
+      const replicas = Array.from({ length: memory.replicas }, (_, r) => r * stride);
+      const shares = replicas.map((base) => all[base + parameters + 1] as number);
+      const f = Math.fround;
+      let meanLoss = 0;
+      replicas.forEach((base, r) => {
+        meanLoss = f(meanLoss + f((all[base + parameters] as number) * (shares[r] as number)));
       });
-      return { loss: sum[size - 1] as number, grads: averaged };
+      offset = 0;
+      const averaged = grads.map((grad) => {
+        const n = grad.size;
+        const mean = tf.tidy(() => {
+          let sum: tf.Tensor | null = null;
+          replicas.forEach((base, r) => {
+            const values = all.subarray(base + offset, base + offset + n);
+            // wasm copies the values into its heap; other backends may keep the array itself
+            const g =
+              r === replica ? grad : tf.tensor(onHeap ? values : values.slice(), grad.shape);
+            const scaled = tf.mul(g, shares[r] as number);
+            sum = sum === null ? scaled : tf.add(sum, scaled);
+          });
+          return sum as unknown as tf.Tensor;
+        });
+        offset += n;
+        return mean;
+      });
+      tf.dispose(grads);
+      timings.averageMs += arrived - started + (performance.now() - passed);
+      timings.waitMs += passed - arrived;
+      timings.averages++;
+      return { loss: meanLoss, grads: averaged };
     },
   };
 }
