@@ -107,6 +107,40 @@ describe("encodeGrayscalePng", () => {
     expect(decodePng(encodeGrayscalePng(ramp, 64, 3)).filters[0]).toBe(1);
   });
 
+  it("gives every row the filter with the smallest sum of |residual as int8|, the first on ties", () => {
+    const scoreOf = (row: Uint8Array, prev: Uint8Array | null, type: number) => {
+      let score = 0;
+      for (let x = 0; x < row.length; x++) {
+        const a = x > 0 ? (row[x - 1] as number) : 0;
+        const b = prev ? (prev[x] as number) : 0;
+        const c = prev && x > 0 ? (prev[x - 1] as number) : 0;
+        const p = a + b - c;
+        const [pa, pb, pc] = [Math.abs(p - a), Math.abs(p - b), Math.abs(p - c)];
+        const paeth = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+        const predicted = [0, a, b, 0, paeth][type] as number;
+        const v = ((row[x] as number) - predicted) & 0xff;
+        score += v < 128 ? v : 256 - v;
+      }
+      return score;
+    };
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const [width, height] = [7 + seed * 5, 9 + seed];
+      // sparse bright strokes on black, like the digits: every filter wins somewhere
+      const pixels = noise(width * height, seed).map((v, i) =>
+        v < 150 ? 0 : (v + (i % width) * seed) & 0xff,
+      );
+      const { filters } = decodePng(encodeGrayscalePng(pixels, width, height));
+      for (let y = 0; y < height; y++) {
+        const row = pixels.subarray(y * width, (y + 1) * width);
+        const prev = y > 0 ? pixels.subarray((y - 1) * width, y * width) : null;
+        const candidates = prev ? [0, 1, 2, 4] : [0, 1, 4];
+        const scores = candidates.map((type) => scoreOf(row, prev, type));
+        const best = candidates[scores.indexOf(Math.min(...scores))];
+        expect(filters[y], `seed ${seed}, row ${y}`).toBe(best);
+      }
+    }
+  });
+
   it("compresses a flat image well", () => {
     const png = encodeGrayscalePng(new Uint8Array(256 * 256), 256, 256);
     expect(png.length).toBeLessThan(400);

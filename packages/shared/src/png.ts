@@ -48,25 +48,29 @@ export function paeth(a: number, b: number, c: number): number {
 }
 
 /**
- * Filter the rows: output is height * (1 + width * bytesPerPixel) bytes, each row starting
- * with its filter type byte (0 None, 1 Sub, 2 Up, 4 Paeth). Each row gets the filter with the
- * smallest sum of |residual|, the first one on ties.
- *
- * A row equal to the one above (most rows of an upscaled sheet) is decided without the search:
- * Up leaves all zeros (score 0), and only an all-zero row scores 0 earlier (with None); the
- * search would pick the same, so the bytes do not depend on the shortcut.
- */
-/**
  * Images larger than this (512 x 512) are deflated at level 1: every sheet of 28 px tiles stays
  * below it (256 tiles: 478 x 478), so only upscaled sheets trade size for encode time.
  */
 export const LARGE_IMAGE_PIXELS = 512 * 512;
+
+/** A residual byte's cost in the filter heuristic: |residual| read as int8. */
+const cost = (residual: number) => (residual < 128 ? residual : 256 - residual);
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
+/**
+ * Filter the rows: output is height * (1 + width * bytesPerPixel) bytes, each row starting
+ * with its filter type byte (0 None, 1 Sub, 2 Up, 4 Paeth). Each row gets the filter with the
+ * smallest sum of |residual|, the first one on ties.
+ *
+ * A row equal to the one above (most rows of an upscaled sheet) is decided without the search:
+ * Up leaves all zeros (score 0), and only an all-zero row scores 0 earlier (with None); the
+ * search would pick the same, so the bytes do not depend on the shortcut. The four scores are
+ * summed in one pass over the row, and only the winner's residuals are written.
+ */
 function filterRows(
   pixels: Uint8Array,
   width: number,
@@ -76,38 +80,61 @@ function filterRows(
   const rowBytes = width * bytesPerPixel;
   const stride = rowBytes + 1;
   const out = new Uint8Array(height * stride); // zero-filled: the residuals of a repeated row
-  const candidate = new Uint8Array(rowBytes);
   for (let y = 0; y < height; y++) {
-    const row = pixels.subarray(y * rowBytes, (y + 1) * rowBytes);
-    const prev = y > 0 ? pixels.subarray((y - 1) * rowBytes, y * rowBytes) : null;
+    const at = y * rowBytes;
+    const row = pixels.subarray(at, at + rowBytes);
+    const prev = y > 0 ? pixels.subarray(at - rowBytes, at) : null;
     if (prev !== null && sameBytes(row, prev)) {
       out[y * stride] = row.every((v) => v === 0) ? 0 : 2;
       continue;
     }
-    let bestType = 0;
-    let bestScore = Number.POSITIVE_INFINITY;
-    for (const type of [0, 1, 2, 4]) {
-      if (type === 2 && prev === null) continue; // Up on row 0 equals None
-      let score = 0;
-      for (let x = 0; x < rowBytes; x++) {
-        const cur = row[x] as number;
-        const left = x >= bytesPerPixel ? (row[x - bytesPerPixel] as number) : 0;
-        const up = prev ? (prev[x] as number) : 0;
-        const upLeft = prev && x >= bytesPerPixel ? (prev[x - bytesPerPixel] as number) : 0;
-        const predicted =
-          type === 0 ? 0 : type === 1 ? left : type === 2 ? up : paeth(left, up, upLeft);
-        const v = (cur - predicted) & 0xff;
-        candidate[x] = v;
-        score += v < 128 ? v : 256 - v;
-      }
-      if (score < bestScore) {
-        bestScore = score;
-        bestType = type;
-        out[y * stride] = type;
-        out.set(candidate, y * stride + 1);
-      }
+    // the four filters' scores in one pass (Up scores nothing on row 0, where it equals None)
+    let none = 0;
+    let sub = 0;
+    let up = 0;
+    let paethScore = 0;
+    for (let x = 0; x < rowBytes; x++) {
+      const cur = row[x] as number;
+      const left = x >= bytesPerPixel ? (row[x - bytesPerPixel] as number) : 0;
+      const above = prev ? (prev[x] as number) : 0;
+      const aboveLeft = prev && x >= bytesPerPixel ? (prev[x - bytesPerPixel] as number) : 0;
+      none += cost(cur);
+      sub += cost((cur - left) & 0xff);
+      up += cost((cur - above) & 0xff);
+      paethScore += cost((cur - paeth(left, above, aboveLeft)) & 0xff);
     }
-    out[y * stride] = bestType;
+    // the smallest score wins, the first in None, Sub, Up, Paeth order on ties
+    let type = 0;
+    let best = none;
+    if (sub < best) {
+      type = 1;
+      best = sub;
+    }
+    if (prev !== null && up < best) {
+      type = 2;
+      best = up;
+    }
+    if (paethScore < best) type = 4;
+    out[y * stride] = type;
+    const base = y * stride + 1;
+    for (let x = 0; x < rowBytes; x++) {
+      const cur = row[x] as number;
+      const left = x >= bytesPerPixel ? (row[x - bytesPerPixel] as number) : 0;
+      const above = prev ? (prev[x] as number) : 0;
+      const predicted =
+        type === 0
+          ? 0
+          : type === 1
+            ? left
+            : type === 2
+              ? above
+              : paeth(
+                  left,
+                  above,
+                  prev && x >= bytesPerPixel ? (prev[x - bytesPerPixel] as number) : 0,
+                );
+      out[base + x] = (cur - predicted) & 0xff;
+    }
   }
   return out;
 }
