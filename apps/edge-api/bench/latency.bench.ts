@@ -13,8 +13,10 @@
  * Workers) of the served model and of the reference model, the full-width generator
  * `mnist-full` (117 M MAC per 16 images). Target: bare workerd count=16 png p50 <= 0.6x the
  * reference run. Also: where bare workerd's time goes (Server-Timing phases against /healthz,
- * the HTTP floor), what caching saves, each model's cold start, and each runtime's resident
- * memory with every model warm; the machine's load average before and after.
+ * the HTTP floor; and the local-only timing build bench/phase-probe.worker.ts, which loops each
+ * phase inside workerd for sub-ms means, against the same phases in Node), what caching saves,
+ * each model's cold start, and each runtime's resident memory with every model warm; the
+ * machine's load average before and after.
  *
  * Flags: --requests N (default 300 per case and runtime), --reference DIR (default
  * apps/edge-api/models/mnist-full). Writes bench-results/latency-<timestamp>.json (git-ignored).
@@ -22,7 +24,9 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { LATENT_SIZE, NUM_CLASSES, ONNX_IO } from "@edgegan/shared";
+import { buildGeneratorInputs, planSample } from "@edgegan/shared/sample-plan";
 import { startPreview } from "../scripts/workerd-preview.ts";
 import {
   APP_DIR as appDir,
@@ -30,6 +34,7 @@ import {
   residentBytes,
   startWranglerDev,
 } from "../scripts/wrangler-dev.ts";
+import { renderSamplePng } from "../src/sample-render.ts";
 import { feedsFor, type Stats, stats } from "./timing.ts";
 
 function flag(name: string, fallback: number): number {
@@ -149,6 +154,73 @@ async function cachingFigures(base: string, n: number) {
   };
 }
 
+/**
+ * Where the time goes, with sub-ms means in both runtimes: the local-only timing build
+ * (bench/phase-probe.worker.ts) runs the worker's own phases in a loop inside bare workerd, and
+ * this process runs the same phases with onnxruntime-web in Node; rounds alternate between the
+ * two (and between the served and the reference model) so that load hits all alike.
+ * @returns per model, per runtime: the median over rounds of each phase's mean ms
+ */
+async function phaseFigures(
+  probeBase: string,
+  ort: Ort,
+  sessions: Record<string, import("onnxruntime-web").InferenceSession>,
+  rounds: number,
+) {
+  const perRound = 20;
+  const style = { scale: 1, invert: false, columns: null, padding: 2 };
+  const series: Record<string, Record<string, Record<string, number[]>>> = {};
+  const record = (model: string, runtime: string, figures: Record<string, number>) => {
+    for (const [phase, ms] of Object.entries(figures)) {
+      series[model] ??= {};
+      series[model][runtime] ??= {};
+      series[model][runtime][phase] ??= [];
+      series[model][runtime][phase].push(ms);
+    }
+  };
+  const meanOver = async (phase: (i: number) => unknown) => {
+    const started = performance.now();
+    for (let i = 0; i < perRound; i++) await phase(i);
+    return (performance.now() - started) / perRound;
+  };
+  for (let round = 0; round < rounds + 1; round++) {
+    for (const [model, session] of Object.entries(sessions)) {
+      const probed = (await (
+        await fetch(`${probeBase}/?model=${model}&count=16&n=${perRound}`)
+      ).json()) as { inputsMs: number; runMs: number; encodeMs: number };
+      const workerd = { inputsMs: probed.inputsMs, runMs: probed.runMs, encodeMs: probed.encodeMs };
+      const inputsAt = (i: number) =>
+        buildGeneratorInputs(planSample({ count: 16, label: null, seed: 1000 + i }));
+      const fixed = inputsAt(0);
+      const feeds = {
+        [ONNX_IO.latentInput]: new ort.Tensor("float32", fixed.z, [16, LATENT_SIZE]),
+        [ONNX_IO.labelInput]: new ort.Tensor("float32", fixed.label, [16, NUM_CLASSES]),
+      };
+      const output = (await session.run(feeds))[ONNX_IO.imageOutput]?.data as Float32Array;
+      const node = {
+        inputsMs: await meanOver(inputsAt),
+        runMs: await meanOver(() => session.run(feeds)),
+        encodeMs: await meanOver(() => renderSamplePng(output, 16, style)),
+      };
+      if (round === 0) continue; // warm-up
+      record(model, "workerd", workerd);
+      record(model, "node", node);
+    }
+  }
+  const median = (xs: number[]) => Math.round(stats(xs).p50 * 1000) / 1000;
+  return Object.fromEntries(
+    Object.entries(series).map(([model, byRuntime]) => [
+      model,
+      Object.fromEntries(
+        Object.entries(byRuntime).map(([runtime, byPhase]) => [
+          runtime,
+          Object.fromEntries(Object.entries(byPhase).map(([p, xs]) => [p, median(xs)])),
+        ]),
+      ),
+    ]),
+  );
+}
+
 async function main(): Promise<void> {
   const requests = flag("requests", 300);
   const referenceIndex = process.argv.indexOf("--reference");
@@ -240,6 +312,21 @@ async function main(): Promise<void> {
     await bare.setCacheMode("store");
     results.caching = await cachingFigures(bare.base, Math.min(requests, 100));
 
+    const probe = await startPreview({
+      env: "bench",
+      entry: fileURLToPath(new URL("./phase-probe.worker.ts", import.meta.url)),
+    });
+    try {
+      results.phasesCount16 = await phaseFigures(
+        probe.base,
+        ort,
+        { mnist: served, "mnist-full": reference },
+        Math.max(5, Math.round(requests / 20)),
+      );
+    } finally {
+      await probe.stop();
+    }
+
     results.perModelColdMs = {
       bare: await warmEveryModel(bare.base),
       wrangler: await warmEveryModel(wrangler.base),
@@ -280,6 +367,10 @@ async function main(): Promise<void> {
   console.log(`bare workerd phases (mean ms, Server-Timing):`, results.barePhasesMeanMs);
   console.log(`bare workerd client-side mean ms:`, results.bareClientMeanMs);
   console.log(`caching (bare):`, JSON.stringify(results.caching));
+  console.log(
+    `count=16 phases, median of round means (ms), workerd timing build vs Node:`,
+    JSON.stringify(results.phasesCount16),
+  );
   console.log(`per-model cold first request ms:`, JSON.stringify(results.perModelColdMs));
   console.log(`resident MiB with every model warm:`, JSON.stringify(results.residentMiBAllWarm));
   console.log(

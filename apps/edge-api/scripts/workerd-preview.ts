@@ -32,7 +32,7 @@ export type CacheMode = "store" | "miss" | "throw" | "hang";
 /** The files of a dry-run bundle, by the names the dry run gave them. */
 export interface DeployBundle {
   dir: string;
-  /** The entry module (index.js). */
+  /** The entry module (index.js for the worker). */
   main: string;
   wasm: string[];
   data: string[];
@@ -44,6 +44,8 @@ export interface PreviewWorkerConfig {
   compatibilityFlags: string[];
   vars: Record<string, unknown>;
   ratelimits: { name: string; namespace_id: string; simple: { limit: number; period: number } }[];
+  /** The module rules (e.g. `*.onnx` as Data), for builds of other entry modules. */
+  rules: unknown[];
 }
 
 /** A running preview. */
@@ -102,18 +104,43 @@ function run(command: string, args: string[], cwd: string): Promise<string> {
   });
 }
 
-/** Build the bundle `wrangler deploy --env <env>` would upload into `outDir`. */
-export async function buildDeployBundle(env: string, outDir: string): Promise<DeployBundle> {
-  await run(
-    process.execPath,
-    [wranglerBin(), "deploy", "--dry-run", "--outdir", outDir, "--env", env],
-    APP_DIR,
-  );
+/**
+ * Build the bundle `wrangler deploy --env <env>` would upload into `outDir`; with `entry`, the
+ * same build (compatibility settings and module rules of wrangler.jsonc) of another worker
+ * module instead of src/index.ts: a local-only build such as bench/phase-probe.worker.ts.
+ */
+export async function buildDeployBundle(
+  env: string,
+  outDir: string,
+  entry?: string,
+): Promise<DeployBundle> {
+  const args = [wranglerBin(), "deploy", "--dry-run", "--outdir", outDir, "--env", env];
+  if (entry !== undefined) {
+    const config = await readWorkerConfig(env);
+    const probeConfig = join(dirname(outDir), "wrangler.probe.json");
+    writeFileSync(
+      probeConfig,
+      JSON.stringify({
+        name: "edgegan-local-probe",
+        main: entry,
+        compatibility_date: config.compatibilityDate,
+        compatibility_flags: config.compatibilityFlags,
+        rules: config.rules,
+        env: { [env]: {} },
+      }),
+    );
+    args.push("--config", probeConfig);
+  }
+  await run(process.execPath, args, APP_DIR);
   const files = readdirSync(outDir);
-  if (!files.includes("index.js")) throw new Error(`the dry run wrote no index.js to ${outDir}`);
+  // the entry module is named after the entry file: index.js for src/index.ts
+  const scripts = files.filter((f) => f.endsWith(".js"));
+  if (scripts.length !== 1) {
+    throw new Error(`the dry run wrote ${scripts.length} entry modules to ${outDir}: ${scripts}`);
+  }
   return {
     dir: outDir,
-    main: "index.js",
+    main: scripts[0] as string,
     wasm: files.filter((f) => f.endsWith(".wasm")),
     data: files.filter((f) => f.endsWith(".onnx")),
   };
@@ -129,6 +156,7 @@ export async function readWorkerConfig(env: string): Promise<PreviewWorkerConfig
     compatibilityFlags: config.compatibility_flags ?? [],
     vars: config.vars ?? {},
     ratelimits: (config.ratelimits ?? []) as PreviewWorkerConfig["ratelimits"],
+    rules: config.rules ?? [],
   };
 }
 
@@ -220,6 +248,8 @@ export async function startPreview(
     port?: number;
     controlPort?: number;
     secrets?: Record<string, string>;
+    /** Serve this worker module (absolute path) instead of the deploy bundle's (see buildDeployBundle). */
+    entry?: string;
     /** Copy workerd's output to this process's stdout/stderr (the preview command). */
     echo?: boolean;
     readyTimeoutMs?: number;
@@ -236,7 +266,7 @@ export async function startPreview(
   try {
     mkdirSync(join(dir, "bundle"));
     [bundle, config] = await Promise.all([
-      buildDeployBundle(env, join(dir, "bundle")),
+      buildDeployBundle(env, join(dir, "bundle"), options.entry),
       readWorkerConfig(env),
     ]);
   } catch (error) {
