@@ -27,6 +27,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LATENT_SIZE, NUM_CLASSES, ONNX_IO } from "@edgegan/shared";
 import { buildGeneratorInputs, planSample } from "@edgegan/shared/sample-plan";
+import { parseSampleQuery } from "@edgegan/shared/sample-query";
 import { startPreview } from "../scripts/workerd-preview.ts";
 import {
   APP_DIR as appDir,
@@ -168,7 +169,11 @@ async function phaseFigures(
   rounds: number,
 ) {
   const perRound = 20;
-  const style = { scale: 1, invert: false, columns: null, padding: 2 };
+  const parsed = parseSampleQuery(new URLSearchParams("count=16&seed=1&format=png"), {
+    maxCount: 64,
+  });
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  const style = parsed.value; // the default drawing options of a plain format=png request
   const series: Record<string, Record<string, Record<string, number[]>>> = {};
   const record = (model: string, runtime: string, figures: Record<string, number>) => {
     for (const [phase, ms] of Object.entries(figures)) {

@@ -8,6 +8,7 @@
  *   GET /?model=mnist|mnist-full&count=16&n=100  ->  { inputsMs, runMs, encodeMs } (means)
  */
 import { buildGeneratorInputs, planSample } from "@edgegan/shared/sample-plan";
+import { parseSampleQuery } from "@edgegan/shared/sample-query";
 import mnistOnnx from "../models/mnist/generator.onnx";
 import mnistManifest from "../models/mnist/model.json";
 import mnistFullOnnx from "../models/mnist-full/generator.onnx";
@@ -19,7 +20,12 @@ const holders = {
   mnist: createGeneratorHolder(() => ({ manifest: mnistManifest, onnx: mnistOnnx })),
   "mnist-full": createGeneratorHolder(() => ({ manifest: mnistFullManifest, onnx: mnistFullOnnx })),
 };
-const STYLE = { scale: 1, invert: false, columns: null, padding: 2 };
+/** The default drawing options, as the parser gives them for a plain `format=png` request. */
+const parsed = parseSampleQuery(new URLSearchParams("count=16&seed=1&format=png"), {
+  maxCount: 64,
+});
+if (!parsed.ok) throw new Error(parsed.error.message);
+const STYLE = parsed.value;
 
 /** Mean ms of `n` calls of `phase` (after 5 unmeasured ones). */
 async function meanMs(n: number, phase: (i: number) => unknown): Promise<number> {
