@@ -11,6 +11,7 @@ import { errorResponse } from "./errors.ts";
 import type { ModelRegistry } from "./model-registry.ts";
 import { buildOpenApi } from "./openapi.ts";
 import { rateLimit } from "./rate-limit.ts";
+import { animateHandler } from "./routes/animate.ts";
 import { GALLERY_ROUTES, registerGallery } from "./routes/gallery.ts";
 import { healthHandler } from "./routes/health.ts";
 import { modelCardHandler } from "./routes/model-card.ts";
@@ -21,6 +22,7 @@ import { sampleLog } from "./sample-log.ts";
 /** Every path this API answers, for 405 on other methods. */
 export const KNOWN_PATHS = [
   "/sample",
+  "/animate",
   "/models",
   "/model",
   "/healthz",
@@ -96,9 +98,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   );
 
   app.use("/sample", sampleLog);
-  app.on(["GET"], ["/sample", "/models", "/model"], requireApiKey);
-  app.on(["GET"], "/sample", rateLimit);
+  app.use("/animate", sampleLog);
+  app.on(["GET"], ["/sample", "/animate", "/models", "/model"], requireApiKey);
+  app.on(["GET"], ["/sample", "/animate"], rateLimit);
   app.get("/sample", sampleHandler);
+  app.get("/animate", animateHandler);
   app.get("/models", modelsHandler);
   app.get("/model", modelCardHandler);
   app.get("/healthz", healthHandler);

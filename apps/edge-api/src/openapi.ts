@@ -4,6 +4,8 @@
  * the live `count` maximum), the /sample JSON body from its zod schema, the /model body from the
  * manifest's zod schema. What is written here by hand is prose: summaries, status codes, headers.
  */
+
+import { ANIMATE_PARAMETERS } from "@edgegan/shared/animate-query";
 import { errorBodySchema, healthBodySchema, modelsBodySchema } from "@edgegan/shared/api-bodies";
 import { modelManifestSchema } from "@edgegan/shared/manifest";
 import { sampleDocumentSchema } from "@edgegan/shared/sample-document";
@@ -111,6 +113,34 @@ export function buildOpenApi(config: AppConfig, serverUrl: string): Record<strin
             "404": errorResponse(
               "No such model (the message lists the known ones) or version (it names the live one).",
             ),
+            "503": errorResponse("The model is not loaded; the message says why."),
+          },
+        },
+      },
+      "/animate": {
+        get: {
+          operationId: "getAnimation",
+          summary: "Animated PNG of a walk through latent space",
+          security,
+          parameters: ANIMATE_PARAMETERS.map((p) => openApiParameter(p, limits)),
+          responses: {
+            "200": {
+              description:
+                "An APNG (every current browser plays it) of `frames` images, looping forever; caching, ETag and X-Seed as for /sample.",
+              headers: {
+                ETag: { schema: { type: "string" } },
+                "X-Seed": { schema: { type: "integer" } },
+              },
+              content: {
+                "image/png": { schema: { type: "string", contentMediaType: "image/png" } },
+              },
+            },
+            "304": { description: "If-None-Match matched the ETag." },
+            "400": errorResponse(
+              "A query parameter is invalid, loop with to equal to seed, or frames * scale^2 over the budget; the message says what is accepted.",
+            ),
+            "401": errorResponse("API key missing or wrong."),
+            "404": errorResponse("No such model or version."),
             "503": errorResponse("The model is not loaded; the message says why."),
           },
         },

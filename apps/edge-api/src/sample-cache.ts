@@ -12,6 +12,7 @@
  *   the key check passed, so it serves authorised clients alone.
  * - Unseeded answers are random: `no-store`.
  */
+import type { AnimateQuery } from "@edgegan/shared/animate-query";
 import type { SampleQuery } from "@edgegan/shared/sample-query";
 
 /** Seconds an unpinned seeded answer may be reused before revalidation. */
@@ -39,6 +40,23 @@ export function canonicalSampleKey(query: SampleQuery, seed: number): string {
     `&columns=${query.columns ?? "auto"}&padding=${query.padding}` +
     drawingKey(query)
   );
+}
+
+/** The canonical spelling of what shapes an animation's bytes (model aside). */
+export function canonicalAnimateKey(query: AnimateQuery, ends: AnimationEnds): string {
+  return (
+    `render=${RENDER_VERSION}&animate&seed=${ends.seed}&to=${ends.to}&label=${ends.label}` +
+    `&to_label=${ends.toLabel}&frames=${query.frames}&fps=${query.fps}&loop=${query.loop}` +
+    `&scale=${query.scale}&invert=${query.invert}${drawingKey(query)}`
+  );
+}
+
+/** The resolved ends of an animation (absent parameters filled in). */
+export interface AnimationEnds {
+  seed: number;
+  to: number;
+  label: number;
+  toLabel: number;
 }
 
 /** The key's part for the options that default to nothing: "" when none is set. */

@@ -1,5 +1,5 @@
 /**
- * One structured JSON log line per GET /sample (Workers Logs collects console output when
+ * One structured JSON log line per GET /sample and /animate (Workers Logs collects console output when
  * `observability` is enabled in wrangler.jsonc), written after the answer whatever its status:
  *
  *   {"event":"sample","status":200,"model":"mnist","version":"...","count":16,"scale":1,
@@ -31,19 +31,21 @@ export interface SampleLogFields {
 
 /** The full line: the handler's fields plus status and (locally) total time. */
 export interface SampleLogLine extends SampleLogFields {
-  event: "sample";
+  /** sample: GET /sample; animate: GET /animate (count is its frames there). */
+  event: "sample" | "animate";
   status: number;
   /** Only with LOCAL_TIMINGS=true (see above). */
   totalMs?: number;
 }
 
-/** Middleware around /sample: collects the handler's fields, then writes one line. */
+/** Middleware around /sample and /animate: collects the handler's fields, then writes one line. */
 export const sampleLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const started = performance.now();
   const fields: SampleLogFields = {};
   c.set("sampleLog", fields);
   await next();
-  const line: SampleLogLine = { event: "sample", status: c.res.status, ...fields };
+  const event = c.req.path === "/animate" ? "animate" : "sample";
+  const line: SampleLogLine = { event, status: c.res.status, ...fields };
   if (c.get("config")?.localTimings) {
     line.totalMs = Math.round((performance.now() - started) * 100) / 100;
   }

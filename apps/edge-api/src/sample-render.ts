@@ -5,7 +5,13 @@
  */
 import { IMAGE_SIZE, type ModelManifest, PIXELS_PER_IMAGE, toPixels } from "@edgegan/shared";
 import { pngDataUrl } from "@edgegan/shared/base64";
-import { encodeGridPng, encodePng, type GridLayout, gridLayout } from "@edgegan/shared/png";
+import {
+  encodeAnimatedPng,
+  encodeGridPng,
+  encodePng,
+  type GridLayout,
+  gridLayout,
+} from "@edgegan/shared/png";
 import { upscaleTiles } from "@edgegan/shared/resample";
 import type { SampleDocument } from "@edgegan/shared/sample-document";
 import type { PlannedImage } from "@edgegan/shared/sample-plan";
@@ -40,7 +46,7 @@ function intensities(output: Float32Array, count: number): Uint8Array {
 export function drawnTiles(
   pixels: Uint8Array,
   count: number,
-  style: SampleStyle,
+  style: Pick<SampleStyle, "scale" | "resample">,
   paint: TilePaint,
 ) {
   return paint.paint(upscaleTiles(pixels, count, style.scale, style.resample));
@@ -182,4 +188,25 @@ export function renderSampleSvg(
   }
   parts.push("</g></svg>");
   return new TextEncoder().encode(parts.join(""));
+}
+
+/**
+ * Build an animated PNG: one frame per image, each a single tile drawn with `style` (scale,
+ * resample, colours), shown 1/fps seconds, looping forever.
+ * @param output float32 [frames, 1, 28, 28] in [-1, 1]
+ */
+export function renderAnimation(
+  output: Float32Array,
+  frames: number,
+  style: Pick<SampleStyle, "scale" | "resample" | "invert" | "fg" | "bg">,
+  fps: number,
+): Uint8Array {
+  const paint = tilePaint(style);
+  const drawn = drawnTiles(intensities(output, frames), frames, style, paint);
+  const size = IMAGE_SIZE * style.scale;
+  const frameBytes = size * size * paint.channels;
+  const list = Array.from({ length: frames }, (_, i) =>
+    drawn.subarray(i * frameBytes, (i + 1) * frameBytes),
+  );
+  return encodeAnimatedPng(list, size, size, paint.channels, fps);
 }

@@ -3,6 +3,7 @@
  * and a misconfigured MAX_COUNT.
  */
 
+import { ANIMATE_QUERY_PARAMETERS } from "@edgegan/shared/animate-query";
 import { errorBodySchema, healthBodySchema, modelsBodySchema } from "@edgegan/shared/api-bodies";
 import { createSampleClient } from "@edgegan/shared/sample-client";
 import { sampleDocumentSchema } from "@edgegan/shared/sample-document";
@@ -57,6 +58,7 @@ describe("GET /openapi.json", () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual([
       "/",
+      "/animate",
       "/healthz",
       "/model",
       "/models",
@@ -66,6 +68,7 @@ describe("GET /openapi.json", () => {
     // the documented parameters are exactly the ones the parsers accept
     const names = (path: string) => doc.paths[path]?.get.parameters?.map((p) => p.name) ?? [];
     expect(names("/sample")).toEqual([...SAMPLE_QUERY_PARAMETERS]);
+    expect(names("/animate")).toEqual([...ANIMATE_QUERY_PARAMETERS]);
     expect(names("/model")).toEqual([...MODEL_QUERY_PARAMETERS]);
     expect(names("/healthz")).toEqual([...MODEL_QUERY_PARAMETERS]);
     const count = (d: Doc) => d.paths["/sample"]?.get.parameters?.find((p) => p.name === "count");

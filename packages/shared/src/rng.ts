@@ -144,8 +144,11 @@ function cosSmall(x: number): number {
   return 1 + sum;
 }
 
-/** cos(2 pi b / 2^32) for a uint32 b: quadrant and octant fold with exact integer arithmetic. */
-function cosOfTurn(b: number): number {
+/**
+ * cos(2 pi b / 2^32) for a uint32 b: quadrant and octant fold with exact integer arithmetic.
+ * Deterministic in every engine (no Math.cos); latent-walk.ts draws its angles with it too.
+ */
+export function cosOfTurn(b: number): number {
   const quadrant = b >>> 30;
   const r = b & 0x3fffffff; // angle within the quadrant = (r / 2^30) * pi/2
   // cos(q*pi/2 + phi) = cos phi, -sin phi, -cos phi, sin phi for q = 0..3

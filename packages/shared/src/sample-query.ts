@@ -467,6 +467,21 @@ export function parseModelQuery(
   return { ok: true, value: { model, version } };
 }
 
+/** The model pick and tile drawing options from read values (colours kept lowercase). */
+export function tileDrawing(
+  v: Record<(typeof MODEL_PARAMETERS | typeof TILE_DRAWING_PARAMETERS)[number]["name"], unknown>,
+): Pick<SampleQuery, "model" | "version" | "scale" | "resample" | "invert" | "fg" | "bg"> {
+  return {
+    model: v.model as string | null,
+    version: v.version as string | null,
+    scale: v.scale as number,
+    resample: v.resample as ResampleMethod,
+    invert: v.invert === "true",
+    fg: (v.fg as string | null)?.toLowerCase() ?? null,
+    bg: (v.bg as string | null)?.toLowerCase() ?? null,
+  };
+}
+
 /**
  * The classes of a sequence (`labels` or `text`), refusing what cannot go with it: both at
  * once, count or label beside them, a list longer than maxCount, style without a sequence.
@@ -543,13 +558,7 @@ export function parseSampleQuery(params: URLSearchParams, limits: QueryLimits): 
     style: v.style as SequenceStyle,
     seed: v.seed as number | null,
     format: v.format as SampleFormat,
-    model: v.model as string | null,
-    version: v.version as string | null,
-    scale: v.scale as number,
-    resample: v.resample as ResampleMethod,
-    invert: v.invert === "true",
-    fg: (v.fg as string | null)?.toLowerCase() ?? null,
-    bg: (v.bg as string | null)?.toLowerCase() ?? null,
+    ...tileDrawing(v),
     columns: v.columns as number | null,
     padding: v.padding as number,
   };

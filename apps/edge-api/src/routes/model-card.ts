@@ -7,7 +7,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { errorResponse } from "../errors.ts";
 import { resolveModel } from "./resolve-model.ts";
-import { modelUnavailable } from "./sample.ts";
+import { modelUnavailable } from "./seeded-answer.ts";
 
 /** Handler for GET /model. */
 export async function modelCardHandler(c: Context<AppEnv>): Promise<Response> {
