@@ -3,7 +3,7 @@
  * with the same keys, bounds and messages as the flags (the shared trainConfigSchema; keys in
  * camelCase as in model.json, or kebab-case as on the command line). Flags given beside it win.
  *
- * Paths in the file (out, teacher, a dataset folder) are relative to the file's own folder, so a
+ * Paths in the file (out, teacher, logdir, a dataset folder) are relative to the file's own folder, so a
  * committed config works from wherever it is run. Every problem names the file and the key.
  */
 import { readFileSync } from "node:fs";
@@ -72,6 +72,7 @@ export function readConfigFile(file: string): Partial<TrainConfig> {
   const absolute = (path: string) => (isAbsolute(path) ? path : resolve(dirname(file), path));
   if (typeof fields.out === "string") fields.out = absolute(fields.out);
   if (typeof fields.teacher === "string") fields.teacher = absolute(fields.teacher);
+  if (typeof fields.logdir === "string") fields.logdir = absolute(fields.logdir);
   if (typeof fields.dataset === "string") {
     fields.dataset = datasetWithAbsolutePath(fields.dataset, absolute);
   }

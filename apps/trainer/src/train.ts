@@ -24,6 +24,7 @@ import { openRun, type Run } from "./open-run.ts";
 import { ProgressReporter } from "./progress.ts";
 import { type EvalHistoryLine, writeRunReport } from "./report.ts";
 import { renderSampleGrid } from "./sample-grid.ts";
+import { TrainingLog } from "./tensorboard/training-log.ts";
 
 export interface TrainOptions {
   /** Aborting it makes the run checkpoint at the next step boundary and return "interrupted". */
@@ -59,6 +60,8 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const progress = new ProgressReporter(state.step, options.progressStream);
   const metrics = new MetricsLog(run.paths.metrics);
   const clock = runClock(state.wallTimeSeconds);
+  // where each metrics line goes; TensorBoard's writer opens inside the try (closed in finally)
+  const report = { metrics, progress, clock, tensorboard: null as TrainingLog | null };
   const timing = { stepMillis: 0, steps: 0 };
   let lastCheckpointAt = performance.now();
   const checkpoint = async (why: string) => {
@@ -84,13 +87,18 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     (config.maxMinutes !== null && clock.wallTime() >= config.maxMinutes * 60);
 
   try {
+    if (config.logdir) {
+      report.tensorboard = new TrainingLog(config.logdir, run.data, config.seed, gan);
+      log(`TensorBoard events: ${report.tensorboard.path}`);
+    }
+    const { tensorboard } = report;
     for (const event of batches(run.data, config, state, run.rng, reachedLimit)) {
       // End of an epoch: its grid, its checkpoint, and its evaluation when asked for.
       if (event.kind === "epoch-end") {
-        writeGrid(run, `samples-epoch-${state.epoch}.png`);
+        writeGrid(run, `samples-epoch-${state.epoch}.png`, tensorboard);
         await checkpoint(`epoch ${state.epoch} done`);
         if (config.evalEvery > 0 && state.epoch % config.evalEvery === 0) {
-          await evaluateEpoch(run, log, options.evaluation);
+          await evaluateEpoch(run, log, options.evaluation, tensorboard);
         }
         continue;
       }
@@ -105,7 +113,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       state.lastLosses = { d: dLoss, g: gLoss };
       // Log: metrics.jsonl every metricsEvery steps, the progress line every step.
       metrics.add(dLoss, gLoss);
-      if (state.step % config.metricsEvery === 0) flushMetrics(run, metrics, progress, clock);
+      if (state.step % config.metricsEvery === 0) flushMetrics(run, report);
       progress.update({
         step: state.step,
         totalSteps: Math.min(config.maxSteps ?? Infinity, config.epochs * stepsPerEpoch),
@@ -135,10 +143,10 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     }
 
     // Finish: the last metrics and checkpoint, the final grid, the verified export, the report.
-    flushMetrics(run, metrics, progress, clock);
+    flushMetrics(run, report);
     if (state.stepInEpoch > 0) await checkpoint("end of run");
     progress.newline();
-    writeGrid(run, "samples-final.png"); // also leaves the EMA generator BN-recalibrated
+    writeGrid(run, "samples-final.png", tensorboard); // also leaves the EMA generator BN-recalibrated
     const manifest = await exportVerifiedArtifact(outDir, {
       generator: run.emaGenerator,
       arch: config.arch,
@@ -167,6 +175,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     if (publishedTo) log(`published to ${publishedTo}`);
     return { ...done, publishedTo };
   } finally {
+    report.tensorboard?.close();
     await run.teacher?.release();
     await run.stepper.close();
   }
@@ -198,30 +207,46 @@ async function ganStep(run: Run, batch: BatchTensors) {
   return { dLoss, gLoss };
 }
 
+/** A metrics.jsonl line (and its TensorBoard scalars) with the means since the last one. */
 function flushMetrics(
   run: Run,
-  metrics: MetricsLog,
-  progress: ProgressReporter,
-  clock: ReturnType<typeof runClock>,
+  {
+    metrics,
+    progress,
+    clock,
+    tensorboard,
+  }: {
+    metrics: MetricsLog;
+    progress: ProgressReporter;
+    clock: ReturnType<typeof runClock>;
+    tensorboard: TrainingLog | null;
+  },
 ): void {
   const { state } = run;
-  metrics.flush({
+  const line = metrics.flush({
     step: state.step,
     epoch: state.epoch + state.stepInEpoch / run.stepsPerEpoch,
     stepsPerSecond: progress.rate(state.step),
     wallTimeSeconds: clock.wallTime(),
   });
+  if (line && tensorboard) {
+    tensorboard.step({
+      step: line.step,
+      dLoss: line.dLoss,
+      gLoss: line.gLoss,
+      imagesPerSecond: line.stepsPerSecond * run.config.batchSize,
+    });
+  }
 }
 
 /** The EMA generator, BN-recalibrated, as a 10x10 grid from the run's fixed z. */
-function writeGrid(run: Run, file: string): void {
+function writeGrid(run: Run, file: string, tensorboard: TrainingLog | null): void {
   run.ema.copyTo(run.emaGenerator);
   const classCount = run.data.classNames.length;
   recalibrateBatchNorm(run.emaGenerator, { seed: run.config.seed, classCount });
-  writeFileAtomic(
-    join(run.outDir, file),
-    renderSampleGrid(run.emaGenerator, run.config.seed, classCount),
-  );
+  const png = renderSampleGrid(run.emaGenerator, run.config.seed, classCount);
+  writeFileAtomic(join(run.outDir, file), png);
+  tensorboard?.grid(run.state.step, png);
 }
 
 /** --eval-every: measure the EMA generator (just copied and recalibrated by writeGrid). */
@@ -229,6 +254,7 @@ async function evaluateEpoch(
   run: Run,
   log: (message: string) => void,
   evaluation: TrainOptions["evaluation"],
+  tensorboard: TrainingLog | null,
 ): Promise<void> {
   const m = await evaluateGenerator(exportGeneratorToOnnx(run.emaGenerator, run.config.arch), {
     dataset: run.config.dataset,
@@ -245,6 +271,7 @@ async function evaluateEpoch(
     coverage: m.coverage,
   };
   appendJsonLine(run.paths.evalHistory, line);
+  tensorboard?.evaluation(line);
   log(
     `eval after epoch ${run.state.epoch}: Frechet distance ${m.frechetDistance.toFixed(3)} ` +
       `(floor ${m.floor.frechetDistance.toFixed(3)}), label accuracy ${(100 * m.labelAccuracy).toFixed(2)}%`,

@@ -165,6 +165,12 @@ export const trainConfigSchema = z
       description:
         "copy the verified generator.onnx + model.json into apps/edge-api/models/<dataset>/",
     }),
+    /** Also write TensorBoard event files (losses, D(x), D(G(z)), speed, grids, eval) here; null = none. */
+    logdir: z.string().min(1).nullable().meta({
+      value: "DIR",
+      description:
+        "also write TensorBoard event files to DIR: losses, D(x), D(G(z)), images/s, sample grids, eval",
+    }),
     preset: z.enum(PRESETS).meta({
       description: "quick: a few hundred steps at a higher rate, ~5 min here, digits forming",
     }),
@@ -206,6 +212,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   checkpointMinutes: 5,
   onnxWeights: "float32",
   publish: false,
+  logdir: null,
   preset: "full",
 };
 

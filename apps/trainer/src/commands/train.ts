@@ -35,6 +35,7 @@ export async function run(argv: string[]): Promise<number> {
     out: fromInvocationDir(config.out),
     dataset: datasetFromInvocationDir(config.dataset),
     teacher: config.teacher === null ? null : fromInvocationDir(config.teacher),
+    logdir: config.logdir === null ? null : fromInvocationDir(config.logdir),
   };
   const result = await train({ ...config, ...paths }, { stopSignal: stop.signal });
   if (result.status === "interrupted") {
