@@ -6,27 +6,46 @@
  * `wasm` with the training kernels from @edgegan/model (the fastest CPU path here), then `cpu`
  * (correct but ~20 s per DCGAN step, even with EdgeGAN's faster filter-gradient kernel).
  * `webgpu` is opt-in: it needs the `webgpu` npm package (a prebuilt Dawn, 132 MB) and a
- * machine with a Vulkan GPU.
+ * machine with a Vulkan GPU. The choice carries a GPU line (gpu-report.ts): whether TensorFlow
+ * sees a GPU, and which.
  */
 import "@tensorflow/tfjs-backend-cpu";
 import { registerCpuTrainingKernels } from "@edgegan/model/kernels/cpu-conv2d-backprop-filter";
 import { initWasmTrainingBackend } from "@edgegan/model/wasm-backend";
 import type { BackendName } from "@edgegan/shared/train-config";
 import * as tf from "@tensorflow/tfjs-core";
+import { describeGpu, gatherGpuFacts, type TensorflowBinding } from "./gpu-report.ts";
 
 export interface BackendChoice {
   /** The tfjs backend name now active: "tensorflow", "webgpu", "wasm" or "cpu". */
   name: string;
   /** One line a person can read: what was tried and why this one. */
   reason: string;
+  /** Whether a GPU is used, and which: "GPU: yes, TensorFlow 2.9.1 runs on 0: NVIDIA ...". */
+  gpu: string;
 }
+
+/** The backend line: "backend: NAME (why); GPU: ...". */
+export function backendLine(choice: BackendChoice): string {
+  return `backend: ${choice.name} (${choice.reason}); ${choice.gpu}`;
+}
+
+/** The GPU line of the backend now active. */
+function activeGpuLine(): string {
+  const name = tf.getBackend();
+  const binding = (tf.backend() as { binding?: TensorflowBinding }).binding ?? null;
+  return describeGpu(gatherGpuFacts(name, name === "tensorflow" ? binding : null));
+}
+
+/** A backend chosen, before its GPU line is added. */
+type Chosen = Omit<BackendChoice, "gpu">;
 
 /** Import a module by a name TypeScript does not resolve (optional packages may be absent). */
 async function importOptional(specifier: string): Promise<unknown> {
   return import(/* @vite-ignore */ specifier);
 }
 
-async function tryTensorflow(): Promise<BackendChoice | string> {
+async function tryTensorflow(): Promise<Chosen | string> {
   const failures: string[] = [];
   for (const pkg of ["@tensorflow/tfjs-node-gpu", "@tensorflow/tfjs-node"]) {
     try {
@@ -43,7 +62,7 @@ async function tryTensorflow(): Promise<BackendChoice | string> {
   return failures.join("; ");
 }
 
-async function tryWebgpu(): Promise<BackendChoice | string> {
+async function tryWebgpu(): Promise<Chosen | string> {
   try {
     const dawn = (await importOptional("webgpu")) as {
       create: (flags: string[]) => unknown;
@@ -71,7 +90,7 @@ async function tryWebgpu(): Promise<BackendChoice | string> {
   return "webgpu found no usable GPU adapter";
 }
 
-async function tryWasm(): Promise<BackendChoice | string> {
+async function tryWasm(): Promise<Chosen | string> {
   try {
     await initWasmTrainingBackend();
     return { name: "wasm", reason: "wasm (SIMD, XNNPACK) with EdgeGAN's training kernels" };
@@ -80,7 +99,7 @@ async function tryWasm(): Promise<BackendChoice | string> {
   }
 }
 
-async function useCpu(): Promise<BackendChoice> {
+async function useCpu(): Promise<Chosen> {
   registerCpuTrainingKernels();
   await tf.setBackend("cpu");
   await tf.ready();
@@ -99,10 +118,12 @@ function firstLine(error: unknown): string {
  * @throws Error saying why an explicitly requested backend cannot run and how to fix it.
  */
 export async function selectBackend(requested: BackendName): Promise<BackendChoice> {
-  const attempts: Record<
-    Exclude<BackendName, "auto" | "cpu">,
-    () => Promise<BackendChoice | string>
-  > = {
+  const chosen = await choose(requested);
+  return { ...chosen, gpu: activeGpuLine() };
+}
+
+async function choose(requested: BackendName): Promise<Chosen> {
+  const attempts: Record<Exclude<BackendName, "auto" | "cpu">, () => Promise<Chosen | string>> = {
     tensorflow: tryTensorflow,
     webgpu: tryWebgpu,
     wasm: tryWasm,

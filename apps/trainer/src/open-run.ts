@@ -14,7 +14,7 @@ import { identityMismatches, type TrainConfig } from "@edgegan/shared/train-conf
 import * as tf from "@tensorflow/tfjs-core";
 import type { LayersModel } from "@tensorflow/tfjs-layers";
 import { removeStaleTempFiles } from "./atomic-write.ts";
-import { type BackendChoice, selectBackend } from "./backend.ts";
+import { type BackendChoice, backendLine, selectBackend } from "./backend.ts";
 import { CHECKPOINT_FILE, loadCheckpoint, type RunState } from "./checkpoint.ts";
 import { type Dataset, isKnownDataset, loadDataset } from "./dataset.ts";
 import { WeightEma } from "./ema.ts";
@@ -87,7 +87,7 @@ export async function openRun(config: TrainConfig, log: (message: string) => voi
   }
 
   const backend = await selectBackend(config.backend);
-  log(`backend: ${backend.name} (${backend.reason})`);
+  log(backendLine(backend));
   const data = loadDataset(config.dataset, "train", config.limitImages);
   const stepsPerEpoch = Math.floor(data.count / config.batchSize);
   if (stepsPerEpoch < 1) {

@@ -11,7 +11,7 @@ import {
   formatMetricsTable,
 } from "@edgegan/eval/format-metrics";
 import { writeFileAtomic } from "../atomic-write.ts";
-import { selectBackend } from "../backend.ts";
+import { backendLine, selectBackend } from "../backend.ts";
 import { settleFlags } from "../cli-runner.ts";
 import { EVAL_USAGE, parseEvalArgs } from "../eval/cli-options.ts";
 import { evaluateGeneratorWithSamples } from "../eval/evaluate.ts";
@@ -30,7 +30,7 @@ export async function run(argv: string[]): Promise<number> {
   // read every folder first: a bad one fails before minutes of work on the others
   const folders = options.modelDirs.map((dir) => readModelFolder(dir));
   const backend = await selectBackend(options.backend);
-  console.log(`classifier backend: ${backend.name} (${backend.reason})`);
+  console.log(`classifier ${backendLine(backend)}`);
   const rows: ComparisonRow[] = [];
   for (const folder of folders) {
     const dataset = options.dataset ?? folder.manifest.dataset.name;
