@@ -1,6 +1,7 @@
 /**
  * GET / (gallery page), /gallery.js and /gallery.css, with a strict Content-Security-Policy:
- * only same-origin script, style and fetch; images only from data: URLs; no framing.
+ * only same-origin script, style and fetch; images only from data: URLs and the blob: URLs of
+ * the previews the page fetched itself; no framing.
  */
 import type { Hono } from "hono";
 import { secureHeaders } from "hono/secure-headers";
@@ -13,7 +14,7 @@ export const pageSecurityHeaders = secureHeaders({
     defaultSrc: ["'none'"],
     scriptSrc: ["'self'"],
     styleSrc: ["'self'"],
-    imgSrc: ["data:"],
+    imgSrc: ["data:", "blob:"],
     connectSrc: ["'self'"],
     baseUri: ["'none'"],
     formAction: ["'none'"],
