@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { encodeIdxImages, encodeIdxLabels } from "@edgegan/shared/idx";
 import { describe, expect, it } from "vitest";
-import { fashionMnistDir, loadDataset, resolveDatasetDir } from "./dataset.ts";
+import { datasetSlug, fashionMnistDir, loadDataset, resolveDatasetDir } from "./dataset.ts";
 
 /** Run `fn` with EDGEGAN_FASHION_MNIST_DIR pointing at `dir`. */
 function withFashionDir<T>(dir: string, fn: () => T): T {
@@ -116,5 +116,14 @@ describe("datasets", () => {
       Buffer.concat([header(0x801, [3]), Buffer.from([1, 2, 3])]),
     );
     expect(() => loadDataset(dir, "train")).toThrow(/has 2 images but .* has 3 labels/);
+  });
+});
+
+describe("datasetSlug", () => {
+  it("names a dataset in a model version without its path", () => {
+    expect(datasetSlug("fashion-mnist")).toBe("fashion-mnist");
+    expect(datasetSlug("folder:/data/My Photos/")).toBe("my-photos");
+    expect(datasetSlug("/srv/idx/letters_v2")).toBe("letters-v2");
+    expect(datasetSlug("folder:/")).toBe("data");
   });
 });

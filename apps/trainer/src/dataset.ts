@@ -55,6 +55,22 @@ export function datasetWithAbsolutePath(
   return absolute(dataset);
 }
 
+/**
+ * A short name for a dataset, safe in a model version: "mnist", "fashion-mnist", or the last
+ * folder name of an IDX directory or `folder:DIR` ("folder:/data/My Photos" -> "my-photos").
+ */
+export function datasetSlug(dataset: string): string {
+  if (isKnownDataset(dataset)) return dataset;
+  const path = isFolderDataset(dataset) ? folderOf(dataset) : dataset;
+  const last = path.split(/[\\/]/).filter(Boolean).pop() ?? "data";
+  return (
+    last
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-|-$/g, "") || "data"
+  );
+}
+
 export interface Dataset {
   /** "mnist", "fashion-mnist", the IDX directory's path, or "folder:DIR". */
   name: string;

@@ -5,6 +5,7 @@
  * written: beyond the tolerance the export fails and the previous artifact stays. Both files
  * are written atomically; `publishArtifact` copies them into the edge API's model folder.
  */
+
 import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, renameSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -21,6 +22,7 @@ import {
 } from "@edgegan/shared/manifest";
 import type { LayersModel } from "@tensorflow/tfjs-layers";
 import { writeFileAtomic } from "./atomic-write.ts";
+import { datasetSlug } from "./dataset.ts";
 
 /**
  * Largest accepted |ONNX - TF.js| on the [-1, 1] output scale, per weight storage: float32
@@ -86,7 +88,7 @@ export async function exportVerifiedArtifact(
   const createdAt = new Date().toISOString();
   const manifest = parseManifest({
     formatVersion: MANIFEST_FORMAT_VERSION,
-    version: `${input.dataset.name}-${input.arch}-${createdAt.slice(0, 10)}-${sha256.slice(0, 8)}`,
+    version: `${datasetSlug(input.dataset.name)}-${input.arch}-${createdAt.slice(0, 10)}-${sha256.slice(0, 8)}`,
     createdAt,
     onnx: { file: ONNX_FILE, sha256, bytes: onnx.length, opset: ONNX_OPSET, weights },
     arch: input.arch,
