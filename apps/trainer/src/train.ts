@@ -259,6 +259,7 @@ async function evaluateEpoch(
   const m = await evaluateGenerator(exportGeneratorToOnnx(run.emaGenerator, run.config.arch), {
     dataset: run.config.dataset,
     classNames: run.data.classNames,
+    memorisationSamples: 0, // the near-copy search takes minutes: `npm run eval` measures it once
     log,
     ...evaluation,
   });

@@ -24,6 +24,29 @@ describe("renderEvalPicture", () => {
     expect(caption.slice(header, header + 28).includes(0)).toBe(false);
   });
 
+  it("draws the closest pairs below a rule, sample over training image", () => {
+    const labels = Uint8Array.from([0]);
+    const images = new Float32Array(PIXELS_PER_IMAGE).fill(-1);
+    const pair = (value: number) => ({
+      sample: 0,
+      train: 5,
+      space: "pixels" as const,
+      distance: 0,
+      sampleImage: new Float32Array(PIXELS_PER_IMAGE).fill(value),
+      trainImage: new Float32Array(PIXELS_PER_IMAGE).fill(-value),
+    });
+    const without = renderEvalPicture(images, labels, labels, 2);
+    const p = renderEvalPicture(images, labels, labels, 2, [pair(1), pair(-1), pair(1)]);
+    expect(p.pairs.drawn).toBe(2); // no more than the columns
+    expect(p.height).toBe(without.height + 3 + 57 + 3); // rule gap, two tiles + 1 px, pad
+    const at = (x: number, y: number) => p.canvas[y * p.width + x];
+    const x0 = 3 * 2 + 2 * 3;
+    expect(at(x0 + 5, p.pairs.y + 5)).toBe(255); // sample of pair 1: white
+    expect(at(x0 + 5, p.pairs.y + 29 + 5)).toBe(0); // its training image: black
+    expect(at(x0 + 31 + 5, p.pairs.y + 5)).toBe(0); // pair 2 the other way round
+    expect(at(x0 + 5, p.pairs.y - 3)).toBe(128); // the rule
+  });
+
   it("refuses mismatched arrays", () => {
     expect(() =>
       renderEvalPicture(new Float32Array(784), Uint8Array.from([0]), new Uint8Array(2)),

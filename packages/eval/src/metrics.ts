@@ -3,6 +3,7 @@
  * `eval` repeats, and the samples kept for pictures. Produced by the trainer's evaluation run,
  * read by the report, the comparison table and the edge API's /models.
  */
+import type { ClosestPair, Memorisation } from "@edgegan/shared/memorisation";
 
 /** Format version of the metrics object (eval.json and the manifest's `eval`). */
 export const EVAL_FORMAT_VERSION = 1;
@@ -32,13 +33,19 @@ export interface EvalMetrics {
   coverage: number;
   /** Share of samples read as each class. */
   predictedShare: number[];
+  /**
+   * Does it copy its training images? Nearest-training-image distances of the samples against
+   * held-out test images' (schema: packages/shared/src/memorisation.ts). Absent in evaluations
+   * made before it existed, or run with no memorisation samples.
+   */
+  memorisation?: Memorisation;
   classifier: {
     key: string;
     featureSize: number;
     testAccuracy: number;
     testImages: number;
   };
-  seconds: { generate: number; classify: number; total: number };
+  seconds: { generate: number; classify: number; memorisation?: number; total: number };
 }
 
 /** Generated samples, kept for pictures. */
@@ -50,4 +57,12 @@ export interface EvalSamples {
   /** uint8 [n] classes the classifier read. */
   predictions: Uint8Array;
   count: number;
+  /** The memorisation figure's closest pairs, with both images (absent when not measured). */
+  closestPairs?: ClosestPairImages[];
+}
+
+/** A closest pair with its images: float32 [784] each, in [-1, 1]. */
+export interface ClosestPairImages extends ClosestPair {
+  sampleImage: Float32Array;
+  trainImage: Float32Array;
 }

@@ -40,6 +40,7 @@ export async function run(argv: string[]): Promise<number> {
       classNames:
         dataset === folder.manifest.dataset.name ? folder.manifest.dataset.classNames : undefined,
       samplesPerClass: options.samplesPerClass,
+      memorisationSamples: options.memorisationSamples,
       seed: options.seed,
       log: (line) => console.log(line),
     });
@@ -47,10 +48,16 @@ export async function run(argv: string[]): Promise<number> {
     rows.push({ manifest: folder.manifest, metrics });
     if (!options.write) continue;
     writeEvalBesideModel(folder.dir, metrics);
-    const picture = renderEvalPicture(samples.images, samples.labels, samples.predictions);
+    const picture = renderEvalPicture(
+      samples.images,
+      samples.labels,
+      samples.predictions,
+      undefined,
+      samples.closestPairs,
+    );
     writeFileAtomic(join(folder.dir, EVAL_PICTURE_FILE), picture.png);
     console.log(
-      `wrote ${join(folder.dir, EVAL_FILE)}, ${EVAL_PICTURE_FILE} (${picture.wrong.length} wrong readings framed) and merged "eval" into model.json`,
+      `wrote ${join(folder.dir, EVAL_FILE)}, ${EVAL_PICTURE_FILE} (${picture.wrong.length} wrong readings framed, ${picture.pairs.drawn} closest pairs) and merged "eval" into model.json`,
     );
   }
   if (rows.length > 1) process.stdout.write(formatComparisonTable(rows));

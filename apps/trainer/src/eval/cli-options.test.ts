@@ -4,13 +4,14 @@ import { EDGE_MODEL_DIR } from "../export-artifact.ts";
 import { parseEvalArgs, parseSynthArgs } from "./cli-options.ts";
 
 describe("parseEvalArgs", () => {
-  it("defaults to the shipped model, 1000 per class, seed 0, wasm, writing", () => {
+  it("defaults to the shipped model, 1000 per class, 2000 searched for near-copies, seed 0, wasm, writing", () => {
     expect(parseEvalArgs([])).toEqual({
       kind: "ok",
       options: {
         modelDirs: [EDGE_MODEL_DIR],
         dataset: null,
         samplesPerClass: 1000,
+        memorisationSamples: 2000,
         seed: 0,
         backend: "wasm",
         write: true,
@@ -24,6 +25,8 @@ describe("parseEvalArgs", () => {
       "--no-write",
       "--seed",
       "5",
+      "--memorisation-samples",
+      "0",
     ]);
     const two = parseEvalArgs(["--model", "/models/a", "--model", "/models/b"]);
     expect(two.kind === "ok" && two.options.modelDirs).toEqual(["/models/a", "/models/b"]);
@@ -32,6 +35,7 @@ describe("parseEvalArgs", () => {
       dataset: "fashion-mnist",
       write: false,
       seed: 5,
+      memorisationSamples: 0,
     });
   });
 

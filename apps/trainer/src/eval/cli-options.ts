@@ -7,6 +7,7 @@
  * invocation-dir.ts: turbo's TURBO_INVOCATION_DIR, npm's INIT_CWD, else the current folder).
  */
 import { equalCounts } from "@edgegan/eval/eval-plan";
+import { MEMORISATION_SAMPLES } from "@edgegan/eval/memorisation";
 import { NUM_CLASSES } from "@edgegan/shared";
 import { MAX_SEED } from "@edgegan/shared/rng";
 import { BACKENDS, type BackendName } from "@edgegan/shared/train-config";
@@ -36,6 +37,10 @@ export const evalFlagsSchema = z
         "mnist, fashion-mnist, a directory of IDX files or folder:DIR of class subfolders (default: the manifest's)",
     }),
     perClass: integerIn(1, 100_000).meta({ description: "samples per class" }),
+    memorisationSamples: integerIn(0, 1_000_000).meta({
+      description:
+        "samples searched for their nearest training image (near-copy share; at most the plan's size, 0: skip)",
+    }),
     seed,
     backend: z.enum(BACKENDS).meta({ description: "TF.js backend for the classifier" }),
     noWrite: z.boolean().meta({ description: "print the table only" }),
@@ -46,6 +51,7 @@ const EVAL_DEFAULTS = {
   model: [EDGE_MODEL_DIR],
   dataset: null,
   perClass: 1000,
+  memorisationSamples: MEMORISATION_SAMPLES,
   seed: 0,
   backend: "wasm",
   noWrite: false,
@@ -58,6 +64,8 @@ export interface EvalCliOptions {
   /** null: the manifest's dataset. */
   dataset: string | null;
   samplesPerClass: number;
+  /** Samples searched for near-copies (0: no memorisation figure). */
+  memorisationSamples: number;
   seed: number;
   backend: BackendName;
   /** false with --no-write: print only. */
@@ -67,7 +75,8 @@ export interface EvalCliOptions {
 export const EVAL_USAGE = `Usage: edgegan eval [flags]   (npm run eval -- [flags])
 
 Evaluates a generator ONNX: Frechet distance of classifier features (samples vs the test split)
-beside the floor (train vs test), label accuracy (overall, per class) and coverage. Writes
+beside the floor (train vs test), label accuracy (overall, per class), coverage, and whether it
+copies its training images (near-copy share of samples vs held-out test images). Writes
 eval.json and eval-samples.png beside the model and merges the metrics into model.json.
 
 ${flagsHelp(evalFlagsSchema, { ...EVAL_DEFAULTS, model: undefined })}
@@ -86,6 +95,7 @@ export function parseEvalArgs(argv: string[]): ParsedFlags<EvalCliOptions> {
       modelDirs: flags.model.map((dir) => fromInvocationDir(dir)),
       dataset: flags.dataset === null ? null : datasetFromInvocationDir(flags.dataset),
       samplesPerClass: flags.perClass,
+      memorisationSamples: flags.memorisationSamples,
       seed: flags.seed,
       backend: flags.backend,
       write: !flags.noWrite,

@@ -7,14 +7,18 @@ import { createHash } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderEvalPicture } from "@edgegan/eval/eval-picture";
+import { planEvaluation } from "@edgegan/eval/eval-plan";
 import { formatMetricsTable } from "@edgegan/eval/format-metrics";
 import { NUM_CLASSES, PIXELS_PER_IMAGE } from "@edgegan/shared";
+import { gatherRows } from "@edgegan/shared/gather";
 import { parseManifest } from "@edgegan/shared/manifest";
+import type { PlannedImage } from "@edgegan/shared/sample-plan";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadDataset } from "../dataset.ts";
 import type { EvalClassifier } from "./classifier-cache.ts";
-import { evaluateGenerator, evaluateGeneratorWithSamples } from "./evaluate.ts";
+import { evaluateGenerator, evaluateGeneratorWithSamples, evaluateImages } from "./evaluate.ts";
 import { EVAL_FILE, readModelFolder, writeEvalBesideModel } from "./manifest-eval.ts";
-import { copyShippedModel, tinyClassifier, useWasm } from "./test-fixtures.ts";
+import { copyShippedModel, TINY_CLASSIFIER, tinyClassifier, useWasm } from "./test-fixtures.ts";
 
 let classifier: EvalClassifier;
 let modelDir: string;
@@ -78,6 +82,65 @@ describe("evaluateGenerator", () => {
     await expect(
       evaluateGenerator(onnx, { dataset: "fashion-mnist", samplesPerClass: 1, classifier }),
     ).rejects.toThrow(/trained on mnist, but the model is evaluated on fashion-mnist/);
+  });
+});
+
+describe("the memorisation figure", () => {
+  /** A "generator" that returns training images: for each planned label, the next train image of it. */
+  function trainingImagesFor(plan: PlannedImage[]): { images: Float32Array; picked: number[] } {
+    const train = loadDataset("mnist", "train", TINY_CLASSIFIER.trainLimit ?? null);
+    const next = new Array<number>(NUM_CLASSES).fill(0);
+    const picked = plan.map(({ label }) => {
+      let i = next[label] as number;
+      while (train.labels[i] !== label) i++;
+      next[label] = i + 1;
+      return i;
+    });
+    return { images: gatherRows(train.images, PIXELS_PER_IMAGE, picked), picked };
+  }
+
+  it("flags a generator that returns training images: every sample a near-copy at distance 0", async () => {
+    const plan = planEvaluation(6, 3);
+    const { images, picked } = trainingImagesFor(plan);
+    const { metrics, samples } = await evaluateImages(
+      { images, plan, onnxSha256: "0".repeat(64) },
+      { dataset: "mnist", classifier },
+    );
+    const m = metrics.memorisation;
+    expect(m?.memorising).toBe(true);
+    expect(m?.samples).toBe(60);
+    expect(m?.trainImages).toBe(TINY_CLASSIFIER.trainLimit);
+    expect(m?.features.nearCopyShare).toBe(1);
+    expect(m?.pixels.nearCopyShare).toBe(1);
+    for (const pair of m?.closestPairs ?? []) {
+      expect(pair.train).toBe(picked[pair.sample]);
+      expect(pair.distance).toBeLessThan(0.01);
+    }
+    expect(samples.closestPairs?.[0]?.trainImage).toEqual(samples.closestPairs?.[0]?.sampleImage);
+    expect(formatMetricsTable(metrics)).toMatch(/memorisation\s+MEMORISING/);
+  });
+
+  it("passes the shipped generator, and the figure survives model.json's schema", async () => {
+    const { metrics, samples } = await evaluateGeneratorWithSamples(onnx, {
+      dataset: "mnist",
+      samplesPerClass: 6,
+      seed: 3,
+      classifier,
+    });
+    const m = metrics.memorisation;
+    expect(m?.memorising).toBe(false);
+    expect(m?.pixels.nearCopyShare).toBeLessThanOrEqual(m?.pixels.limit ?? 0);
+    expect(m?.pixels.samples.p1).toBeGreaterThan(1); // no sample is a copy
+    expect(samples.closestPairs).toHaveLength(12);
+    const manifest = parseManifest({ ...readModelFolder(modelDir).manifest, eval: metrics });
+    expect(manifest.eval?.memorisation).toEqual(m);
+    const skipped = await evaluateGenerator(onnx, {
+      dataset: "mnist",
+      samplesPerClass: 1,
+      memorisationSamples: 0,
+      classifier,
+    });
+    expect(skipped.memorisation).toBeUndefined();
   });
 });
 
