@@ -1,6 +1,7 @@
 /**
- * Stand-ins for the platform services that bare workerd lacks, served by `npm run preview` beside
- * the deploy bundle (scripts/workerd-preview.ts writes the capnp config that wires them in):
+ * The Cache API stand-in that bare workerd lacks, served by `npm run preview` beside the deploy
+ * bundle as a second worker (scripts/workerd-preview.ts writes the capnp config that wires it in;
+ * the rate limiter is scripts/preview-ratelimit.js):
  *
  * - the Cache API service (`cacheApiOutbound`): workerd turns `caches.default.match(key)` into
  *   `GET key` and `put(key, response)` into `PUT key` whose body is the serialised HTTP response;
@@ -8,10 +9,6 @@
  *   (the protocol Miniflare's cache service speaks). Its mode is switchable at run time:
  *   "store" (a working cache), "miss" (never stores), "throw" (every operation fails) or "hang"
  *   (every operation waits HANG_MS before answering, longer than the worker waits);
- * - the rate limiter (`RateLimiter` entrypoint, bound as a service so that the worker's
- *   `env.RATE_LIMITER.limit({ key })` is a JS RPC call): a fixed window of `period` seconds with
- *   `limit` calls per key, the `simple` settings of the wrangler environment (passed as the
- *   binding's props);
  * - a control entrypoint (`Control`, on its own loopback socket) for tests:
  *   `POST /cache-mode?mode=M`, `GET /cache-stats` ({ mode, matches, hits, puts, failures }).
  *
@@ -23,14 +20,12 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 const HANG_MS = 30_000;
 const MODES = ["store", "miss", "throw", "hang"];
 
-/** Module state: one isolate serves the cache service, the rate limiter and the control socket. */
+/** Module state: one isolate serves the cache service and the control socket. */
 const state = {
   mode: "store",
   /** key URL -> { status, headers: [name, value][], body: ArrayBuffer } */
   entries: new Map(),
   stats: { matches: 0, hits: 0, puts: 0, failures: 0 },
-  /** rate-limit key -> { windowStart: ms, used: n } */
-  windows: new Map(),
 };
 
 /** Parse a serialised HTTP/1.1 response (what workerd sends as the body of a cache PUT). */
@@ -92,23 +87,6 @@ async function cacheService(request) {
 export default {
   fetch: cacheService,
 };
-
-/** The `RATE_LIMITER` binding: `limit({ key })` -> `{ success }`, a fixed window per key. */
-export class RateLimiter extends WorkerEntrypoint {
-  limit({ key }) {
-    // props: { namespace, limit, period } of the wrangler environment's `ratelimits` entry
-    const { namespace, limit, period } = this.ctx.props;
-    const id = `${namespace}:${key}`;
-    const now = Date.now();
-    const window = state.windows.get(id);
-    if (!window || now - window.windowStart >= period * 1000) {
-      state.windows.set(id, { windowStart: now, used: 1 });
-      return { success: 1 <= limit };
-    }
-    window.used++;
-    return { success: window.used <= limit };
-  }
-}
 
 /** Test control: switch the cache's mode, read what it saw. */
 export class Control extends WorkerEntrypoint {

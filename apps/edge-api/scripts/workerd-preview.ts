@@ -7,9 +7,10 @@
  * workerd gets a generated capnp config: the worker's modules as the dry run wrote them
  * (index.js as an ES module, the ORT wasm as a compiled module, each .onnx as data),
  * compatibility date and flags and vars from the chosen wrangler environment, and stand-ins
- * (scripts/preview-standins.js) for what bare workerd lacks: the Cache API service, whose
- * failures tests switch on at run time, and the rate limiter. R2 is not wired in: the preview
- * serves the models the bundle holds.
+ * for what bare workerd lacks: the Cache API service (scripts/preview-standins.js, a second
+ * worker), whose failures tests switch on at run time, and the rate limiter
+ * (scripts/preview-ratelimit.js, a wrapped binding inside the worker's isolate). R2 is not wired
+ * in: the preview serves the models the bundle holds.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -163,9 +164,10 @@ export async function readWorkerConfig(env: string): Promise<PreviewWorkerConfig
 const capnpString = (text: string) => JSON.stringify(text);
 
 /**
- * The capnp config: the deploy bundle as the `edge-api` worker on `port`, the stand-ins as
- * `standins` (cache service, rate limiter) with their control entrypoint on `controlPort`.
- * Paths are relative to the config file, which sits beside `bundle/` and `standins.js`.
+ * The capnp config: the deploy bundle as the `edge-api` worker on `port`, the cache stand-in as
+ * `standins` with its control entrypoint on `controlPort`, each rate limiter as a wrapped
+ * binding of the extension module `edgegan-preview:ratelimit`. Paths are relative to the config
+ * file, which sits beside `bundle/`, `standins.js` and `ratelimit.js`.
  */
 export function previewCapnp(options: {
   bundle: Pick<DeployBundle, "main" | "wasm" | "data">;
@@ -196,9 +198,8 @@ export function previewCapnp(options: {
     ),
     ...config.ratelimits.map(
       (r) =>
-        `(name = ${capnpString(r.name)}, service = (name = "standins", entrypoint = "RateLimiter", props = (json = ${capnpString(
-          JSON.stringify({ namespace: r.namespace_id, ...r.simple }),
-        )})))`,
+        `(name = ${capnpString(r.name)}, wrapped = (moduleName = "edgegan-preview:ratelimit", ` +
+        `innerBindings = [(name = "limit", json = "${r.simple.limit}"), (name = "period", json = "${r.simple.period}")]))`,
     ),
   ];
   const list = (items: string[]) => items.map((i) => `    ${i},`).join("\n");
@@ -206,6 +207,9 @@ export function previewCapnp(options: {
 using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
+  extensions = [(modules = [
+    (name = "edgegan-preview:ratelimit", internal = true, esModule = embed "ratelimit.js"),
+  ])],
   services = [
     (name = "edge-api", worker = .edgeApi),
     (name = "standins", worker = .standins),
@@ -273,6 +277,10 @@ export async function startPreview(
     removeDir();
     throw error;
   }
+  copyFileSync(
+    join(dirname(new URL(import.meta.url).pathname), "preview-ratelimit.js"),
+    join(dir, "ratelimit.js"),
+  );
   copyFileSync(
     join(dirname(new URL(import.meta.url).pathname), "preview-standins.js"),
     join(dir, "standins.js"),

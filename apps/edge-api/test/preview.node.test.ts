@@ -8,7 +8,7 @@
 import { healthBodySchema, modelsBodySchema } from "@edgegan/shared/api-bodies";
 import { sampleDocumentSchema } from "@edgegan/shared/sample-document";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Preview, startPreview } from "../scripts/workerd-preview.ts";
+import { type Preview, readWorkerConfig, startPreview } from "../scripts/workerd-preview.ts";
 import { isAlive } from "../scripts/wrangler-dev.ts";
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -176,5 +176,20 @@ describe("npm run preview: the production bundle in bare workerd", () => {
     expect(line).toMatchObject({ status: 200, model: "mnist", cache: "miss" });
     for (const field of ["inferenceMs", "encodeMs", "totalMs"])
       expect(line).not.toHaveProperty(field);
+  });
+});
+
+describe("npm run preview: the rate limiter (last: it uses up this client's budget)", () => {
+  it("answers 429 with Retry-After once the environment's limit per minute is used", async () => {
+    const { ratelimits } = await readWorkerConfig("production");
+    const limit = ratelimits.find((r) => r.name === "RATE_LIMITER")?.simple.limit ?? 0;
+    expect(limit).toBeGreaterThan(0);
+    // invalid requests count too, and cost no inference
+    const statuses: number[] = [];
+    for (let i = 0; i <= limit; i++) statuses.push((await get("/sample?count=0")).res.status);
+    expect(statuses.slice(0, limit - 20).every((s) => s === 400)).toBe(true);
+    const refused = await get("/sample?count=1&seed=1");
+    expect(refused.res.status).toBe(429);
+    expect(refused.res.headers.get("Retry-After")).toMatch(/^\d+$/);
   });
 });
