@@ -8,7 +8,8 @@
  *
  * Measured in one run, interleaved request by request (bare, wrangler, bare, ...) so that machine
  * noise hits both alike: each new process's cold first request; warm p50/p99 of /healthz and of
- * count=1, 16, 64 png (and count=16 json), each request with a new seed; and, between the same
+ * count=1, 16, 64 png (and count=16 json, and the marketing outputs: a sequence of 8 at scale 8
+ * bicubic, count=16 svg, a 16-frame /animate at scale 4), each request with a new seed; and, between the same
  * requests, onnxruntime-web's bare `session.run` in this Node process (wasm, one thread, as in
  * Workers) of the served model and of the reference model, the full-width generator
  * `mnist-full` (117 M MAC per 16 images). Target: bare workerd count=16 png p50 <= 0.6x the
@@ -84,6 +85,14 @@ const CASES: Case[] = [
   { name: "count=16 png", path: "/sample?count=16&seed=SEED&format=png", count: 16 },
   { name: "count=64 png", path: "/sample?count=64&seed=SEED&format=png", count: 64 },
   { name: "count=16 json", path: "/sample?count=16&seed=SEED&format=json" },
+  // the marketing outputs at their budgets' sizes (more in bench/marketing.bench.ts)
+  {
+    name: "labels=8 scale=8 bicubic png",
+    path: "/sample?labels=2,0,2,6,1,2,3,1&seed=SEED&format=png&scale=8&resample=bicubic",
+    count: 8,
+  },
+  { name: "count=16 svg", path: "/sample?count=16&seed=SEED&format=svg", count: 16 },
+  { name: "animate 16 frames scale=4", path: "/animate?seed=SEED&frames=16&scale=4", count: 16 },
 ];
 
 type Ort = typeof import("onnxruntime-web");
