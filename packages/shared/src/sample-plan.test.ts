@@ -103,3 +103,15 @@ describe("buildGeneratorInputs", () => {
     expect(label.length).toBe(0);
   });
 });
+
+describe("planSample for a model of fewer classes", () => {
+  it("spreads unlabelled images over classCount classes, and checks it", () => {
+    expect(planSample({ count: 5, seed: 9, classCount: 3 }).map((p) => p.label)).toEqual([
+      0, 1, 2, 0, 1,
+    ]);
+    expect(planSample({ count: 3, seed: 9, classCount: 3, label: 2 }).map((p) => p.label)).toEqual([
+      2, 2, 2,
+    ]);
+    expect(() => planSample({ count: 1, seed: 9, classCount: 11 })).toThrow(/classCount/);
+  });
+});

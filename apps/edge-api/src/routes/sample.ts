@@ -37,6 +37,24 @@ function refuseText(query: SampleQuery) {
   };
 }
 
+/**
+ * A label past the model's classes (a model trained on fewer than 10): a 400 naming its classes.
+ * Without a label, images spread over the model's own classes (planSample's classCount).
+ */
+export function refuseLabels(query: Pick<SampleQuery, "label" | "labels">) {
+  return (manifest: Generator["manifest"], modelName: string): Response | null => {
+    const classes = manifest.dataset.classNames;
+    const asked = [...(query.label === null ? [] : [query.label]), ...(query.labels ?? [])];
+    const past = asked.find((label) => label >= classes.length);
+    if (past === undefined) return null;
+    return errorResponse(
+      400,
+      "invalid_label",
+      `model "${modelName}" has ${classes.length} classes, ${classes.map((name, i) => `${i} (${name})`).join(", ")}; label ${past} is not one of them`,
+    );
+  };
+}
+
 /** Handler for GET /sample. */
 export async function sampleHandler(c: Context<AppEnv>): Promise<Response> {
   const config = c.get("config");
@@ -49,7 +67,12 @@ export async function sampleHandler(c: Context<AppEnv>): Promise<Response> {
     scale: query.scale,
     format: query.format,
   });
-  const plan = planSample({ ...query, seed });
+  // the plan depends on the model's class count, known once the model is resolved
+  let plan: ReturnType<typeof planSample> = [];
+  const planFor = (manifest: Generator["manifest"]) => {
+    plan = planSample({ ...query, seed, classCount: manifest.dataset.classNames.length });
+    return plan;
+  };
   return seededAnswer(c, {
     model: query.model,
     version: query.version,
@@ -57,8 +80,12 @@ export async function sampleHandler(c: Context<AppEnv>): Promise<Response> {
     seeded: query.seed !== null,
     contentType: CONTENT_TYPES[query.format],
     canonical: canonicalSampleKey(query, seed),
-    refuse: refuseText(query),
-    inputs: () => ({ ...buildGeneratorInputs(plan), count: plan.length }),
+    refuse: (manifest, modelName) =>
+      refuseText(query)(manifest, modelName) ?? refuseLabels(query)(manifest, modelName),
+    inputs: (manifest) => {
+      const planned = planFor(manifest);
+      return { ...buildGeneratorInputs(planned), count: planned.length };
+    },
     render: (output, manifest) =>
       query.format === "png"
         ? renderSamplePng(output, plan.length, query)

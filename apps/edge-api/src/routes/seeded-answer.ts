@@ -55,7 +55,7 @@ export interface AnswerSpec {
   /** A refusal that needs the model's manifest (e.g. text for a non-digit model), or null. */
   refuse?: (manifest: Generator["manifest"], modelName: string) => Response | null;
   /** The generator's inputs: z [count, 100], one-hot (or mixed) labels [count, 10]. */
-  inputs(): { z: Float32Array; label: Float32Array; count: number };
+  inputs(manifest: Generator["manifest"]): { z: Float32Array; label: Float32Array; count: number };
   /** The body from the generator's output float32 [count, 1, 28, 28]. */
   render(output: Float32Array, manifest: Generator["manifest"]): Uint8Array;
 }
@@ -116,7 +116,7 @@ export async function seededAnswer(c: Context<AppEnv>, spec: AnswerSpec): Promis
   }
   const phases = createPhaseTimer(config.localTimings); // real only where the clock runs (local)
   phases.start();
-  const inputs = spec.inputs();
+  const inputs = spec.inputs(generator.manifest);
   phases.end("inputs");
   const output = await generator.run(inputs.z, inputs.label, inputs.count);
   phases.end("inference");
