@@ -47,6 +47,8 @@ export interface PreviewWorkerConfig {
   ratelimits: { name: string; namespace_id: string; simple: { limit: number; period: number } }[];
   /** The module rules (e.g. `*.onnx` as Data), for builds of other entry modules. */
   rules: unknown[];
+  /** The version metadata binding's name, when the environment declares one. */
+  versionMetadata?: string;
 }
 
 /** A running preview. */
@@ -158,6 +160,7 @@ export async function readWorkerConfig(env: string): Promise<PreviewWorkerConfig
     vars: config.vars ?? {},
     ratelimits: (config.ratelimits ?? []) as PreviewWorkerConfig["ratelimits"],
     rules: config.rules ?? [],
+    ...(config.version_metadata?.binding && { versionMetadata: config.version_metadata.binding }),
   };
 }
 
@@ -193,6 +196,14 @@ export function previewCapnp(options: {
         ? `(name = ${capnpString(name)}, text = ${capnpString(value)})`
         : `(name = ${capnpString(name)}, json = ${capnpString(JSON.stringify(value))})`,
     ),
+    // what a deploy's version metadata binding holds: this build, which was never uploaded
+    ...(config.versionMetadata
+      ? [
+          `(name = ${capnpString(config.versionMetadata)}, json = ${capnpString(
+            JSON.stringify({ id: "preview", tag: "preview", timestamp: new Date().toISOString() }),
+          )})`,
+        ]
+      : []),
     ...Object.entries(options.secrets ?? {}).map(
       ([name, value]) => `(name = ${capnpString(name)}, text = ${capnpString(value)})`,
     ),
