@@ -5,6 +5,7 @@
 
 import { ANIMATE_QUERY_PARAMETERS } from "@edgegan/shared/animate-query";
 import { errorBodySchema, healthBodySchema, modelsBodySchema } from "@edgegan/shared/api-bodies";
+import { decodePng } from "@edgegan/shared/png-decode";
 import { createSampleClient } from "@edgegan/shared/sample-client";
 import { sampleDocumentSchema } from "@edgegan/shared/sample-document";
 import { MODEL_QUERY_PARAMETERS, SAMPLE_QUERY_PARAMETERS } from "@edgegan/shared/sample-query";
@@ -121,6 +122,11 @@ describe("GET /openapi.json", () => {
     expect(doc.sprite.tileSize).toBe(56);
     const png = await client.png({ count: 4, seed: 1 });
     expect(Array.from(png.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]); // "PNG"
+    const sequence = await client.json({ labels: [2, 0, 2, 6], seed: 42, fg: "FF6600" });
+    expect(sequence).toMatchObject({ labels: [2, 0, 2, 6], style: "shared", fg: "ff6600" });
+    expect(await client.svg({ text: "42", seed: 1 })).toMatch(/^<svg /);
+    const apng = await client.animate({ seed: 1, to: 2, label: 3, toLabel: 8, frames: 4 });
+    expect(decodePng(apng).frames).toHaveLength(4);
     await expect(client.json({ model: "nope" })).rejects.toMatchObject({
       status: 404,
       code: "unknown_model",

@@ -377,7 +377,12 @@ export function composeGrid(
   }
   const canvas = new Uint8Array(width * height * channels);
   if (channels === 1) canvas.fill(fill[0] as number);
-  else for (let i = 0; i < canvas.length; i += channels) canvas.set(fill, i);
+  else if (fill.some((v) => v !== 0)) {
+    // one row of the fill pixel, then copied down (a set() per pixel is ~10x slower at 3 M pixels)
+    const row = new Uint8Array(width * channels);
+    for (let x = 0; x < row.length; x += channels) row.set(fill, x);
+    for (let y = 0; y < height; y++) canvas.set(row, y * row.length);
+  }
   const rowBytes = tileSize * channels;
   for (let i = 0; i < count; i++) {
     const x0 = (i % columns) * step;

@@ -72,6 +72,17 @@ describe("createSampleClient", () => {
     );
   });
 
+  it("asks /animate with a canonical, checked URL (toLabel as to_label) and returns the bytes", async () => {
+    const client = createSampleClient("https://gan.example.com", {
+      fetch: async (url) => new Response(new TextEncoder().encode(url)),
+    });
+    const bytes = await client.animate({ seed: 1, to: 2, toLabel: 8, frames: 16, loop: true });
+    expect(new TextDecoder().decode(bytes)).toBe(
+      "https://gan.example.com/animate?seed=1&to=2&to_label=8&loop=true",
+    );
+    await expect(client.animate({ frames: 65 })).rejects.toThrow(/invalid_frames: frames must be/);
+  });
+
   it("turns an error answer into a SampleApiError with status and code", async () => {
     const client = createSampleClient("http://localhost:8787", {
       fetch: server(404, { error: { code: "unknown_model", message: "known: mnist" } }),

@@ -11,7 +11,9 @@
  * doc.images[0].png; // data:image/png;base64,...
  * const sheet = await client.png({ count: 64, seed: 1, columns: 16, invert: true });
  * const banner = await client.svg({ text: "2026", seed: 7, fg: "ff6600", bg: "transparent" });
+ * const apng = await client.animate({ seed: 1, to: 2, label: 3, toLabel: 8, frames: 24, loop: true });
  */
+import { ANIMATE_PARAMETERS, type AnimateQuery, parseAnimateQuery } from "./animate-query.ts";
 import { type SampleDocument, sampleDocumentSchema } from "./sample-document.ts";
 import {
   parseSampleQuery,
@@ -22,6 +24,29 @@ import {
 
 /** What a client asks for: every parameter optional, in its natural type (labels as a list). */
 export type SampleRequest = Partial<Omit<SampleQuery, "format">>;
+
+/** What a client asks /animate for: every parameter optional (toLabel is `to_label` in the URL). */
+export type AnimateRequest = Partial<AnimateQuery>;
+
+/**
+ * The canonical query string of an /animate request, checked with the server's parser.
+ * @throws RangeError with the server's own message for a request it would refuse.
+ */
+export function animateSearch(request: AnimateRequest): string {
+  const params = new URLSearchParams();
+  const values: Record<string, unknown> = { ...request, to_label: request.toLabel };
+  for (const { name } of ANIMATE_PARAMETERS) {
+    const value = values[name];
+    if (value !== undefined && value !== null) params.set(name, String(value));
+  }
+  const parsed = parseAnimateQuery(params);
+  if (!parsed.ok) throw new RangeError(`${parsed.error.code}: ${parsed.error.message}`);
+  for (const parameter of ANIMATE_PARAMETERS) {
+    const fallback = parameter.fallback({ maxCount: 64 });
+    if (params.get(parameter.name) === String(fallback)) params.delete(parameter.name);
+  }
+  return params.toString();
+}
 
 /** The server answered with an error: its status and `{ error: { code, message } }`. */
 export class SampleApiError extends Error {
@@ -75,8 +100,11 @@ export function createSampleClient(base: string | URL, options: SampleClientOpti
     ? { Authorization: `Bearer ${options.apiKey}` }
     : {};
   async function get(request: SampleRequest, format: SampleQuery["format"]): Promise<Response> {
-    const url = new URL("/sample", base);
-    url.search = sampleSearch({ ...request, format }, limits);
+    return fetchChecked("/sample", sampleSearch({ ...request, format }, limits));
+  }
+  async function fetchChecked(path: string, search: string): Promise<Response> {
+    const url = new URL(path, base);
+    url.search = search;
     const res = await doFetch(url.toString(), { headers });
     if (!res.ok) {
       const body = (await res.json().catch(() => null)) as {
@@ -102,6 +130,11 @@ export function createSampleClient(base: string | URL, options: SampleClientOpti
     /** The SVG sprite sheet's text. */
     async svg(request: SampleRequest = {}): Promise<string> {
       return (await get(request, "svg")).text();
+    },
+    /** The animated PNG's bytes (GET /animate). */
+    async animate(request: AnimateRequest = {}): Promise<Uint8Array> {
+      const res = await fetchChecked("/animate", animateSearch(request));
+      return new Uint8Array(await res.arrayBuffer());
     },
   };
 }

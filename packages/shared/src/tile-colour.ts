@@ -97,14 +97,13 @@ export function tilePaint(request: ColourRequest): TilePaint {
       paper: null,
       padding: Uint8Array.of(0, 0, 0, 0),
       paint(values) {
-        const out = new Uint8Array(values.length * 4);
-        for (let i = 0; i < values.length; i++) {
-          out[i * 4] = ink[0];
-          out[i * 4 + 1] = ink[1];
-          out[i * 4 + 2] = ink[2];
-          out[i * 4 + 3] = values[i] as number;
-        }
-        return out;
+        // one 32-bit word per pixel from a table of the 256 RGBA pixels, in the platform's byte order
+        const table = new Uint32Array(256);
+        const bytes = new Uint8Array(table.buffer);
+        for (let v = 0; v < 256; v++) bytes.set([ink[0], ink[1], ink[2], v], v * 4);
+        const out = new Uint32Array(values.length);
+        for (let i = 0; i < values.length; i++) out[i] = table[values[i] as number] as number;
+        return new Uint8Array(out.buffer);
       },
     };
   }
