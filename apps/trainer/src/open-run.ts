@@ -82,7 +82,7 @@ export async function openRun(config: TrainConfig, log: (message: string) => voi
   }
   if (config.publish && !isKnownDataset(config.dataset)) {
     throw new Error(
-      `--publish serves models of the bundled datasets (mnist, fashion-mnist); for ${config.dataset}, copy the run's generator.onnx + model.json into apps/edge-api/models/NAME/ and list it in apps/edge-api/src/bundled-models.ts`,
+      `--publish serves models of the known datasets (mnist, fashion-mnist); for ${config.dataset}, copy the run's generator.onnx + model.json into apps/edge-api/models/NAME/ (npm start serves every folder there; deployed workers read it from R2 after npm run release:model)`,
     );
   }
 

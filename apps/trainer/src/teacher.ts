@@ -4,8 +4,9 @@
  * seeded URLs show today.
  */
 
+import { basename, resolve } from "node:path";
 import { type OnnxGenerator, openOnnxGenerator } from "@edgegan/eval/onnx-generator";
-import { IMAGE_CHANNELS, IMAGE_SIZE, NUM_CLASSES } from "@edgegan/shared";
+import { IMAGE_CHANNELS, IMAGE_SIZE, NUM_CLASSES, type TeacherRef } from "@edgegan/shared";
 import * as tf from "@tensorflow/tfjs-core";
 import { readModelFolder } from "./eval/manifest-eval.ts";
 
@@ -13,6 +14,8 @@ import { readModelFolder } from "./eval/manifest-eval.ts";
 export interface Teacher {
   /** The teacher's manifest version (recorded in the student's report). */
   version: string;
+  /** Who it is, as the student's model card records it: name (its folder's), version, sha256. */
+  ref: TeacherRef;
   /**
    * The teacher's images for a batch's (z, one-hot label).
    * @param z [M, 100], labels [M, 10] one-hot
@@ -42,6 +45,7 @@ export async function openTeacher(dir: string, dataset: string): Promise<Teacher
   const generator: OnnxGenerator = await openOnnxGenerator(folder.onnx);
   return {
     version: manifest.version,
+    ref: { name: basename(resolve(dir)), version: manifest.version, sha256: manifest.onnx.sha256 },
     async imagesFor(z, labels) {
       const n = z.shape[0];
       if (labels.shape[0] !== n || labels.shape[1] !== NUM_CLASSES) {

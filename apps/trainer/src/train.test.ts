@@ -4,7 +4,7 @@
  */
 import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { buildGenerator } from "@edgegan/model/generator";
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from "@edgegan/shared/train-config";
 import { describe, expect, it } from "vitest";
@@ -154,7 +154,19 @@ describe("train (tiny MNIST run)", () => {
     expect(result.status).toBe("completed");
     expect(logs.some((m) => /distilling from mnist-dcgan-.* \(weight 10\)/.test(m))).toBe(true);
     expect(result.manifest?.generatorWidth).toBe(8);
-    expect(result.manifest?.training.config).toMatchObject({ gWidth: 8, teacher: teacherDir });
+    // the card names the teacher by name, version and sha256, and holds no path of this machine
+    const teacherManifest = JSON.parse(readFileSync(join(teacherDir, "model.json"), "utf8"));
+    expect(result.manifest?.training.teacher).toEqual({
+      name: basename(teacherDir),
+      version: teacherManifest.version,
+      sha256: teacherManifest.onnx.sha256,
+    });
+    expect(result.manifest?.training.config).toMatchObject({
+      gWidth: 8,
+      teacher: basename(teacherDir),
+      out: basename(out),
+    });
+    expect(readFileSync(join(out, "model.json"), "utf8")).not.toContain(tmpdir());
     await expect(
       train(
         {

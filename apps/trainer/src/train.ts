@@ -15,6 +15,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { recalibrateBatchNorm } from "./batch-norm-recalibration.ts";
 import { type BatchTensors, batches } from "./batches.ts";
+import { cardTraining } from "./card-config.ts";
 import { saveCheckpoint } from "./checkpoint.ts";
 import { type EvaluateOptions, evaluateGenerator } from "./eval/evaluate.ts";
 import { EDGE_MODELS_DIR, exportVerifiedArtifact, publishArtifact } from "./export-artifact.ts";
@@ -155,7 +156,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       seed: config.seed,
       weights: config.onnxWeights,
       training: {
-        config: { ...config },
+        ...cardTraining(config, run.teacher?.ref ?? null),
         backend: run.backend.name,
         steps: state.step,
         epochs: state.epoch + state.stepInEpoch / stepsPerEpoch,

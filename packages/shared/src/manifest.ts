@@ -20,6 +20,49 @@ export const MANIFEST_FORMAT_VERSION = 1;
 
 const lossesSchema = z.object({ d: z.number(), g: z.number() });
 
+/**
+ * A path of the machine that wrote a manifest: absolute (POSIX, Windows drive or UNC) or under
+ * a home directory. `GET /model` serves the manifest to anyone, so none may be recorded.
+ */
+export const MACHINE_PATH = /^(\/|~[\\/]|[A-Za-z]:[\\/]|\\\\)/;
+
+/** Every string in `value` (nested objects and arrays too) with its path, for the checks below. */
+function* stringsIn(
+  value: unknown,
+  path: (string | number)[] = [],
+): Generator<[string, (string | number)[]]> {
+  if (typeof value === "string") yield [value, path];
+  else if (Array.isArray(value))
+    for (const [i, item] of value.entries()) yield* stringsIn(item, [...path, i]);
+  else if (value !== null && typeof value === "object") {
+    for (const [key, item] of Object.entries(value)) yield* stringsIn(item, [...path, key]);
+  }
+}
+
+/** The training flags as recorded: any JSON, but never a path of the training machine. */
+const recordedConfigSchema = z.record(z.string(), z.unknown()).superRefine((config, ctx) => {
+  for (const [text, path] of stringsIn(config)) {
+    if (MACHINE_PATH.test(text)) {
+      ctx.addIssue({
+        code: "custom",
+        path,
+        message: `is a path of the training machine ("${text}"); record a name instead (a model by name, version and sha256)`,
+      });
+    }
+  }
+});
+
+/** A model another was distilled from, by identity (never by where its files were). */
+export const teacherRefSchema = z
+  .object({
+    /** The model's name (its folder under apps/edge-api/models/, `?model=` when served). */
+    name: z.string().min(1),
+    version: z.string().min(1),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lowercase hex digits"),
+  })
+  .strict();
+export type TeacherRef = z.infer<typeof teacherRefSchema>;
+
 export const modelManifestSchema = z.object({
   formatVersion: z.literal(MANIFEST_FORMAT_VERSION),
   /** Human-readable model version, e.g. "mnist-dcgan-2026-11-29-1a2b3c4d". */
@@ -51,7 +94,9 @@ export const modelManifestSchema = z.object({
     zDistribution: z.literal("standard-normal"),
   }),
   training: z.object({
-    config: z.record(z.string(), z.unknown()),
+    config: recordedConfigSchema,
+    /** The model this one was distilled from (--teacher); null or absent: none. */
+    teacher: teacherRefSchema.nullable().optional(),
     backend: z.string(),
     steps: z.number().int().nonnegative(),
     epochs: z.number().nonnegative(),

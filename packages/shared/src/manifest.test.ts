@@ -1,0 +1,48 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { MACHINE_PATH, parseManifest } from "./manifest.ts";
+
+const shipped = (name: string) =>
+  JSON.parse(
+    readFileSync(
+      new URL(`../../../apps/edge-api/models/${name}/model.json`, import.meta.url),
+      "utf8",
+    ),
+  );
+
+describe("model.json and paths of the training machine", () => {
+  it("takes the shipped manifests, the lean model's teacher recorded by identity", () => {
+    for (const name of ["mnist", "mnist-full", "fashion-mnist"]) parseManifest(shipped(name));
+    const full = parseManifest(shipped("mnist-full"));
+    expect(parseManifest(shipped("mnist")).training.teacher).toEqual({
+      name: "mnist-full",
+      version: full.version,
+      sha256: full.onnx.sha256,
+    });
+  });
+
+  it("refuses a training config that records an absolute path, naming where", () => {
+    const manifest = shipped("mnist");
+    for (const path of ["/work/teacher-full", "C:\\runs\\x", "~/runs/x", "\\\\server\\share"]) {
+      const withPath = {
+        ...manifest,
+        training: { ...manifest.training, config: { ...manifest.training.config, out: path } },
+      };
+      expect(() => parseManifest(withPath)).toThrow(
+        /training\.config\.out: is a path of the training machine .*record a name instead/,
+      );
+    }
+    const nested = {
+      ...manifest,
+      training: { ...manifest.training, config: { extra: [{ dir: "/tmp/a" }] } },
+    };
+    expect(() => parseManifest(nested)).toThrow(/training\.config\.extra\.0\.dir/);
+  });
+
+  it("tells paths from names", () => {
+    expect(["/a", "~/a", "D:/a", "\\\\srv\\a"].every((s) => MACHINE_PATH.test(s))).toBe(true);
+    expect(["mnist-full", "w64-distill", "a/b", "mnist"].some((s) => MACHINE_PATH.test(s))).toBe(
+      false,
+    );
+  });
+});
