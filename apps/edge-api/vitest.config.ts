@@ -39,6 +39,8 @@ export default defineConfig({
           isolate: false,
           dir: here,
           include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          // the shipped models that are not bundled go into the local MODELS bucket first
+          setupFiles: [`${here}test/seed-shipped-models.ts`],
           exclude: ["**/*.node.test.ts", "**/node_modules/**"],
           // The first request in an isolate compiles ORT's 14 MB wasm and creates the session.
           testTimeout: 60_000,

@@ -75,9 +75,10 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Start `wrangler dev --ip 127.0.0.1 --port <port>` in apps/edge-api (the shipped model) and wait
- * until `/openapi.json` answers (that route does not load the model, so the first /sample stays
- * cold).
+ * Start `wrangler dev --ip 127.0.0.1 --port <port>` in apps/edge-api and wait until `/openapi.json`
+ * answers (that route does not load the model, so the first /sample stays cold). First it fills
+ * the local MODELS bucket with the shipped models that are not bundled (seed-local-models.ts),
+ * so all of them are served, as deployed ones are from R2.
  * @param options.port default: a free port; options.vars: extra `--var NAME:VALUE` bindings;
  *   options.args: extra flags; options.readyTimeoutMs default 120 000.
  * @throws Error with wrangler's last output when it exits or does not answer in time.
@@ -91,6 +92,8 @@ export async function startWranglerDev(
     readyTimeoutMs?: number;
     /** Also copy wrangler's output to this process's stdout/stderr (the dev server). */
     echo?: boolean;
+    /** Fill the local MODELS bucket first (default true). */
+    seedModels?: boolean;
     /**
      * What stops wrangler when this process is signalled or orphaned: by default a guard that
      * exits with 128 + the signal's number; the dev server installs its own at start-up.
@@ -99,6 +102,16 @@ export async function startWranglerDev(
   } = {},
 ): Promise<WranglerDev> {
   const port = options.port ?? (await freePort());
+  if (options.seedModels !== false) {
+    // imported here: it loads wrangler's API, which the other users of this module do not need
+    const { seedLocalModels } = await import("./seed-local-models.ts");
+    const seeded = await seedLocalModels();
+    if (options.echo) {
+      console.log(
+        `local MODELS bucket (R2): ${seeded.models.join(", ")} (${seeded.written} objects written, ${seeded.kept} kept)`,
+      );
+    }
+  }
   const args = [wranglerBin(), "dev", "--ip", "127.0.0.1", "--port", String(port)];
   for (const [name, value] of Object.entries(options.vars ?? {})) {
     args.push("--var", `${name}:${value}`);

@@ -75,26 +75,32 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.header("X-Content-Type-Options", "nosniff");
   });
 
-  app.use(
-    cors({
-      origin: (origin, c) => {
-        const allowed = (c.get("config") as AppEnv["Variables"]["config"]).corsOrigins;
-        if (allowed === "*") return "*";
-        return allowed.includes(origin) ? origin : null;
-      },
-      allowMethods: ["GET", "HEAD", "OPTIONS"],
-      allowHeaders: ["Authorization", "If-None-Match"],
-      exposeHeaders: [
-        "ETag",
-        "X-Seed",
-        "X-Model",
-        "X-Model-Version",
-        "X-Cache",
-        "Server-Timing",
-        "Retry-After",
-      ],
-      maxAge: 86400,
-    }),
+  // CORS: `*` answers the same to every origin, so no `Vary: Origin` (it would split shared
+  // caches by origin for nothing); a list of origins echoes the caller's, so it varies by Origin.
+  const corsOptions = {
+    allowMethods: ["GET", "HEAD", "OPTIONS"],
+    allowHeaders: ["Authorization", "If-None-Match"],
+    exposeHeaders: [
+      "ETag",
+      "X-Seed",
+      "X-Model",
+      "X-Model-Version",
+      "X-Cache",
+      "Server-Timing",
+      "Retry-After",
+    ],
+    maxAge: 86400,
+  };
+  const corsAnyOrigin = cors({ ...corsOptions, origin: "*" });
+  const corsListedOrigins = cors({
+    ...corsOptions,
+    origin: (origin, c) => {
+      const allowed = (c.get("config") as AppEnv["Variables"]["config"]).corsOrigins;
+      return allowed !== "*" && allowed.includes(origin) ? origin : null;
+    },
+  });
+  app.use((c, next) =>
+    c.get("config").corsOrigins === "*" ? corsAnyOrigin(c, next) : corsListedOrigins(c, next),
   );
 
   app.use("/sample", sampleLog);

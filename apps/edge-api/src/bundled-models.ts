@@ -1,19 +1,16 @@
 /**
- * The models bundled into the worker, one folder each under apps/edge-api/models/NAME/
- * (generator.onnx as Data, model.json as JSON). Static imports, because the bundler must see
- * every file; `npm run train -- --publish` writes into models/<dataset>/.
+ * The model bundled into the worker: the default one (generator.onnx as Data, model.json as JSON),
+ * so a cold isolate answers the URL without `model=` without ever waiting on R2. Every other model
+ * in apps/edge-api/models/ (`mnist-full`, `fashion-mnist`) is served from the MODELS R2 bucket
+ * (src/r2-models.ts): locally from Miniflare's bucket that the dev setup fills from models/
+ * (scripts/seed-local-models.ts), deployed from the bucket a release writes to
+ * (scripts/release-model.ts). Keeping them out of the bundle leaves the deploy room to grow:
+ * the bundle is checked at <= 5.5 MiB gzip (test/deploy-size.node.test.ts).
  *
- *   mnist          the default: the lean MNIST generator (the URL without `model=` serves it)
- *   mnist-full     the full-width MNIST generator it replaced (kept for pinned URLs and as the
- *                  latency bench's reference)
- *   fashion-mnist  Fashion-MNIST clothing, 10 classes ("T-shirt/top" ... "Ankle boot")
+ *   mnist          the default: the lean MNIST generator
  */
-import fashionOnnx from "../models/fashion-mnist/generator.onnx";
-import fashionManifest from "../models/fashion-mnist/model.json";
 import mnistOnnx from "../models/mnist/generator.onnx";
 import mnistManifest from "../models/mnist/model.json";
-import mnistFullOnnx from "../models/mnist-full/generator.onnx";
-import mnistFullManifest from "../models/mnist-full/model.json";
 import type { BundledModels } from "./model-registry.ts";
 
 /** The model a request without `model=` gets. */
@@ -21,6 +18,4 @@ export const DEFAULT_MODEL = "mnist";
 
 export const BUNDLED_MODELS: BundledModels = {
   mnist: () => ({ manifest: mnistManifest, onnx: mnistOnnx }),
-  "mnist-full": () => ({ manifest: mnistFullManifest, onnx: mnistFullOnnx }),
-  "fashion-mnist": () => ({ manifest: fashionManifest, onnx: fashionOnnx }),
 };

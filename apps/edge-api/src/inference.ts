@@ -36,6 +36,8 @@ export interface Generator {
    * @returns float32 [count, 1, 28, 28] in [-1, 1], row-major
    */
   run(z: Float32Array, label: Float32Array, count: number): Promise<Float32Array>;
+  /** Release the session's wasm memory once the queued runs are done; later runs reject. */
+  release(): Promise<void>;
 }
 
 /** Holds one generator per isolate: created on first use, failures remembered. */
@@ -49,6 +51,8 @@ export interface GeneratorHolder {
    * no session): what an answer from the cache or a 304 may rely on.
    */
   verifiedManifest(): Promise<ModelManifest>;
+  /** Release the session, if one was created (a model evicted from the registry's LRU). */
+  release(): Promise<void>;
 }
 
 let ortConfigured = false;
@@ -166,6 +170,12 @@ async function createGenerator({ manifest, bytes }: VerifiedModel): Promise<Gene
       queue = next.catch(() => undefined);
       return next;
     },
+    release() {
+      const released = queue.then(() => session.release());
+      queue = released.then(() => Promise.reject(new ModelUnavailableError("session released")));
+      queue.catch(() => undefined);
+      return released;
+    },
   };
 }
 
@@ -199,6 +209,14 @@ export function createGeneratorHolder(load: () => RawModel | Promise<RawModel>):
     },
     async verifiedManifest() {
       return (await verify()).manifest;
+    },
+    async release() {
+      const created = generator;
+      if (!created) return;
+      await created.then(
+        (g) => g.release(),
+        () => undefined, // never created: nothing to release
+      );
     },
     manifest() {
       manifest ??= raw()

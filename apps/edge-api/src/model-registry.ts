@@ -1,12 +1,24 @@
 /**
  * The models one worker serves: those bundled into it (the zero-config default) and, when an R2
  * binding is configured, those released into the bucket. Each model is resolved by name and
- * optional version to a GeneratorHolder; sessions are created lazily, one per model version,
- * and kept for the isolate's life. A model that fails to load answers 503 for itself only.
+ * optional version to a GeneratorHolder; sessions are created lazily, one per model version.
+ * Bundled models keep theirs for the isolate's life; R2 versions (live and pinned alike) are kept
+ * in an LRU of {@link MAX_R2_SESSIONS}, so pinned URLs of many old versions cannot fill the
+ * isolate's 128 MB: the least recently used session is released when another is needed (its
+ * next request recreates it). A model that fails to load answers 503 for itself only.
  */
 import { createGeneratorHolder, type GeneratorHolder } from "./inference.ts";
 import type { RawModel } from "./model-source.ts";
 import { createR2ModelStore, type R2ModelStore } from "./r2-models.ts";
+
+/**
+ * Most R2 model sessions one isolate keeps. Measured (bench/session-memory.bench.ts, docs/deploy.md
+ * "Memory"): a session takes 5.8 MiB of ORT's wasm heap for `mnist-full` (3.2 MiB file), 2.8 for
+ * `fashion-mnist`, 1.3 for `mnist`, and its holder keeps the file's bytes (up to 3.2 MiB) on the
+ * JS heap; ORT itself starts at 23 MiB of wasm heap. Four full-width sessions are then about
+ * 36 MiB beside the runtime's 23: inside the isolate's 128 MB with room for requests.
+ */
+export const MAX_R2_SESSIONS = 4;
 
 /** Where a resolved model comes from. */
 export type ModelSource = "bundle" | "r2";
@@ -16,6 +28,11 @@ export interface ResolvedModel {
   name: string;
   source: ModelSource;
   holder: GeneratorHolder;
+  /**
+   * Set on the first request after which this isolate saw the model's R2 `live` pointer move
+   * (a release or rollback): the unpinned answers cached for the old version are stale.
+   */
+  liveMoved?: { from: string; to: string };
 }
 
 /** Why a model could not be resolved: no such name, or no such version of it. */
@@ -47,11 +64,21 @@ export type BundledModels = Record<string, () => RawModel | Promise<RawModel>>;
  * Build the registry.
  * @param bundled models in the worker bundle, by name
  * @param defaultName one of the bundled names
+ * @param options.now, options.maxR2Sessions see their fields
  * @throws Error when defaultName is not bundled (a build mistake)
  * @example
  * const models = createModelRegistry({ mnist: () => ({ manifest, onnx }) }, "mnist");
  */
-export function createModelRegistry(bundled: BundledModels, defaultName: string): ModelRegistry {
+export function createModelRegistry(
+  bundled: BundledModels,
+  defaultName: string,
+  options: {
+    /** Clock of the R2 pointer cache (tests move it on). */
+    now?: () => number;
+    /** Cap of the R2 session LRU (default MAX_R2_SESSIONS). */
+    maxR2Sessions?: number;
+  } = {},
+): ModelRegistry {
   if (!Object.hasOwn(bundled, defaultName)) {
     throw new Error(
       `default model "${defaultName}" is not bundled (bundled: ${Object.keys(bundled).join(", ")})`,
@@ -62,11 +89,15 @@ export function createModelRegistry(bundled: BundledModels, defaultName: string)
   );
   // one store per bucket binding, one holder per R2 model version (per isolate)
   const stores = new WeakMap<R2Bucket, R2ModelStore>();
+  // Map order is the LRU order: a hit is moved to the end, the first entry is the eviction victim
   const r2Holders = new Map<string, GeneratorHolder>();
+  const maxR2Sessions = options.maxR2Sessions ?? MAX_R2_SESSIONS;
+  // the live version each R2 model had when this isolate last read its pointer
+  const lastLive = new Map<string, string>();
   const storeOf = (bucket: R2Bucket) => {
     let store = stores.get(bucket);
     if (!store) {
-      store = createR2ModelStore(bucket);
+      store = createR2ModelStore(bucket, options.now);
       stores.set(bucket, store);
     }
     return store;
@@ -99,17 +130,28 @@ export function createModelRegistry(bundled: BundledModels, defaultName: string)
       if (live === null) {
         return { kind: "unknown_model", known: await allNames(bucket) };
       }
+      const previous = lastLive.get(name);
+      const liveMoved =
+        previous !== undefined && previous !== live ? { from: previous, to: live } : undefined;
       const wanted = version ?? live;
       if (wanted !== live && !(await store.hasVersion(name, wanted))) {
         return { kind: "unknown_version", liveVersion: live };
       }
       const key = `${name}@${wanted}`;
       let r2Holder = r2Holders.get(key);
-      if (!r2Holder) {
+      if (r2Holder) {
+        r2Holders.delete(key); // most recently used: to the end
+      } else {
         r2Holder = createGeneratorHolder(() => store.load(name, wanted));
-        r2Holders.set(key, r2Holder);
+        while (r2Holders.size >= maxR2Sessions) {
+          const [oldest, holder] = r2Holders.entries().next().value as [string, GeneratorHolder];
+          r2Holders.delete(oldest);
+          void holder.release(); // after the runs it has queued; a request holding it finishes
+        }
       }
-      return { name, source: "r2", holder: r2Holder };
+      r2Holders.set(key, r2Holder);
+      lastLive.set(name, live);
+      return { name, source: "r2", holder: r2Holder, ...(liveMoved ? { liveMoved } : {}) };
     },
   };
 }

@@ -12,11 +12,10 @@
  * {@link POINTER_TTL_MS} per isolate; a version's files never change, so they are read once.
  */
 import type { RawModel } from "./model-source.ts";
+import { livePointerKey, MODELS_PREFIX, versionObjectKey } from "./r2-layout.ts";
 
 /** How long an isolate trusts a `live` pointer or the list of names before reading it again. */
 export const POINTER_TTL_MS = 30_000;
-
-const PREFIX = "models/";
 
 /** A model's live version and the loader of any of its versions. */
 export interface R2ModelStore {
@@ -50,8 +49,10 @@ export function createR2ModelStore(bucket: R2Bucket, now: () => number = Date.no
     names() {
       if (!fresh(names)) {
         const listed = bucket
-          .list({ prefix: PREFIX, delimiter: "/" })
-          .then((list) => list.delimitedPrefixes.map((p) => p.slice(PREFIX.length, -1)).sort());
+          .list({ prefix: MODELS_PREFIX, delimiter: "/" })
+          .then((list) =>
+            list.delimitedPrefixes.map((p) => p.slice(MODELS_PREFIX.length, -1)).sort(),
+          );
         names = { value: listed, at: now() };
         listed.catch(() => {
           names = null; // a failed listing is retried on the next request
@@ -63,17 +64,17 @@ export function createR2ModelStore(bucket: R2Bucket, now: () => number = Date.no
       const cached = live.get(name);
       if (fresh(cached)) return cached.value;
       const read = bucket
-        .get(`${PREFIX}${name}/live`)
+        .get(livePointerKey(name))
         .then(async (object) => (object ? (await object.text()).trim() || null : null));
       live.set(name, { value: read, at: now() });
       read.catch(() => live.delete(name));
       return read;
     },
     async hasVersion(name, version) {
-      return (await bucket.head(`${PREFIX}${name}/${version}/model.json`)) !== null;
+      return (await bucket.head(versionObjectKey(name, version, "model.json"))) !== null;
     },
     async load(name, version) {
-      const base = `${PREFIX}${name}/${version}/`;
+      const base = versionObjectKey(name, version, "");
       const manifestObject = await bucket.get(`${base}model.json`);
       if (!manifestObject) return { manifest: null, onnx: null };
       let manifest: unknown;

@@ -60,6 +60,13 @@ describe("CORS", () => {
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
     expect(res.headers.get("Access-Control-Expose-Headers")).toMatch(/ETag/);
     expect(res.headers.get("Access-Control-Expose-Headers")).toMatch(/X-Seed/);
+    // the same answer for every origin: nothing to vary by, so no cache is split by Origin
+    expect(res.headers.get("Vary") ?? "").not.toMatch(/Origin/i);
+    const preflight = await call(app, "/sample", {
+      method: "OPTIONS",
+      headers: { Origin: "https://tool.example", "Access-Control-Request-Method": "GET" },
+    });
+    expect(preflight.headers.get("Vary") ?? "").not.toMatch(/Origin/i);
   });
 
   it("echoes only configured origins", async () => {
@@ -71,6 +78,7 @@ describe("CORS", () => {
       origins,
     );
     expect(allowed.headers.get("Access-Control-Allow-Origin")).toBe("https://b.example");
+    expect(allowed.headers.get("Vary")).toMatch(/Origin/);
     const refused = await call(
       app,
       "/healthz",
@@ -78,6 +86,7 @@ describe("CORS", () => {
       origins,
     );
     expect(refused.headers.get("Access-Control-Allow-Origin")).toBeNull();
+    expect(refused.headers.get("Vary")).toMatch(/Origin/); // a cache must not reuse it for b.example
   });
 
   it("answers a preflight without a key, allowing Authorization", async () => {

@@ -44,6 +44,18 @@ describe("GET /healthz", () => {
     expect(body.sessionLoadMs).toBeGreaterThanOrEqual(0);
     expect(res.headers.get("Cache-Control")).toBe("no-store");
   });
+
+  it("says which deploy answers from the version metadata binding, null without one", async () => {
+    const metadata = {
+      id: "4c1d7e8a-0000-4000-8000-000000000001",
+      tag: "v42",
+      timestamp: "2026-12-01T10:00:00.000Z",
+    };
+    const bound = await call(app, "/healthz", {}, { CF_VERSION_METADATA: metadata });
+    expect(((await bound.json()) as { deploy: unknown }).deploy).toEqual(metadata);
+    const unbound = await call(app, "/healthz", {}, { CF_VERSION_METADATA: undefined });
+    expect(((await unbound.json()) as { deploy: unknown }).deploy).toBeNull();
+  });
 });
 
 describe("GET /openapi.json", () => {
@@ -98,7 +110,12 @@ describe("GET /openapi.json", () => {
     type Doc = { components: { schemas: Record<string, { required?: string[] }> } };
     const doc = (await (await call(app, "/openapi.json")).json()) as Doc;
     expect(doc.components.schemas.Models?.required).toEqual(["default", "models"]);
-    expect(doc.components.schemas.Health?.required).toEqual(["status", "model", "sessionLoadMs"]);
+    expect(doc.components.schemas.Health?.required).toEqual([
+      "status",
+      "model",
+      "sessionLoadMs",
+      "deploy",
+    ]);
     const strict = [
       [modelsBodySchema, await (await call(app, "/models")).json()],
       [healthBodySchema, await (await call(app, "/healthz")).json()],

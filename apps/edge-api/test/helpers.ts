@@ -134,6 +134,7 @@ export function countingApp(others: Record<string, () => RawModel | Promise<RawM
       const holder: GeneratorHolder = {
         manifest: () => found.holder.manifest(),
         verifiedManifest: () => found.holder.verifiedManifest(),
+        release: () => found.holder.release(),
         async get() {
           const generator = await found.holder.get();
           return {
@@ -143,6 +144,7 @@ export function countingApp(others: Record<string, () => RawModel | Promise<RawM
               runs += 1;
               return generator.run(z, label, count);
             },
+            release: () => generator.release(),
           };
         },
       };

@@ -65,8 +65,11 @@ describe("several models", () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { default: string; models: ModelListing[] };
     expect(body.default).toBe("mnist");
-    const byName = Object.fromEntries(body.models.map((m) => [m.name, m]));
+    // the bundled ones first; the shipped models seeded into the test bucket follow (source "r2")
+    const bundled = body.models.filter((m) => m.source === "bundle");
+    const byName = Object.fromEntries(bundled.map((m) => [m.name, m]));
     expect(Object.keys(byName)).toEqual(["mnist", "second", "broken", "no-manifest"]);
+    expect(body.models.slice(0, bundled.length)).toEqual(bundled);
     expect(byName.mnist).toMatchObject({
       default: true,
       source: "bundle",

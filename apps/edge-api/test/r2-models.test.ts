@@ -6,7 +6,10 @@
  */
 import { env } from "cloudflare:test";
 import type { ModelListing } from "@edgegan/shared/api-bodies";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { createApp } from "../src/app.ts";
+import { createModelRegistry } from "../src/model-registry.ts";
+import { POINTER_TTL_MS } from "../src/r2-models.ts";
 import {
   appWithModel,
   call,
@@ -103,5 +106,122 @@ describe("models from R2", () => {
       await call(freshApp(), "/sample?count=1&seed=1&model=misfiled", {}, bindings),
       /misfiled-v3\/model\.json says version "misfiled-v2", not misfiled-v3/,
     );
+  });
+});
+
+describe("R2 models and the Workers Cache", () => {
+  /** An app over a registry whose pointer clock the test moves on. */
+  function clockedApp(maxR2Sessions?: number) {
+    let now = 0;
+    const models = createModelRegistry(
+      { mnist: () => ({ manifest: fixtureManifest, onnx: fixtureBytes }) },
+      "mnist",
+      { now: () => now, maxR2Sessions },
+    );
+    return { app: createApp({ models }), models, advance: (ms: number) => (now += ms) };
+  }
+  /** A request's execution context with a Workers Cache whose purges are recorded. */
+  function contextWithCache(purge: (options: { tags: string[] }) => Promise<unknown>) {
+    const pending: Promise<unknown>[] = [];
+    const ctx = {
+      waitUntil: (p: Promise<unknown>) => void pending.push(p),
+      passThroughOnException: () => {},
+      props: {},
+      cache: { purge },
+    } as unknown as ExecutionContext;
+    return { ctx, settled: () => Promise.all(pending) };
+  }
+
+  it("tags seeded answers by model, version and (unpinned) live", async () => {
+    await upload("tagged", "tagged-v1", fixtureVariant("g"));
+    await setLive("tagged", "tagged-v1");
+    const app = freshApp();
+    const live = await call(app, "/sample?count=1&seed=2&model=tagged", {}, bindings);
+    expect(live.headers.get("Cache-Tag")).toBe(
+      "model:tagged,model:tagged@tagged-v1,model:tagged:live",
+    );
+    const pinned = await call(
+      app,
+      "/sample?count=1&seed=2&model=tagged&version=tagged-v1",
+      {},
+      bindings,
+    );
+    expect(pinned.headers.get("Cache-Tag")).toBe("model:tagged,model:tagged@tagged-v1");
+    const unseeded = await call(app, "/sample?count=1&model=tagged", {}, bindings);
+    expect(unseeded.headers.get("Cache-Tag")).toBeNull();
+    expect(unseeded.headers.get("Cache-Control")).toBe("no-store");
+  });
+
+  it("purges a model's unpinned answers once when this isolate sees its live pointer move", async () => {
+    await upload("moving", "moving-v1", fixtureVariant("h"));
+    await setLive("moving", "moving-v1");
+    const { app, advance } = clockedApp();
+    const purged: string[][] = [];
+    const { ctx, settled } = contextWithCache(async ({ tags }) => {
+      purged.push(tags);
+      return { success: true, errors: [] };
+    });
+    const get = (path: string) =>
+      app.request(`http://edge.test${path}`, {}, { ...env, ...bindings }, ctx);
+    expect((await get("/sample?count=1&seed=1&model=moving")).status).toBe(200);
+    await upload("moving", "moving-v2", fixtureVariant("i"));
+    await setLive("moving", "moving-v2");
+    expect((await get("/sample?count=1&seed=1&model=moving")).headers.get("X-Model-Version")).toBe(
+      "moving-v1", // the pointer is trusted for POINTER_TTL_MS
+    );
+    expect(purged).toEqual([]);
+    advance(POINTER_TTL_MS + 1);
+    const after = await get("/sample?count=1&seed=1&model=moving");
+    expect(after.headers.get("X-Model-Version")).toBe("moving-v2");
+    await get("/sample?count=1&seed=2&model=moving");
+    await settled();
+    expect(purged).toEqual([["model:moving:live"]]);
+  });
+
+  it("answers even when the purge fails, and logs the failure", async () => {
+    await upload("flaky", "flaky-v1", fixtureVariant("j"));
+    await setLive("flaky", "flaky-v1");
+    const { app, advance } = clockedApp();
+    const { ctx, settled } = contextWithCache(() =>
+      Promise.reject(new Error("purge rate-limited")),
+    );
+    const get = (path: string) =>
+      app.request(`http://edge.test${path}`, {}, { ...env, ...bindings }, ctx);
+    await get("/sample?count=1&seed=1&model=flaky");
+    await upload("flaky", "flaky-v2", fixtureVariant("k"));
+    await setLive("flaky", "flaky-v2");
+    advance(POINTER_TTL_MS + 1);
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const res = await get("/sample?count=1&seed=1&model=flaky");
+      expect(res.status).toBe(200);
+      await settled();
+      expect(warn.mock.calls.map((c) => String(c[0])).join("\n")).toMatch(
+        /"event":"cache_purge_failed","model":"flaky","from":"flaky-v1","to":"flaky-v2","error":"purge rate-limited"/,
+      );
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("keeps R2 sessions in an LRU: the least recently used is released, and recreated on demand", async () => {
+    for (const v of ["1", "2", "3"]) await upload("pinned", `pinned-v${v}`, fixtureVariant(v));
+    await setLive("pinned", "pinned-v3");
+    const { models } = clockedApp(2);
+    const resolve = async (version: string) => {
+      const found = await models.resolve("pinned", version, bucket);
+      if (!("holder" in found)) throw new Error(`pinned@${version} not found`);
+      return found.holder;
+    };
+    const v1 = await (await resolve("pinned-v1")).get();
+    const v2 = await (await resolve("pinned-v2")).get();
+    await (await resolve("pinned-v1")).get(); // v1 used again: v2 is now the oldest
+    await (await resolve("pinned-v3")).get(); // a third session: v2 is released
+    const z = new Float32Array(100);
+    const label = new Float32Array(10).fill(0.1);
+    await expect(v2.run(z, label, 1)).rejects.toThrow(/session released/);
+    expect((await v1.run(z, label, 1)).length).toBe(28 * 28);
+    const again = await (await resolve("pinned-v2")).get(); // a new session for it
+    expect((await again.run(z, label, 1)).length).toBe(28 * 28);
   });
 });

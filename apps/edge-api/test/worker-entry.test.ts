@@ -1,8 +1,10 @@
 /**
- * The real worker entry (src/index.ts) as wrangler bundles it: the models shipped in models/,
- * imported through the Data rule, served by the default export.
+ * The real worker entry (src/index.ts) as wrangler bundles it: the default model bundled through
+ * the Data rule, the other shipped models read from the MODELS bucket (seeded from models/ by
+ * test/seed-shipped-models.ts, as a release does), all served by the default export.
  */
 import { exports } from "cloudflare:workers";
+import { MACHINE_PATH } from "@edgegan/shared/manifest";
 import { describe, expect, it } from "vitest";
 import shippedFashion from "../models/fashion-mnist/model.json";
 import shippedManifest from "../models/mnist/model.json";
@@ -14,7 +16,13 @@ describe("worker entry with the shipped models", () => {
   it("loads the default model and reports it on /healthz", async () => {
     const res = await worker.fetch("http://edge.test/healthz");
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { model: { version: string; sha256: string } };
+    const body = (await res.json()) as {
+      model: { version: string; sha256: string };
+      deploy: unknown;
+    };
+    // Miniflare binds version metadata too: a fresh id per run, an empty tag, the start time
+    expect(body.deploy).toMatchObject({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), tag: "" });
+    expect(Number.isNaN(Date.parse((body.deploy as { timestamp: string }).timestamp))).toBe(false);
     expect(body.model).toEqual({
       name: "mnist",
       version: shippedManifest.version,
@@ -22,7 +30,7 @@ describe("worker entry with the shipped models", () => {
     });
   });
 
-  it("lists every bundled model on /models, the default first", async () => {
+  it("lists every shipped model on /models: the bundled default first, then R2's", async () => {
     const res = await worker.fetch("http://edge.test/models");
     const body = (await res.json()) as {
       default: string;
@@ -31,8 +39,13 @@ describe("worker entry with the shipped models", () => {
     expect(body.default).toBe("mnist");
     expect(body.models.map((m) => [m.name, m.version, m.status])).toEqual([
       ["mnist", shippedManifest.version, "ok"],
-      ["mnist-full", shippedFull.version, "ok"],
       ["fashion-mnist", shippedFashion.version, "ok"],
+      ["mnist-full", shippedFull.version, "ok"],
+    ]);
+    expect(body.models.map((m) => (m as { source?: string }).source)).toEqual([
+      "bundle",
+      "r2",
+      "r2",
     ]);
   });
 
@@ -56,4 +69,30 @@ describe("worker entry with the shipped models", () => {
       expect((await worker.fetch(`http://edge.test${path}`)).status).toBe(404);
     }
   });
+
+  it("serves no path of the machine that trained or built a model in any JSON answer", async () => {
+    const paths = ["/models", "/healthz", "/openapi.json"];
+    for (const name of ["mnist", "mnist-full", "fashion-mnist"]) {
+      paths.push(`/model?model=${name}`, `/healthz?model=${name}`);
+    }
+    const leaks: string[] = [];
+    const visit = (value: unknown, where: string): void => {
+      if (typeof value === "string") {
+        if (MACHINE_PATH.test(value) && !isApiPath(value)) leaks.push(`${where}: ${value}`);
+      } else if (value !== null && typeof value === "object") {
+        for (const [key, item] of Object.entries(value)) visit(item, `${where}.${key}`);
+      }
+    };
+    for (const path of paths) {
+      const res = await worker.fetch(`http://edge.test${path}`);
+      expect(res.status, path).toBe(200);
+      visit(await res.json(), path);
+    }
+    expect(leaks).toEqual([]);
+  });
 });
+
+/** A path of this API (e.g. "/sample" in the OpenAPI document), not of a file system. */
+function isApiPath(text: string): boolean {
+  return /^\/[a-z]*(\?[^/]*)?$/.test(text);
+}

@@ -45,6 +45,18 @@ export const healthBodySchema = z
     status: z.literal("ok"),
     model: z.object({ name: z.string(), version: z.string(), sha256: z.string() }).strict(),
     sessionLoadMs: z.number().meta({ description: "How long creating the session took." }),
+    deploy: z
+      .object({
+        id: z.string().meta({ description: "The Worker version's id (wrangler versions list)." }),
+        tag: z.string().meta({ description: "Its tag (empty when uploaded without one)." }),
+        timestamp: z.string().meta({ description: "When it was uploaded (ISO 8601)." }),
+      })
+      .strict()
+      .nullable()
+      .meta({
+        description:
+          "Which deploy answers, from the version metadata binding (CF_VERSION_METADATA); null where none is bound.",
+      }),
   })
   .strict();
 

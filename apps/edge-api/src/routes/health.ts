@@ -1,7 +1,9 @@
 /**
  * GET /healthz[?model=NAME]: 200 once the model's session exists (default: the default model),
  * 503 with the reason when it cannot. It loads the model on first call, so a probe also warms
- * the isolate. Never needs a key.
+ * the isolate. Never needs a key. It also says which deploy answers (the Worker version's id, tag
+ * and upload time from the version metadata binding; null where none is bound), so a rollout or
+ * a rollback can be watched from outside.
  */
 import type { HealthBody } from "@edgegan/shared/api-bodies";
 import { parseModelQuery } from "@edgegan/shared/sample-query";
@@ -10,6 +12,13 @@ import type { AppEnv } from "../app-env.ts";
 import { errorResponse } from "../errors.ts";
 import { resolveModel } from "./resolve-model.ts";
 import { modelUnavailable } from "./seeded-answer.ts";
+
+/** The answering Worker version, or null without the CF_VERSION_METADATA binding. */
+export function deployOf(env: Partial<Env> | undefined): HealthBody["deploy"] {
+  const metadata = env?.CF_VERSION_METADATA;
+  if (!metadata) return null;
+  return { id: metadata.id, tag: metadata.tag, timestamp: metadata.timestamp };
+}
 
 /** Handler for GET /healthz. */
 export async function healthHandler(c: Context<AppEnv>): Promise<Response> {
@@ -27,6 +36,7 @@ export async function healthHandler(c: Context<AppEnv>): Promise<Response> {
         sha256: generator.manifest.onnx.sha256,
       },
       sessionLoadMs: generator.loadMs,
+      deploy: deployOf(c.env),
     };
     return c.json(body, 200, { "Cache-Control": "no-store" });
   } catch (error) {

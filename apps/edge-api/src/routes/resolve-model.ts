@@ -1,9 +1,12 @@
 /**
  * From a request's `model` and `version` to a served model, or to the error answer a client can
- * act on: 404 naming the known models, or 404 naming the live version of a known one.
+ * act on: 404 naming the known models, or 404 naming the live version of a known one. The first
+ * request after a model's R2 `live` pointer moved also purges its unpinned answers from the
+ * Workers Cache (cache-tags.ts).
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
+import { purgeLiveAnswers } from "../cache-tags.ts";
 import { errorResponse } from "../errors.ts";
 import type { ResolvedModel } from "../model-registry.ts";
 
@@ -19,7 +22,10 @@ export async function resolveModel(
   const models = c.get("models");
   const wanted = name ?? models.defaultName;
   const found = await models.resolve(wanted, version, c.env.MODELS);
-  if ("holder" in found) return found;
+  if ("holder" in found) {
+    if (found.liveMoved) void purgeLiveAnswers(executionContext(c), found.name, found.liveMoved);
+    return found;
+  }
   if (found.kind === "unknown_model") {
     return errorResponse(
       404,
@@ -32,4 +38,13 @@ export async function resolveModel(
     "unknown_version",
     `model "${wanted}" has no version "${version}"; the live version is ${found.liveVersion ?? "unknown (the model is unavailable)"}`,
   );
+}
+
+/** The request's execution context; undefined under app.request() without one (tests). */
+function executionContext(c: Context<AppEnv>): ExecutionContext | undefined {
+  try {
+    return c.executionCtx as ExecutionContext;
+  } catch {
+    return undefined;
+  }
 }

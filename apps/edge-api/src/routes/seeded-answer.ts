@@ -9,6 +9,7 @@
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
+import { sampleCacheTags } from "../cache-tags.ts";
 import { errorResponse } from "../errors.ts";
 import { answerEtag, ifNoneMatchHits } from "../etag.ts";
 import { type Generator, ModelUnavailableError } from "../inference.ts";
@@ -92,6 +93,8 @@ export async function seededAnswer(c: Context<AppEnv>, spec: AnswerSpec): Promis
   // Seeded: everything below the model is known before inference.
   const cacheKey = answerCacheKey(manifest.onnx.sha256, spec.canonical);
   if (spec.seeded) {
+    // the Workers Cache groups entries by these tags, for purges by model (cache-tags.ts)
+    headers["Cache-Tag"] = sampleCacheTags(model.name, manifest.version, spec.version !== null);
     headers.ETag = await answerEtag({
       modelSha256: manifest.onnx.sha256,
       modelVersion: manifest.version,
