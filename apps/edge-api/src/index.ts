@@ -1,7 +1,7 @@
 /**
- * Worker entry: the app serving the bundled models (src/bundled-models.ts) and, when the MODELS
- * R2 binding is configured, the models released into that bucket. The registry lives at module
- * scope, i.e. once per isolate: each model's session is created on first use and kept.
+ * Worker entry: the app serving the bundled default model (src/bundled-models.ts) and the models
+ * released into the MODELS R2 bucket. The registry lives at module scope, i.e. once per isolate:
+ * each model's session is created on first use (R2 ones kept in an LRU, see model-registry.ts).
  */
 import { createApp } from "./app.ts";
 import { BUNDLED_MODELS, DEFAULT_MODEL } from "./bundled-models.ts";

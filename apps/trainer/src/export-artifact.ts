@@ -37,8 +37,9 @@ export const ONNX_FILE = "generator.onnx";
 export const MANIFEST_FILE = "model.json";
 
 /**
- * The edge API's bundled models: one folder per model name, found through the package (the
- * trainer publishes into it) rather than a path across the repository.
+ * The edge API's shipped models: one folder per model name (the default one is bundled into the
+ * worker, the others served from R2), found through the package (the trainer publishes into it)
+ * rather than a path across the repository.
  */
 export const EDGE_MODELS_DIR = join(
   dirname(createRequire(import.meta.url).resolve("@edgegan/edge-api/package.json")),
