@@ -114,6 +114,13 @@ describe("deploy targets", () => {
     });
   });
 
+  it("refuses `npm run deploy` without a target, naming the two commands", async () => {
+    const run = promisify(execFile)("npm", ["run", "deploy"], { cwd: repoRoot });
+    await expect(run).rejects.toMatchObject({
+      stderr: expect.stringContaining("npm run deploy:staging or npm run deploy:production"),
+    });
+  });
+
   it("refuses a deploy without a target or to a local environment", () => {
     expect(() => parseDeployArgs([])).toThrow(
       /deploy needs --env staging\|production \(got none\)/,
