@@ -11,6 +11,12 @@ const fixtureNames = readdirSync(FIXTURES)
   .filter((f) => f.endsWith(".png"))
   .map((f) => f.slice(0, -4));
 
+/** PNGs ImageMagick wrote (scripts/make-png-fixtures-imagemagick.sh): palette with and without tRNS, 1/4/16-bit gray, gray+alpha, 16-bit RGB(A), Adam7. */
+const MAGICK = new URL("../fixtures/png-imagemagick/", import.meta.url);
+const magickNames = readdirSync(MAGICK)
+  .filter((f) => f.endsWith(".png"))
+  .map((f) => f.slice(0, -4));
+
 function noisyImage(width: number, height: number): Uint8Array {
   const rng = createRng(5);
   // noise rows, flat rows and gradients make the encoder pick different filters
@@ -53,6 +59,27 @@ describe("decodePng", () => {
       new Uint8Array(readFileSync(new URL(`${name}.png`, FIXTURES))),
     );
     expect({ width, height, channels, pixels: Array.from(pixels) }).toEqual(expected);
+  });
+
+  it.each(magickNames)("reads %s (ImageMagick 6.9 wrote it) as ImageMagick reads it", (name) => {
+    // ImageMagick's own decode of the same file, 8-bit RGBA: `convert NAME.png -depth 8 rgba:NAME.rgba`
+    const expected = new Uint8Array(readFileSync(new URL(`${name}.rgba`, MAGICK)));
+    const { width, height, channels, pixels } = decodePng(
+      new Uint8Array(readFileSync(new URL(`${name}.png`, MAGICK))),
+    );
+    const rgba = new Uint8Array(width * height * 4);
+    for (let i = 0; i < width * height; i++) {
+      const p = pixels.subarray(i * channels, (i + 1) * channels);
+      const [r, g, b] = channels <= 2 ? [p[0], p[0], p[0]] : [p[0], p[1], p[2]];
+      const a = channels === 2 ? p[1] : channels === 4 ? p[3] : 255;
+      rgba.set([r as number, g as number, b as number, a as number], i * 4);
+    }
+    // 16-bit samples: ImageMagick's -depth 8 truncates (v / 257, floored), this decoder rounds
+    const png = new Uint8Array(readFileSync(new URL(`${name}.png`, MAGICK)));
+    const tolerance = png[24] === 16 ? 1 : 0;
+    const worst = rgba.reduce((m, v, i) => Math.max(m, Math.abs(v - (expected[i] as number))), 0);
+    expect(rgba.length).toBe(expected.length);
+    expect(worst).toBeLessThanOrEqual(tolerance);
   });
 
   it("calls a file cut anywhere truncated or corrupt, never returning pixels", () => {
