@@ -102,24 +102,30 @@ def make_step(batch):
     return step
 
 
-# aten operators -> the rows of the side-by-side table
+# operators -> the rows of the side-by-side table; an operator counts in the group of its
+# outermost listed ancestor (so the GEMMs inside a convolution's backward count as convolution)
 GROUPS = [
-    ("conv forward", ("aten::mkldnn_convolution", "aten::thnn_conv2d", "aten::_slow_conv2d_forward",
-                      "aten::slow_conv_transpose2d", "aten::_convolution")),
-    ("conv backward (input + filter)", ("aten::convolution_backward", "aten::mkldnn_convolution_backward",
-                                        "aten::slow_conv_transpose2d_backward",
-                                        "aten::_slow_conv2d_backward")),
-    ("matmul (dense layers, fwd + bwd)", ("aten::addmm", "aten::mm", "aten::bmm")),
-    ("BatchNorm (fwd + bwd)", ("aten::native_batch_norm", "aten::native_batch_norm_backward")),
-    ("Adam", ("aten::_foreach", "aten::addcdiv", "aten::addcmul", "aten::lerp", "aten::sqrt")),
+    ("Adam", ("Optimizer.step#",)),
+    ("conv backward (input + filter)", ("aten::convolution_backward",)),
+    ("conv forward", ("aten::convolution", "aten::_convolution", "aten::mkldnn_convolution",
+                      "aten::slow_conv_transpose2d")),
+    ("BatchNorm (fwd + bwd)", ("aten::batch_norm", "aten::native_batch_norm",
+                               "aten::native_batch_norm_backward")),
+    ("matmul (dense layers, fwd + bwd)", ("aten::linear", "aten::addmm", "aten::mm")),
 ]
+OTHER = "other (activations, losses, concat, copies, ...)"
 
 
-def group_of(name):
-    for label, prefixes in GROUPS:
-        if name.startswith(prefixes):
-            return label
-    return "other (activations, losses, concat, copies, ...)"
+def group_of(event):
+    names = []
+    while event is not None:
+        names.append(event.name)
+        event = event.cpu_parent
+    for name in reversed(names):  # outermost first
+        for label, prefixes in GROUPS:
+            if name.startswith(prefixes):
+                return label
+    return OTHER
 
 
 def profile(step, steps=3):
@@ -129,11 +135,11 @@ def profile(step, steps=3):
         for _ in range(steps):
             step()
     grouped = {}
-    rows = []
-    for e in prof.key_averages():
-        ms = e.self_cpu_time_total / 1000 / steps
-        grouped[group_of(e.key)] = grouped.get(group_of(e.key), 0) + ms
-        rows.append((ms, e.key, e.count // steps))
+    for e in prof.events():
+        label = group_of(e)
+        grouped[label] = grouped.get(label, 0) + e.self_cpu_time_total / 1000 / steps
+    rows = [(e.self_cpu_time_total / 1000 / steps, e.key, e.count // steps)
+            for e in prof.key_averages()]
     return grouped, sorted(rows, reverse=True)
 
 
@@ -159,7 +165,7 @@ def main():
     result = {"torch": torch.__version__, "threads": args.threads, "batch": args.batch,
               "median_ms": statistics.median(times), "times_ms": times}
     if args.profile:
-        grouped, rows = profile(step)
+        grouped, rows = profile(step, min(args.steps, 3))
         result["profile_ms"] = grouped
         result["top_ops"] = [{"op": k, "ms": round(ms, 2), "calls": c} for ms, k, c in rows[:25]]
     if args.json:
