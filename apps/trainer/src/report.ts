@@ -4,6 +4,7 @@
  */
 import { join } from "node:path";
 import { writeFileAtomic } from "./atomic-write.ts";
+import { cardTraining } from "./card-config.ts";
 import { type MetricsLine, readJsonLines, readMetrics } from "./metrics-log.ts";
 import type { Run } from "./open-run.ts";
 
@@ -178,7 +179,8 @@ export function writeRunReport(
     join(outDir, "report.md"),
     renderReportMarkdown({
       title: `EdgeGAN training report: ${config.arch} on ${config.dataset}`,
-      config: { ...config },
+      // as the model card records it: names, not paths of this machine (reports get shared)
+      config: cardTraining(config, run.teacher?.ref ?? null).config,
       backend: run.backend.name,
       steps: state.step,
       epochs: state.epoch,

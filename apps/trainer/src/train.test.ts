@@ -167,6 +167,7 @@ describe("train (tiny MNIST run)", () => {
       out: basename(out),
     });
     expect(readFileSync(join(out, "model.json"), "utf8")).not.toContain(tmpdir());
+    expect(readFileSync(join(out, "report.md"), "utf8")).not.toContain(tmpdir());
     await expect(
       train(
         {
