@@ -22,7 +22,8 @@ const CONTENT_TYPES: Record<SampleQuery["format"], string> = {
 
 /** Whether a model's classes are the digits 0-9, in order (what `text` needs). */
 export function hasDigitClasses(manifest: Generator["manifest"]): boolean {
-  return manifest.dataset.classNames.every((name, i) => name === String(i));
+  const names = manifest.dataset.classNames;
+  return names.length === 10 && names.every((name, i) => name === String(i));
 }
 
 /** `text` asked of a model whose classes are not the digits: a 400 naming its classes. */
