@@ -179,6 +179,8 @@ export function previewCapnp(options: {
   controlPort: number;
   /** Extra text bindings (e.g. a secret such as API_KEY for a test). */
   secrets?: Record<string, string>;
+  /** V8 flags for the whole process (diagnostics only: a deploy cannot set any). */
+  v8Flags?: string[];
 }): string {
   const { bundle, config } = options;
   const modules = [
@@ -225,7 +227,7 @@ const config :Workerd.Config = (
     (name = "edge-api", worker = .edgeApi),
     (name = "standins", worker = .standins),
   ],
-  sockets = [
+${options.v8Flags?.length ? `  v8Flags = [${options.v8Flags.map(capnpString).join(", ")}],\n` : ""}  sockets = [
     (name = "http", address = "127.0.0.1:${options.port}", http = (), service = "edge-api"),
     (name = "control", address = "127.0.0.1:${options.controlPort}", http = (),
      service = (name = "standins", entrypoint = "Control")),
@@ -267,6 +269,8 @@ export async function startPreview(
     entry?: string;
     /** Copy workerd's output to this process's stdout/stderr (the preview command). */
     echo?: boolean;
+    /** V8 flags for workerd (diagnostics only: a deploy cannot set any). */
+    v8Flags?: string[];
     readyTimeoutMs?: number;
     /** Stops the preview when this process is signalled; default: exit with 128 + signal. */
     stopRequest?: StopRequest;
@@ -307,6 +311,7 @@ export async function startPreview(
       port,
       controlPort,
       ...(options.secrets && { secrets: options.secrets }),
+      ...(options.v8Flags && { v8Flags: options.v8Flags }),
     }),
   );
 
