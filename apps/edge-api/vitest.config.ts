@@ -1,6 +1,7 @@
 /**
- * Two test projects: "workerd" runs inside the Workers runtime (@cloudflare/vitest-plugin, the real
- * wrangler config and bundling rules); "node" runs Node-side checks (the deploy bundle size).
+ * Three test projects: "workerd" runs inside the Workers runtime (@cloudflare/vitest-plugin, the real
+ * wrangler config and bundling rules); "node" runs Node-side checks (the deploy bundle size);
+ * "chromium" checks the gallery in headless Chromium (`npm run test:gallery`, not in `npm test`).
  */
 
 import { fileURLToPath } from "node:url";
@@ -41,7 +42,7 @@ export default defineConfig({
           include: ["src/**/*.test.ts", "test/**/*.test.ts"],
           // the shipped models that are not bundled go into the local MODELS bucket first
           setupFiles: [`${here}test/seed-shipped-models.ts`],
-          exclude: ["**/*.node.test.ts", "**/node_modules/**"],
+          exclude: ["**/*.node.test.ts", "**/*.chromium.test.ts", "**/node_modules/**"],
           // The first request in an isolate compiles ORT's 14 MB wasm and creates the session.
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -51,6 +52,15 @@ export default defineConfig({
         test: {
           name: "node",
           include: ["test/**/*.node.test.ts"],
+          testTimeout: 240_000,
+        },
+      },
+      {
+        // the gallery in headless Chromium (`npm run test:gallery`): apart from `npm test`, which
+        // needs nothing beyond npm, and heavy enough to starve the load test if run beside it
+        test: {
+          name: "chromium",
+          include: ["test/**/*.chromium.test.ts"],
           testTimeout: 240_000,
         },
       },

@@ -2,8 +2,9 @@
  * The gallery in a real browser: headless Chromium loads the page from the deploy bundle in bare
  * workerd (the preview harness), the script fills the controls, calls /sample for the grid and
  * fetches the three previews (PNG sheet, SVG sheet, /animate) for the same seed; the test reads
- * the DOM after the page settled. Needs the Debian `chromium` package (`apt-get install chromium`,
- * or CHROMIUM=path); skipped with a message without it, since `npm test` needs nothing beyond npm.
+ * the DOM after the page settled. Run by `npm run test:gallery` (not part of `npm test`, which
+ * needs nothing beyond npm). Needs the Debian `chromium` package (`apt-get install chromium`, or
+ * CHROMIUM=path): skipped with a message without it, failed with EDGEGAN_REQUIRE_CHROMIUM=1 (CI).
  */
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -13,8 +14,11 @@ import { type Preview, startPreview } from "../scripts/workerd-preview.ts";
 
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 const present = existsSync(CHROMIUM);
-if (!present)
-  console.log(`gallery-chromium: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium)`);
+if (!present) {
+  const message = `gallery: no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+  if (process.env.EDGEGAN_REQUIRE_CHROMIUM) throw new Error(message);
+  console.log(`${message}: skipped`);
+}
 
 /** The page's DOM after its script ran (virtual time: it waits for the page's fetches). */
 async function renderedDom(url: string): Promise<string> {
