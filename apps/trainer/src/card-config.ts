@@ -1,7 +1,7 @@
 /**
  * The training flags as a model card (model.json `training`) records them. The card is served to
- * anyone by `GET /model`, so it never holds a path of the training machine: the run folder and a
- * dataset folder are recorded by their last name, the teacher by name, version and sha256
+ * anyone by `GET /model`, so it never holds a path of the training machine: the run folder, a
+ * dataset folder and the TensorBoard log folder are recorded by their last name, the teacher by name, version and sha256
  * (`training.teacher`), and the manifest schema refuses any absolute path that slips through.
  */
 import { basename, resolve } from "node:path";
@@ -20,6 +20,7 @@ export function cardTraining(
       dataset: isKnownDataset(config.dataset) ? config.dataset : basename(resolve(config.dataset)),
       teacher: teacher?.name ?? null,
       out: basename(resolve(config.out)),
+      logdir: config.logdir === null ? null : basename(resolve(config.logdir)),
     },
     teacher,
   };
