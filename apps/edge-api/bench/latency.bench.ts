@@ -57,9 +57,12 @@ async function timedGet(
 ): Promise<{ ms: number; phases: Record<string, number> }> {
   const started = performance.now();
   const res = await fetch(url, init);
-  await res.arrayBuffer();
+  const body = await res.arrayBuffer();
   const ms = performance.now() - started;
-  if (res.status !== status) throw new Error(`${url} answered ${res.status}, expected ${status}`);
+  if (res.status !== status) {
+    const text = new TextDecoder().decode(body.slice(0, 500));
+    throw new Error(`${url} answered ${res.status}, expected ${status}: ${text}`);
+  }
   const phases: Record<string, number> = {};
   for (const part of (res.headers.get("Server-Timing") ?? "").split(",")) {
     const match = /^\s*([\w-]+);dur=([\d.]+)/.exec(part);
@@ -294,7 +297,10 @@ async function main(): Promise<void> {
         const measured = i >= 20;
         const path = c.path.replace("SEED", String(seedBase + 1000 + i));
         for (const [name, runtime] of Object.entries(runtimes)) {
-          const answer = await timedGet(`${runtime.base}${path}`);
+          const answer = await timedGet(`${runtime.base}${path}`).catch((error: Error) => {
+            const log = (runtime as { log?: () => string }).log?.() ?? "";
+            throw new Error(`${name}: ${error.message}\n${log.slice(-3000)}`);
+          });
           if (!measured) continue;
           push(samples, c.name, name, answer.ms);
           if (name !== "bare") continue;
