@@ -29,6 +29,10 @@ const READERS: Record<string, { tasks: string[]; why: string }> = {
   EDGEGAN_REQUIRE_OPTIONAL_DATA: { tasks: ["test"], why: "CI: fail instead of skipping" },
   EDGEGAN_CACHE_DIR: { tasks: ["test", "train", "eval", "synth"], why: "the classifier cache" },
   CHROMIUM: { tasks: ["test"], why: "the browser of the gallery test" },
+  EDGEGAN_REQUIRE_CHROMIUM: {
+    tasks: ["test"],
+    why: "CI: the gallery test fails instead of skipping",
+  },
   BENCH_SHAPES: { tasks: ["bench"], why: "the train-step bench lists conv shapes" },
   PORT: { tasks: ["dev"], why: "the dev server's port" },
   TF_CPP_MIN_LOG_LEVEL: { tasks: ["train", "eval", "synth"], why: "TensorFlow's native log level" },
