@@ -100,6 +100,9 @@ export async function openRun(config: TrainConfig, log: (message: string) => voi
   const gan = createGan({
     arch: config.arch,
     lr: config.lr,
+    dLr: config.dLr,
+    gLr: config.gLr,
+    loss: config.loss,
     beta1: config.beta1,
     realLabelTarget: config.realLabelTarget,
     generatorWidth: config.gWidth,

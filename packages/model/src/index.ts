@@ -18,10 +18,14 @@ export {
 } from "./generator.ts";
 export { BN_EPSILON, BN_MOMENTUM, LEAKY_ALPHA } from "./init.ts";
 export {
+  type AdversarialLosses,
+  adversarialLosses,
   type DiscriminatorLossOptions,
   discriminatorLoss,
   distillationLoss,
   generatorLoss,
+  hingeDiscriminatorLoss,
+  hingeGeneratorLoss,
   sigmoidCrossEntropyWithLogits,
 } from "./losses.ts";
 export {

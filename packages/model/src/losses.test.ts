@@ -1,9 +1,12 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
+  adversarialLosses,
   discriminatorLoss,
   distillationLoss,
   generatorLoss,
+  hingeDiscriminatorLoss,
+  hingeGeneratorLoss,
   sigmoidCrossEntropyWithLogits,
 } from "./losses.ts";
 import { useCpuBackend } from "./test-backend.ts";
@@ -23,6 +26,40 @@ describe("losses", () => {
   it("L_D with D(x)=0.9, D(G(z))=0.2 is -ln 0.9 - ln 0.8 = 0.3285", () => {
     const loss = discriminatorLoss(tf.tensor2d([[logit(0.9)]]), tf.tensor2d([[logit(0.2)]]));
     expect(value(loss)).toBeCloseTo(0.3285, 4);
+  });
+
+  it("hinge L_D with real logits 2, 0.5 and fake -0.5, 1 is (0 + 0.5)/2 + (0.5 + 2)/2 = 1.5", () => {
+    const real = tf.tensor2d([[2], [0.5]]);
+    const fake = tf.tensor2d([[-0.5], [1]]);
+    expect(value(hingeDiscriminatorLoss(real, fake))).toBeCloseTo(1.5, 6);
+    // beyond the margins (real >= 1, fake <= -1) D is not pushed: loss 0, gradient 0
+    const confident = tf.tensor2d([[3]]);
+    expect(value(hingeDiscriminatorLoss(confident, tf.tensor2d([[-4]])))).toBeCloseTo(0, 12);
+    const grad = tf.grad((x: tf.Tensor) => hingeDiscriminatorLoss(x, tf.tensor2d([[-4]])))(
+      confident,
+    );
+    expect(grad.dataSync()[0]).toBeCloseTo(0, 12);
+  });
+
+  it("hinge L_G with fake logits -0.5, 1 is -(-0.5 + 1)/2 = -0.25", () => {
+    expect(value(hingeGeneratorLoss(tf.tensor2d([[-0.5], [1]])))).toBeCloseTo(-0.25, 6);
+  });
+
+  it("adversarialLosses picks the pair: bce keeps its real target, hinge ignores it", () => {
+    const real = tf.tensor2d([[logit(0.9)]]);
+    const fake = tf.tensor2d([[logit(0.2)]]);
+    const bce = adversarialLosses("bce", 1);
+    expect(value(bce.discriminator(real, fake))).toBeCloseTo(0.3285, 4);
+    expect(value(adversarialLosses("bce", 0.9).discriminator(real, fake))).toBeCloseTo(
+      value(discriminatorLoss(real, fake, { realTarget: 0.9 })),
+      6,
+    );
+    const hinge = adversarialLosses("hinge", 0.9);
+    expect(value(hinge.discriminator(real, fake))).toBeCloseTo(
+      Math.max(0, 1 - logit(0.9)) + Math.max(0, 1 + logit(0.2)),
+      6,
+    );
+    expect(value(hinge.generator(fake))).toBeCloseTo(-logit(0.2), 6);
   });
 
   it("L_G with D(G(z))=0.7 is -ln 0.7 = 0.3567", () => {

@@ -4,7 +4,13 @@
  *
  *   L_D = -E[log D(x)] - E[log(1 - D(G(z)))]   (real target 1, or e.g. 0.9 with one-sided smoothing)
  *   L_G = -E[log D(G(z))]                      (non-saturating generator loss)
+ *
+ * or, with `--loss hinge` (SAGAN / BigGAN practice, usually with spectral normalisation in D):
+ *
+ *   L_D = E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))]
+ *   L_G = -E[D(G(z))]
  */
+import type { GanLoss } from "@edgegan/shared/train-config";
 import * as tf from "@tensorflow/tfjs-core";
 // tfjs-core alone registers no gradients, and these losses exist to be differentiated.
 // tfjs-layers registers every gradient on import, in its Node CJS build too (tfjs-core's
@@ -78,4 +84,52 @@ export function generatorLoss(fakeLogits: tf.Tensor): tf.Scalar {
  */
 export function distillationLoss(studentImages: tf.Tensor, teacherImages: tf.Tensor): tf.Scalar {
   return tf.tidy(() => tf.mean(tf.abs(tf.sub(studentImages, teacherImages))) as tf.Scalar);
+}
+
+/**
+ * Hinge discriminator loss L_D = mean(relu(1 - realLogits)) + mean(relu(1 + fakeLogits)): D is
+ * pushed to logits >= 1 on real images and <= -1 on fakes, and stops being pushed beyond them.
+ * @param realLogits D's logits on real images, [N, 1]
+ * @param fakeLogits D's logits on generated images, [M, 1]
+ * @returns scalar
+ * @example
+ * // real 2 and 0.5: (0 + 0.5) / 2 = 0.25; fake -0.5 and 1: (0.5 + 2) / 2 = 1.25; L_D = 1.5
+ * hingeDiscriminatorLoss(tf.tensor2d([[2], [0.5]]), tf.tensor2d([[-0.5], [1]]));
+ */
+export function hingeDiscriminatorLoss(realLogits: tf.Tensor, fakeLogits: tf.Tensor): tf.Scalar {
+  return tf.tidy(
+    () =>
+      tf.add(
+        tf.mean(tf.relu(tf.sub(1, realLogits))),
+        tf.mean(tf.relu(tf.add(1, fakeLogits))),
+      ) as tf.Scalar,
+  );
+}
+
+/**
+ * Hinge generator loss L_G = -mean(fakeLogits).
+ * @example hingeGeneratorLoss(tf.tensor2d([[-0.5], [1]])); // -0.25
+ */
+export function hingeGeneratorLoss(fakeLogits: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.neg(tf.mean(fakeLogits)) as tf.Scalar);
+}
+
+/** A GAN loss pair on D's logits. */
+export interface AdversarialLosses {
+  discriminator(realLogits: tf.Tensor, fakeLogits: tf.Tensor): tf.Scalar;
+  generator(fakeLogits: tf.Tensor): tf.Scalar;
+}
+
+/**
+ * The loss pair a config names: "bce" (the default: sigmoid cross-entropy, real target
+ * `realTarget` for one-sided smoothing) or "hinge" (which has no target: `realTarget` is unused).
+ */
+export function adversarialLosses(kind: GanLoss, realTarget: number): AdversarialLosses {
+  if (kind === "hinge") {
+    return { discriminator: hingeDiscriminatorLoss, generator: hingeGeneratorLoss };
+  }
+  return {
+    discriminator: (real, fake) => discriminatorLoss(real, fake, { realTarget }),
+    generator: generatorLoss,
+  };
 }

@@ -4,7 +4,7 @@
  * twice, once for D's fakes and once, on G's tape, for L_G; `trainStep` runs it once.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { discriminatorLoss, distillationLoss, generatorLoss } from "./losses.ts";
+import { adversarialLosses, distillationLoss } from "./losses.ts";
 import {
   type Gan,
   type GanBatch,
@@ -22,12 +22,12 @@ export function textbookStep(gan: Gan, batch: GanBatch): { dLoss: number; gLoss:
   const fake = withFrozenBatchNormStats(g, () =>
     tf.tidy(() => g.apply([z, fakeLabels], { training: true }) as tf.Tensor4D),
   );
+  const losses = adversarialLosses(gan.config.loss, gan.config.realLabelTarget);
   const dLoss = gan.dOptimizer.minimize(
     () =>
-      discriminatorLoss(
+      losses.discriminator(
         d.apply([images, labels], { training: true }) as tf.Tensor2D,
         d.apply([fake, fakeLabels], { training: true }) as tf.Tensor2D,
-        { realTarget: gan.config.realLabelTarget },
       ),
     true,
     trainableVariables(d),
@@ -37,7 +37,7 @@ export function textbookStep(gan: Gan, batch: GanBatch): { dLoss: number; gLoss:
     gan.gOptimizer.minimize(
       () => {
         const images = g.apply([z, fakeLabels], { training: true }) as tf.Tensor4D;
-        const adversarial = generatorLoss(
+        const adversarial = losses.generator(
           d.apply([images, fakeLabels], { training: true }) as tf.Tensor2D,
         );
         if (!teacherImages) return adversarial;

@@ -67,7 +67,7 @@ function fixedBatch(seed: number): GanBatch {
 
 describe.each(ARCHITECTURES)("trainStep (%s)", (arch) => {
   it("leaks no tensors and lowers the discriminator loss over a few steps", () => {
-    const gan = createGan({ arch, lr: 1e-3 });
+    const gan = createGan({ arch: "dcgan", lr: 1e-3, generatorWidth: 16 });
     const batch = fixedBatch(1);
     const first = trainStep(gan, batch); // also creates the Adam slots
     const before = tf.memory().numTensors;
@@ -133,30 +133,70 @@ describe("trainStep (BatchNorm and inputs)", () => {
     expect(trainStep(gan, fixedBatch(9)).distillLoss).toBeNull();
   });
 
-  it("equals the textbook step (D on its own G forward, then G on a fresh forward) to 1e-4", () => {
-    // the step computes G's forward pass once; the plain formulation, written out here, runs it
-    // twice. Three steps with BatchNorm and distillation: every weight and statistic agrees.
-    const config = { arch: "dcgan", lr: 1e-3, generatorWidth: 16, distillWeight: 2 } as const;
-    const fused = createGan(config);
-    const plain = createGan(config);
-    plain.generator.setWeights(fused.generator.getWeights());
-    plain.discriminator.setWeights(fused.discriminator.getWeights());
-    for (const seed of [11, 12, 13]) {
-      const batch = { ...fixedBatch(seed), teacherImages: tf.fill([BATCH, 28, 28, 1], -0.5) };
-      const a = trainStep(fused, batch as GanBatch);
-      const b = textbookStep(plain, batch as GanBatch);
-      expect(a.dLoss).toBeCloseTo(b.dLoss, 4);
-      expect(a.gLoss).toBeCloseTo(b.gLoss, 4);
-      tf.dispose(Object.values(batch));
-    }
-    for (const part of ["generator", "discriminator"] as const) {
-      const x = fused[part].getWeights();
-      const y = plain[part].getWeights();
-      const diff = Math.max(
-        ...x.map((t, i) => tf.max(tf.abs(tf.sub(t, y[i] as tf.Tensor))).dataSync()[0] as number),
-      );
-      expect(diff).toBeLessThan(1e-4);
-    }
+  it.each([
+    { loss: "bce", dLr: null, gLr: null },
+    { loss: "hinge", dLr: 4e-3, gLr: 1e-3 },
+  ] as const)(
+    "equals the textbook step (D on its own G forward, then G on a fresh forward) to 1e-4: loss $loss, D lr $dLr, G lr $gLr",
+    ({ loss, dLr, gLr }) => {
+      // the step computes G's forward pass once; the plain formulation, written out here, runs it
+      // twice. Three steps with BatchNorm and distillation: every weight and statistic agrees.
+      const config = {
+        arch: "dcgan",
+        lr: 1e-3,
+        dLr,
+        gLr,
+        loss,
+        generatorWidth: 16,
+        distillWeight: 2,
+      } as const;
+      const fused = createGan(config);
+      const plain = createGan(config);
+      plain.generator.setWeights(fused.generator.getWeights());
+      plain.discriminator.setWeights(fused.discriminator.getWeights());
+      for (const seed of [11, 12, 13]) {
+        const batch = { ...fixedBatch(seed), teacherImages: tf.fill([BATCH, 28, 28, 1], -0.5) };
+        const a = trainStep(fused, batch as GanBatch);
+        const b = textbookStep(plain, batch as GanBatch);
+        expect(a.dLoss).toBeCloseTo(b.dLoss, 4);
+        expect(a.gLoss).toBeCloseTo(b.gLoss, 4);
+        tf.dispose(Object.values(batch));
+      }
+      for (const part of ["generator", "discriminator"] as const) {
+        const x = fused[part].getWeights();
+        const y = plain[part].getWeights();
+        const diff = Math.max(
+          ...x.map((t, i) => tf.max(tf.abs(tf.sub(t, y[i] as tf.Tensor))).dataSync()[0] as number),
+        );
+        expect(diff).toBeLessThan(1e-4);
+      }
+    },
+  );
+
+  it("two time-scale rates: each network's Adam runs at its own rate (--d-lr, --g-lr; default --lr)", () => {
+    const ttur = createGan({ arch: "dcgan", lr: 1e-3, dLr: 4e-4, gLr: 1e-4, generatorWidth: 16 });
+    const rate = (o: tf.Optimizer) => (o as unknown as { learningRate: number }).learningRate;
+    expect(rate(ttur.dOptimizer)).toBe(4e-4);
+    expect(rate(ttur.gOptimizer)).toBe(1e-4);
+    const same = createGan({ arch: "dcgan", lr: 1e-3, generatorWidth: 16 });
+    expect(rate(same.dOptimizer)).toBe(1e-3);
+    expect(rate(same.gOptimizer)).toBe(1e-3);
+    // the rate is what Adam applies: its first step moves each weight by about lr (the sign of
+    // the gradient, bias-corrected), so D moves 4x as far as G would at D's weights
+    const trainable = () => ttur.discriminator.trainableWeights.map((w) => w.read());
+    const before = trainable().map((t) => t.dataSync().slice());
+    const batch = fixedBatch(21);
+    trainStep(ttur, batch);
+    tf.dispose(Object.values(batch));
+    const after = trainable();
+    let moved = 0;
+    after.forEach((t, i) => {
+      t.dataSync().forEach((v, k) => {
+        moved = Math.max(moved, Math.abs(v - (before[i]?.[k] ?? 0)));
+      });
+    });
+    expect(moved).toBeGreaterThan(3e-4);
+    expect(moved).toBeLessThan(4.5e-4);
   });
 
   it("withFrozenBatchNormStats restores statistics that a training-mode pass moved", () => {
@@ -187,6 +227,9 @@ describe("trainStep (BatchNorm and inputs)", () => {
     expect(createGan({ arch: "mlp" }).config).toEqual({
       arch: "mlp",
       lr: 2e-4,
+      dLr: null,
+      gLr: null,
+      loss: "bce",
       beta1: 0.5,
       realLabelTarget: 0.9,
       generatorWidth: 128,

@@ -16,20 +16,26 @@ import {
   LATENT_SIZE,
   NUM_CLASSES,
 } from "@edgegan/shared";
-import { parseGanConfig } from "@edgegan/shared/train-config";
+import { type GanLoss, parseGanConfig } from "@edgegan/shared/train-config";
 import * as tf from "@tensorflow/tfjs-core";
 // tfjs-layers registers every gradient on import (in Node's CJS build too; the core deep path is ESM-only)
 import "@tensorflow/tfjs-layers";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { buildDiscriminator } from "./discriminator.ts";
 import { buildGenerator, DEFAULT_GENERATOR_WIDTH } from "./generator.ts";
-import { discriminatorLoss, distillationLoss, generatorLoss } from "./losses.ts";
+import { adversarialLosses, distillationLoss } from "./losses.ts";
 
 /** Hyper-parameters of a GAN; defaults are DCGAN practice (docs/design-notes.md, "The discriminator and the loss"). */
 export interface GanConfig {
   arch: Architecture;
   /** Adam learning rate for both networks. Default 2e-4. */
   lr: number;
+  /** D's own learning rate (two time-scale update rule); null: `lr`. */
+  dLr: number | null;
+  /** G's own learning rate; null: `lr`. */
+  gLr: number | null;
+  /** The adversarial loss pair: "bce" (default) or "hinge" (losses.ts). */
+  loss: GanLoss;
   /** Adam beta1. Default 0.5. */
   beta1: number;
   /** Target for real images in the D loss (one-sided label smoothing). Default 0.9; 1 disables. */
@@ -87,6 +93,9 @@ export function createGan(options: Partial<GanConfig> = {}): Gan {
   const config: GanConfig = parseGanConfig({
     arch: "dcgan",
     lr: 2e-4,
+    dLr: null,
+    gLr: null,
+    loss: "bce",
     beta1: 0.5,
     realLabelTarget: 0.9,
     generatorWidth: DEFAULT_GENERATOR_WIDTH,
@@ -96,8 +105,8 @@ export function createGan(options: Partial<GanConfig> = {}): Gan {
   return {
     generator: buildGenerator(config.arch, config.generatorWidth),
     discriminator: buildDiscriminator(config.arch),
-    gOptimizer: tf.train.adam(config.lr, config.beta1),
-    dOptimizer: tf.train.adam(config.lr, config.beta1),
+    gOptimizer: tf.train.adam(config.gLr ?? config.lr, config.beta1),
+    dOptimizer: tf.train.adam(config.dLr ?? config.lr, config.beta1),
     config,
   };
 }
@@ -155,8 +164,9 @@ export function trainStep(
   const { value, grads } = tf.variableGrads(() => {
     const fake = g.apply([z, fakeLabels], { training: true }) as tf.Tensor4D; // [M, 28, 28, 1]
     dLoss = updateDiscriminator(gan, batch, detached(fake), averager);
+    const losses = adversarialLosses(gan.config.loss, gan.config.realLabelTarget);
     const adversarial = withFrozenBatchNormStats(d, () =>
-      generatorLoss(d.apply([fake, fakeLabels], { training: true }) as tf.Tensor2D),
+      losses.generator(d.apply([fake, fakeLabels], { training: true }) as tf.Tensor2D),
     );
     if (!teacherImages) return adversarial;
     distill = tf.keep(distillationLoss(fake, teacherImages));
@@ -182,7 +192,10 @@ function updateDiscriminator(
   const { value, grads } = tf.variableGrads(() => {
     const realLogits = d.apply([batch.images, batch.labels], { training: true }) as tf.Tensor2D; // [B, 1]
     const fakeLogits = d.apply([fake, batch.fakeLabels], { training: true }) as tf.Tensor2D; // [M, 1]
-    return discriminatorLoss(realLogits, fakeLogits, { realTarget: gan.config.realLabelTarget });
+    return adversarialLosses(gan.config.loss, gan.config.realLabelTarget).discriminator(
+      realLogits,
+      fakeLogits,
+    );
   }, variables);
   fake.dispose();
   return applyAveraged("discriminator", gan.dOptimizer, variables, value, grads, averager);

@@ -12,6 +12,10 @@ export const BACKENDS = ["auto", "tensorflow", "webgpu", "wasm", "cpu"] as const
 export type BackendName = (typeof BACKENDS)[number];
 
 export const PRESETS = ["full", "quick"] as const;
+
+/** GAN losses: the non-saturating sigmoid cross-entropy, or the hinge loss. */
+export const GAN_LOSSES = ["bce", "hinge"] as const;
+export type GanLoss = (typeof GAN_LOSSES)[number];
 export type Preset = (typeof PRESETS)[number];
 
 const MAX_UINT32 = 0xffffffff;
@@ -41,6 +45,18 @@ export const ganFieldSchemas = {
     description: "weight of the distillation term mean |G - teacher| in L_G",
   }),
   lr: z.number().gt(0).max(1).meta({ description: "Adam learning rate" }),
+  /** Two time-scale update rule: D's own rate (null: lr). */
+  dLr: z.number().gt(0).max(1).nullable().meta({
+    description: "D's Adam learning rate, for two time-scale updates (default: --lr)",
+  }),
+  /** G's own rate (null: lr). */
+  gLr: z.number().gt(0).max(1).nullable().meta({
+    description: "G's Adam learning rate, for two time-scale updates (default: --lr)",
+  }),
+  loss: z.enum(GAN_LOSSES).meta({
+    description:
+      "bce: sigmoid cross-entropy, non-saturating L_G; hinge: L_D = E relu(1 - D(x)) + E relu(1 + D(G(z))), L_G = -E D(G(z)) (ignores --real-label-target)",
+  }),
   beta1: z.number().min(0).lt(1).meta({ description: "Adam beta1" }),
   /** Target for real images in the discriminator loss; below 1 is one-sided label smoothing. */
   realLabelTarget: z.number().gt(0.5).max(1).meta({
@@ -53,6 +69,9 @@ export const ganConfigSchema = z
   .object({
     arch: ganFieldSchemas.arch,
     lr: ganFieldSchemas.lr,
+    dLr: ganFieldSchemas.dLr,
+    gLr: ganFieldSchemas.gLr,
+    loss: ganFieldSchemas.loss,
     beta1: ganFieldSchemas.beta1,
     realLabelTarget: ganFieldSchemas.realLabelTarget,
     generatorWidth: ganFieldSchemas.gWidth,
@@ -114,6 +133,9 @@ export const trainConfigSchema = z
       .max(4096)
       .meta({ description: "images per step" }),
     lr: ganFieldSchemas.lr,
+    dLr: ganFieldSchemas.dLr,
+    gLr: ganFieldSchemas.gLr,
+    loss: ganFieldSchemas.loss,
     beta1: ganFieldSchemas.beta1,
     realLabelTarget: ganFieldSchemas.realLabelTarget,
     /** Decay of the generator's exponential moving average (the exported generator). */
@@ -196,6 +218,9 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   epochs: 5,
   batchSize: 64,
   lr: 2e-4,
+  dLr: null,
+  gLr: null,
+  loss: "bce",
   beta1: 0.5,
   realLabelTarget: 0.9,
   emaDecay: 0.999,
@@ -238,6 +263,9 @@ export const RUN_IDENTITY_FIELDS = [
   "distillWeight",
   "batchSize",
   "lr",
+  "dLr",
+  "gLr",
+  "loss",
   "beta1",
   "realLabelTarget",
   "emaDecay",
