@@ -13,6 +13,7 @@ import {
   call,
   countingApp,
   dataUrlBytes,
+  expectOk,
   expectRefusal,
   fixtureApp,
   fixtureVariant,
@@ -23,7 +24,7 @@ const app = fixtureApp();
 
 async function animation(query: string, on = app) {
   const res = await call(on, `/animate?${query}`);
-  expect(res.status, await res.clone().text()).toBe(200);
+  await expectOk(res);
   expect(res.headers.get("Content-Type")).toBe("image/png");
   const bytes = new Uint8Array(await res.arrayBuffer());
   return { res, bytes, png: decodePng(bytes) };

@@ -12,6 +12,7 @@ import {
   call,
   countingApp,
   dataUrlBytes,
+  expectOk,
   expectRefusal,
   fixtureApp,
   fixtureVariant,
@@ -22,7 +23,7 @@ const app = fixtureApp();
 
 async function png(query: string, on = app) {
   const res = await call(on, `/sample?format=png&${query}`);
-  expect(res.status, await res.clone().text()).toBe(200);
+  await expectOk(res);
   return { res, image: decodePng(new Uint8Array(await res.arrayBuffer())) };
 }
 

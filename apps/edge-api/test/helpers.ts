@@ -68,6 +68,12 @@ export function fixtureVariant(letter: string): Uint8Array {
   return bytes;
 }
 
+/** Expect a 200 (the body is the failure message otherwise); the response stays readable. */
+export async function expectOk(res: Response): Promise<Response> {
+  expect(res.status, await res.clone().text()).toBe(200);
+  return res;
+}
+
 /** Expect a 400 JSON answer with this error code and a message matching `message`. */
 export async function expectRefusal(res: Response, code: string, message: RegExp): Promise<void> {
   const text = await res.text();

@@ -6,13 +6,13 @@
 import { decodeGrayscalePng } from "@edgegan/shared/png-decode";
 import type { SampleDocument } from "@edgegan/shared/sample-document";
 import { describe, expect, it } from "vitest";
-import { call, dataUrlBytes, fixtureApp } from "./helpers.ts";
+import { call, dataUrlBytes, expectOk, fixtureApp } from "./helpers.ts";
 
 const app = fixtureApp();
 
 async function sheet(query: string) {
   const res = await call(app, `/sample?format=png&${query}`);
-  expect(res.status, await res.clone().text()).toBe(200);
+  await expectOk(res);
   return decodeGrayscalePng(new Uint8Array(await res.arrayBuffer()));
 }
 

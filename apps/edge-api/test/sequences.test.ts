@@ -15,6 +15,7 @@ import {
   call,
   countingApp,
   dataUrlBytes,
+  expectOk,
   expectRefusal,
   fixtureApp,
   fixtureBytes,
@@ -25,13 +26,9 @@ import {
 
 const app = fixtureApp();
 
-async function ok(res: Response): Promise<Response> {
-  expect(res.status, await res.clone().text()).toBe(200);
-  return res;
-}
 const json = async (query: string) =>
-  (await (await ok(await call(app, `/sample?${query}`))).json()) as SampleDocument;
-const bytes = async (res: Response) => new Uint8Array(await (await ok(res)).arrayBuffer());
+  (await (await expectOk(await call(app, `/sample?${query}`))).json()) as SampleDocument;
+const bytes = async (res: Response) => new Uint8Array(await (await expectOk(res)).arrayBuffer());
 /** Tile i of a JSON answer, decoded. */
 const tile = (doc: SampleDocument, i: number) =>
   decodePng(dataUrlBytes(doc.images[i]?.png ?? "")).pixels;

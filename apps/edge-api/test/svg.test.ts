@@ -10,6 +10,7 @@ import {
   appWithModel,
   call,
   countingApp,
+  expectOk,
   fixtureApp,
   fixtureVariant,
   withFixtureManifest,
@@ -19,7 +20,7 @@ const app = fixtureApp();
 
 async function svg(query: string, on = app): Promise<{ res: Response; text: string }> {
   const res = await call(on, `/sample?format=svg&${query}`);
-  expect(res.status, await res.clone().text()).toBe(200);
+  await expectOk(res);
   expect(res.headers.get("Content-Type")).toBe("image/svg+xml");
   return { res, text: await res.text() };
 }
