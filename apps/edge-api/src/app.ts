@@ -1,6 +1,7 @@
 /**
- * The Hono app factory. The models are injected (a ModelRegistry), so the same app serves the
- * bundled models in production and corrupt, missing or counting models in tests.
+ * The Hono app factory: the app-wide parts (errors, config, CORS), then every route of the route
+ * table (routes/table.ts) as declared there. The models are injected (a ModelRegistry), so the
+ * same app serves the bundled models in production and corrupt, missing or counting models in tests.
  */
 import { Hono } from "hono";
 import { cors } from "hono/cors";
@@ -9,29 +10,9 @@ import { requireApiKey } from "./auth.ts";
 import { readConfig } from "./config.ts";
 import { errorResponse } from "./errors.ts";
 import type { ModelRegistry } from "./model-registry.ts";
-import { buildOpenApi } from "./openapi.ts";
 import { rateLimit } from "./rate-limit.ts";
-import { animateHandler } from "./routes/animate.ts";
-import { GALLERY_ROUTES, registerGallery } from "./routes/gallery.ts";
-import { healthHandler } from "./routes/health.ts";
-import { modelCardHandler } from "./routes/model-card.ts";
-import { modelsHandler } from "./routes/models.ts";
-import { sampleHandler } from "./routes/sample.ts";
-import { sampleLog } from "./sample-log.ts";
-
-/** Every path this API answers, for 405 on other methods. */
-export const KNOWN_PATHS = [
-  "/sample",
-  "/animate",
-  "/models",
-  "/model",
-  "/healthz",
-  "/openapi.json",
-  ...GALLERY_ROUTES,
-] as const;
-
-/** Methods every known path accepts. */
-const ALLOWED = "GET, HEAD, OPTIONS";
+import { allowedMethods, type RouteDeclaration } from "./routes/declaration.ts";
+import { ROUTE_PATHS, ROUTES } from "./routes/table.ts";
 
 /** What the app needs from outside. */
 export interface AppDeps {
@@ -60,7 +41,7 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     errorResponse(
       404,
       "not_found",
-      `no route for ${c.req.method} ${new URL(c.req.url).pathname}; see /openapi.json (paths: ${KNOWN_PATHS.join(", ")})`,
+      `no route for ${c.req.method} ${new URL(c.req.url).pathname}; see /openapi.json (paths: ${ROUTE_PATHS.join(", ")})`,
     ),
   );
 
@@ -103,30 +84,27 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.get("config").corsOrigins === "*" ? corsAnyOrigin(c, next) : corsListedOrigins(c, next),
   );
 
-  app.use("/sample", sampleLog);
-  app.use("/animate", sampleLog);
-  app.on(["GET"], ["/sample", "/animate", "/models", "/model"], requireApiKey);
-  app.on(["GET"], ["/sample", "/animate"], rateLimit);
-  app.get("/sample", sampleHandler);
-  app.get("/animate", animateHandler);
-  app.get("/models", modelsHandler);
-  app.get("/model", modelCardHandler);
-  app.get("/healthz", healthHandler);
-  app.get("/openapi.json", (c) => {
-    const origin = new URL(c.req.url).origin;
-    return c.json(buildOpenApi(c.get("config"), origin), 200, { "Cache-Control": "no-cache" });
-  });
-  registerGallery(app);
-
-  for (const path of KNOWN_PATHS) {
-    app.all(path, (c) =>
-      errorResponse(
-        405,
-        "method_not_allowed",
-        `${c.req.method} is not allowed on ${path}; allowed: ${ALLOWED}`,
-        { Allow: ALLOWED },
-      ),
-    );
-  }
+  for (const route of ROUTES) register(app, route);
   return app;
+}
+
+/** Register one declared route: its middleware, key check, rate limit and handler, then its 405. */
+function register(app: Hono<AppEnv>, route: RouteDeclaration): void {
+  const method = route.method.toUpperCase();
+  const chain = [
+    ...(route.middleware ?? []),
+    ...(route.access === "key" ? [requireApiKey] : []),
+    ...(route.rateLimited ? [rateLimit] : []),
+  ];
+  for (const middleware of chain) app.on(method, route.path, middleware);
+  app.on(method, route.path, route.handler);
+  const allow = allowedMethods(route);
+  app.all(route.path, (c) =>
+    errorResponse(
+      405,
+      "method_not_allowed",
+      `${c.req.method} is not allowed on ${route.path}; allowed: ${allow}`,
+      { Allow: allow },
+    ),
+  );
 }

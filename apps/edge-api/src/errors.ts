@@ -1,18 +1,10 @@
 /**
  * The one error shape every endpoint answers with: `{"error": {"code", "message"}}`.
  */
-import type { ErrorBody } from "@edgegan/shared/api-bodies";
+import type { ApiErrorCode, ErrorBody } from "@edgegan/shared/api-bodies";
 
-/** Machine-readable error codes of this API. */
-export type ErrorCode =
-  | "bad_request"
-  | "unauthorized"
-  | "not_found"
-  | "method_not_allowed"
-  | "model_unavailable"
-  | "server_misconfigured"
-  | "internal_error"
-  | (string & {});
+/** Machine-readable error codes of this API: a closed list (API_ERROR_CODES in shared). */
+export type ErrorCode = ApiErrorCode;
 
 /** JSON body of every error response (declared in @edgegan/shared/api-bodies). */
 export type { ErrorBody };

@@ -1,23 +1,31 @@
 /**
- * The OpenAPI 3.1 description of this API, generated from the declarations the code itself runs
- * on: the query parameters from the parser's table (SAMPLE_PARAMETERS, MODEL_PARAMETERS, with
- * the live `count` maximum), the /sample JSON body from its zod schema, the /model body from the
- * manifest's zod schema. What is written here by hand is prose: summaries, status codes, headers.
+ * The OpenAPI 3.1 description of this API, made from the route table (routes/table.ts): paths,
+ * summaries, query parameters (from the parsers' own tables, with the live `count` maximum),
+ * answers by status with their headers, bodies from their zod schemas, and each error answer's
+ * codes as an enum over the Error schema. Nothing here names a path.
  */
 
-import { ANIMATE_PARAMETERS } from "@edgegan/shared/animate-query";
-import { errorBodySchema, healthBodySchema, modelsBodySchema } from "@edgegan/shared/api-bodies";
-import { modelManifestSchema } from "@edgegan/shared/manifest";
-import { sampleDocumentSchema } from "@edgegan/shared/sample-document";
-import {
-  MODEL_PARAMETERS,
-  type QueryLimits,
-  type QueryParameter,
-  SAMPLE_PARAMETERS,
-} from "@edgegan/shared/sample-query";
+import { errorBodySchema } from "@edgegan/shared/api-bodies";
+import type { QueryLimits, QueryParameter } from "@edgegan/shared/sample-query";
 import { z } from "zod";
 import type { AppConfig } from "./config.ts";
-import { PINNED_MAX_AGE_S, UNPINNED_MAX_AGE_S } from "./sample-cache.ts";
+import {
+  type ResponseDeclaration,
+  type RouteDeclaration,
+  routeAnswers,
+  UNROUTED_ANSWERS,
+} from "./routes/declaration.ts";
+
+/** The shape of the document itself: what GET /openapi.json promises about its own body. */
+export const openApiDocumentSchema = z.looseObject({
+  openapi: z.literal("3.1.0"),
+  info: z.looseObject({ title: z.string(), version: z.string() }),
+  servers: z.array(z.looseObject({ url: z.string() })),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+  components: z.looseObject({ schemas: z.record(z.string(), z.unknown()) }),
+});
+
+type JsonSchema = Record<string, unknown>;
 
 /** A query parameter as OpenAPI describes it. */
 function openApiParameter(parameter: QueryParameter, limits: QueryLimits) {
@@ -26,9 +34,11 @@ function openApiParameter(parameter: QueryParameter, limits: QueryLimits) {
   const schema =
     type.kind === "integer"
       ? { type: "integer", minimum: type.min, maximum: type.max(limits) }
-      : type.kind === "enum"
-        ? { type: "string", enum: [...type.values] }
-        : { type: "string", pattern: type.pattern.source };
+      : type.kind === "boolean"
+        ? { type: "boolean" }
+        : type.kind === "enum"
+          ? { type: "string", enum: [...type.values] }
+          : { type: "string", pattern: type.pattern.source };
   return {
     name: parameter.name,
     in: "query",
@@ -39,179 +49,100 @@ function openApiParameter(parameter: QueryParameter, limits: QueryLimits) {
 }
 
 /** JSON Schema (2020-12, as OpenAPI 3.1 uses) of a zod schema, as the server writes the data. */
-const jsonSchema = (schema: z.ZodType) =>
-  z.toJSONSchema(schema, { io: "output", unrepresentable: "any" }) as Record<string, unknown>;
+const jsonSchema = (schema: z.ZodType): JsonSchema => {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: "output", unrepresentable: "any" });
+  return rest;
+};
 
-let bodySchemas: Record<string, Record<string, unknown>> | null = null;
-
-/** The bodies' JSON Schemas: they do not depend on the config, so made once per isolate, when first asked. */
-function bodyJsonSchemas(): Record<string, Record<string, unknown>> {
-  bodySchemas ??= {
-    Error: jsonSchema(errorBodySchema),
-    Models: jsonSchema(modelsBodySchema),
-    Health: jsonSchema(healthBodySchema),
-    Sample: jsonSchema(sampleDocumentSchema),
-    Manifest: jsonSchema(modelManifestSchema),
-  };
-  return bodySchemas;
+/** The bodies' JSON Schemas: they do not depend on the config, so made once per isolate. */
+const madeSchemas = new Map<z.ZodType, JsonSchema>();
+function cachedJsonSchema(schema: z.ZodType): JsonSchema {
+  const made = madeSchemas.get(schema) ?? jsonSchema(schema);
+  madeSchemas.set(schema, made);
+  return made;
 }
 
-function errorResponse(description: string) {
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+
+/** One answer as OpenAPI describes it; its JSON bodies' schemas go into `bodySchemas` by name. */
+function openApiResponse(answer: ResponseDeclaration, bodySchemas: Map<string, JsonSchema>) {
+  const content: Record<string, { schema: JsonSchema }> = {};
+  for (const [mediaType, body] of Object.entries(answer.content ?? {})) {
+    if (body === "text") {
+      content[mediaType] = { schema: { type: "string", contentMediaType: mediaType } };
+      continue;
+    }
+    bodySchemas.set(body.name, cachedJsonSchema(body.schema));
+    content[mediaType] = { schema: ref(body.name) };
+  }
+  if (answer.errors) {
+    // the Error schema, its code narrowed to the ones this answer can carry
+    const code = { enum: [...new Set(answer.errors)] };
+    content["application/json"] = {
+      schema: { ...ref("Error"), properties: { error: { properties: { code } } } },
+    };
+  }
+  const headers = Object.entries(answer.headers ?? {}).map(([name, header]) => [
+    name,
+    {
+      ...(header.description && { description: header.description }),
+      ...(header.required && { required: true }),
+      schema: header.schema,
+    },
+  ]);
   return {
-    description,
-    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+    description: answer.description,
+    ...(headers.length > 0 && { headers: Object.fromEntries(headers) }),
+    ...(Object.keys(content).length > 0 && { content }),
   };
 }
 
-/** Build the OpenAPI document for a configuration. */
-export function buildOpenApi(config: AppConfig, serverUrl: string): Record<string, unknown> {
-  const secured = config.apiKey !== undefined;
-  const security = secured ? [{ bearer: [] }] : [];
+/** Build the OpenAPI document of `routes` for a configuration. */
+export function buildOpenApi(
+  routes: readonly RouteDeclaration[],
+  config: AppConfig,
+  serverUrl: string,
+): Record<string, unknown> {
   const limits: QueryLimits = { maxCount: config.maxCount };
-  const modelParameters = MODEL_PARAMETERS.map((p) => openApiParameter(p, limits));
+  const bodySchemas = new Map([["Error", cachedJsonSchema(errorBodySchema)]]);
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const answers = Object.entries(routeAnswers(route)).map(([status, answer]) => [
+      status,
+      openApiResponse(answer, bodySchemas),
+    ]);
+    paths[route.path] = {
+      ...paths[route.path],
+      [route.method]: {
+        operationId: route.operationId,
+        summary: route.summary,
+        ...(route.access === "key" && {
+          security: config.apiKey === undefined ? [] : [{ bearer: [] }],
+        }),
+        ...(route.query && {
+          parameters: route.query.parameters.map((p) => openApiParameter(p, limits)),
+        }),
+        responses: Object.fromEntries(answers),
+      },
+    };
+  }
+  const unrouted = Object.entries(UNROUTED_ANSWERS).map(([name, answer]) => [
+    name,
+    openApiResponse(answer, bodySchemas),
+  ]);
   return {
     openapi: "3.1.0",
     info: {
       title: "EdgeGAN edge API",
       version: "1.0.0",
       description:
-        "Samples from class-conditional GAN generators running on Cloudflare Workers. For a given model version, the same (count, label, seed) always gives byte-identical output.",
+        "Samples from class-conditional GAN generators running on Cloudflare Workers. For a given model version, the same (count, label, seed) always gives byte-identical output. Requests no route takes answer as components.responses NotFound (unknown path) and MethodNotAllowed (a method the path does not take).",
     },
     servers: [{ url: serverUrl }],
-    paths: {
-      "/sample": {
-        get: {
-          operationId: "getSample",
-          summary: "Generate images",
-          security,
-          parameters: SAMPLE_PARAMETERS.map((p) => openApiParameter(p, limits)),
-          responses: {
-            "200": {
-              description: `Seeded: a strong ETag known before inference (a matching If-None-Match is a 304 without running the model) and Cache-Control max-age=${UNPINNED_MAX_AGE_S}, or max-age=${PINNED_MAX_AGE_S}, immutable with version=; private instead of public when an API key is required. Unseeded: no-store.`,
-              headers: {
-                ETag: { schema: { type: "string" } },
-                "X-Seed": { schema: { type: "integer" } },
-                "X-Model": { schema: { type: "string" } },
-                "X-Model-Version": { schema: { type: "string" } },
-                "X-Cache": {
-                  description:
-                    "hit: answered from the Workers cache without inference; miss: generated.",
-                  schema: { type: "string", enum: ["hit", "miss"] },
-                },
-              },
-              content: {
-                "application/json": { schema: { $ref: "#/components/schemas/Sample" } },
-                "image/png": { schema: { type: "string", contentMediaType: "image/png" } },
-                "image/svg+xml": { schema: { type: "string", contentMediaType: "image/svg+xml" } },
-              },
-            },
-            "304": { description: "If-None-Match matched the ETag." },
-            "400": errorResponse(
-              "A query parameter is invalid, or parameters conflict (labels or text with count or label, style without a sequence, text for a model whose classes are not the digits); the message names it and the accepted values.",
-            ),
-            "401": errorResponse("API key missing or wrong."),
-            "404": errorResponse(
-              "No such model (the message lists the known ones) or version (it names the live one).",
-            ),
-            "503": errorResponse("The model is not loaded; the message says why."),
-          },
-        },
-      },
-      "/animate": {
-        get: {
-          operationId: "getAnimation",
-          summary: "Animated PNG of a walk through latent space",
-          security,
-          parameters: ANIMATE_PARAMETERS.map((p) => openApiParameter(p, limits)),
-          responses: {
-            "200": {
-              description:
-                "An APNG (every current browser plays it) of `frames` images, looping forever; caching, ETag and X-Seed as for /sample.",
-              headers: {
-                ETag: { schema: { type: "string" } },
-                "X-Seed": { schema: { type: "integer" } },
-              },
-              content: {
-                "image/png": { schema: { type: "string", contentMediaType: "image/png" } },
-              },
-            },
-            "304": { description: "If-None-Match matched the ETag." },
-            "400": errorResponse(
-              "A query parameter is invalid, loop with to equal to seed, or frames * scale^2 over the budget; the message says what is accepted.",
-            ),
-            "401": errorResponse("API key missing or wrong."),
-            "404": errorResponse("No such model or version."),
-            "503": errorResponse("The model is not loaded; the message says why."),
-          },
-        },
-      },
-      "/models": {
-        get: {
-          operationId: "listModels",
-          summary: "Every model this worker serves, with version, dataset, size and evaluation",
-          security,
-          responses: {
-            "200": {
-              description:
-                "Every model, with its status (one broken model does not hide the others).",
-              content: { "application/json": { schema: { $ref: "#/components/schemas/Models" } } },
-            },
-            "401": errorResponse("API key missing or wrong."),
-          },
-        },
-      },
-      "/model": {
-        get: {
-          operationId: "getModel",
-          summary: "Model card (manifest and evaluation metrics)",
-          security,
-          parameters: modelParameters,
-          responses: {
-            "200": {
-              description: "The model manifest.",
-              content: {
-                "application/json": { schema: { $ref: "#/components/schemas/Manifest" } },
-              },
-            },
-            "401": errorResponse("API key missing or wrong."),
-            "404": errorResponse("No such model or version."),
-            "503": errorResponse("model.json missing or invalid."),
-          },
-        },
-      },
-      "/healthz": {
-        get: {
-          operationId: "getHealth",
-          summary: "Liveness of a model's session (default: the default model)",
-          parameters: modelParameters,
-          responses: {
-            "200": {
-              description: "The model is loaded.",
-              content: { "application/json": { schema: { $ref: "#/components/schemas/Health" } } },
-            },
-            "503": errorResponse("The model could not be loaded; the message says why."),
-          },
-        },
-      },
-      "/openapi.json": {
-        get: {
-          operationId: "getOpenApi",
-          summary: "This document",
-          responses: { "200": { description: "OpenAPI 3.1" } },
-        },
-      },
-      "/": {
-        get: {
-          operationId: "getGallery",
-          summary: "Gallery page",
-          responses: { "200": { description: "HTML" } },
-        },
-      },
-    },
+    paths,
     components: {
-      schemas: {
-        ...bodyJsonSchemas(),
-      },
+      schemas: Object.fromEntries(bodySchemas),
+      responses: Object.fromEntries(unrouted),
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
     },
   };

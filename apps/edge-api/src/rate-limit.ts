@@ -1,5 +1,5 @@
 /**
- * Rate limit of GET /sample with the Workers Rate Limiting binding (`RATE_LIMITER` in
+ * Rate limit of GET /sample and /animate with the Workers Rate Limiting binding (`RATE_LIMITER` in
  * wrangler.jsonc): per API key when one is configured (every caller holding the key shares its
  * budget), else per client IP (CF-Connecting-IP). Over the limit: 429 JSON with Retry-After.
  * Without the binding (a config that omits it) nothing is limited.
@@ -37,7 +37,7 @@ export const rateLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
     return errorResponse(
       429,
       "rate_limited",
-      `too many /sample requests for this ${caller.kind}; retry after ${RATE_LIMIT_PERIOD_S} s`,
+      `too many ${c.req.path} requests for this ${caller.kind}; retry after ${RATE_LIMIT_PERIOD_S} s`,
       { "Retry-After": String(RATE_LIMIT_PERIOD_S) },
     );
   }

@@ -11,7 +11,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { KNOWN_PATHS } from "../src/app.ts";
+import { ROUTE_PATHS } from "../src/routes/table.ts";
 import { call, fixtureApp } from "./helpers.ts";
 
 const app = fixtureApp();
@@ -44,7 +44,7 @@ const GUARDED_SPELLINGS = [
 
 const path = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...GUARDED_SPELLINGS) },
-  { weight: 1, arbitrary: fc.constantFrom(...KNOWN_PATHS) },
+  { weight: 1, arbitrary: fc.constantFrom(...ROUTE_PATHS) },
   {
     weight: 1,
     arbitrary: fc
@@ -95,7 +95,7 @@ async function leaksModel(res: Response): Promise<string | null> {
 describe("API key, property-based", () => {
   it("without the right key, no spelling of a guarded path yields images or the model card", async () => {
     // every route and method once, deterministically, then random spellings
-    for (const p of [...KNOWN_PATHS, ...GUARDED_SPELLINGS]) {
+    for (const p of [...ROUTE_PATHS, ...GUARDED_SPELLINGS]) {
       for (const method of METHODS) {
         const res = await call(app, `${p}?count=1&seed=1`, { method }, WITH_KEY);
         expect(await leaksModel(res), `${method} ${p}`).toBeNull();

@@ -72,6 +72,8 @@ describe("GET /openapi.json", () => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       "/",
       "/animate",
+      "/gallery.css",
+      "/gallery.js",
       "/healthz",
       "/model",
       "/models",
@@ -99,7 +101,9 @@ describe("GET /openapi.json", () => {
       ([, field]) => !field.safeParse(undefined).success,
     );
     expect(sample?.required).toEqual(always.map(([name]) => name));
-    expect(doc.components.schemas.Manifest?.required).toContain("onnx");
+    expect(doc.components.schemas.ModelCard?.required).toEqual(
+      expect.arrayContaining(["name", "onnx", "eval"]),
+    );
     // the schema is strict: an answer with a field too many or too few would fail here
     const answer = await (await call(app, "/sample?count=3&seed=1&scale=2&columns=2")).json();
     expect(sampleDocumentSchema.safeParse(answer).success).toBe(true);

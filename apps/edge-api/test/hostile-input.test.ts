@@ -10,7 +10,7 @@
 import { parseSampleQuery } from "@edgegan/shared/sample-query";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { KNOWN_PATHS } from "../src/app.ts";
+import { ROUTE_PATHS } from "../src/routes/table.ts";
 import { call, dataUrlBytes, fixtureApp, fixtureManifest, pngSize } from "./helpers.ts";
 
 const app = fixtureApp();
@@ -211,7 +211,7 @@ const METHODS = [
 
 /** Paths: every known route, near-misses of them, the model file, and random junk. */
 const path = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(...KNOWN_PATHS) },
+  { weight: 4, arbitrary: fc.constantFrom(...ROUTE_PATHS) },
   {
     weight: 3,
     arbitrary: fc.constantFrom(

@@ -5,7 +5,6 @@
  * refusals naming what is accepted); the tile drawing parameters are /sample's own declarations.
  */
 import { NUM_CLASSES } from "./contract.ts";
-import type { ResampleMethod } from "./resample.ts";
 import { MAX_SEED } from "./rng.ts";
 import {
   fail,
@@ -13,11 +12,12 @@ import {
   MAX_SCALED_TILES,
   MODEL_PARAMETERS,
   type QueryParameter,
+  type QueryResult,
+  type QueryValues,
+  queryErrorCodes,
   readParameters,
-  type SampleQueryError,
   SEED_PARAMETER,
   TILE_DRAWING_PARAMETERS,
-  tileDrawing,
 } from "./sample-query.ts";
 
 /** Frames of an animation: bounds and default. */
@@ -74,8 +74,8 @@ export const ANIMATE_PARAMETERS = [
   },
   {
     name: "loop",
-    type: { kind: "enum", values: ["true", "false"] },
-    fallback: () => "false",
+    type: { kind: "boolean" },
+    fallback: () => false,
     accepted: () =>
       '"true" (once round the great circle through both vectors, seamless) or "false" (default: from seed to to)',
     description:
@@ -89,23 +89,14 @@ export const ANIMATE_PARAMETERS = [
 /** The query parameters GET /animate understands. */
 export const ANIMATE_QUERY_PARAMETERS = ANIMATE_PARAMETERS.map((p) => p.name);
 
-/** A valid /animate query (nulls: absent, with the meanings in ANIMATE_PARAMETERS). */
-export interface AnimateQuery {
-  seed: number | null;
-  to: number | null;
-  label: number | null;
-  toLabel: number | null;
-  frames: number;
-  fps: number;
-  loop: boolean;
-  model: string | null;
-  version: string | null;
-  scale: number;
-  resample: ResampleMethod;
-  invert: boolean;
-  fg: string | null;
-  bg: string | null;
-}
+/** The codes of GET /animate's 400s. */
+export const ANIMATE_QUERY_ERROR_CODES = queryErrorCodes(ANIMATE_PARAMETERS, [
+  "conflicting_parameters",
+  "request_too_large",
+]);
+
+/** A valid /animate query: the values of ANIMATE_PARAMETERS (nulls: absent, as each says). */
+export type AnimateQuery = QueryValues<typeof ANIMATE_PARAMETERS>;
 
 /**
  * Validate the query of `GET /animate`.
@@ -113,20 +104,10 @@ export interface AnimateQuery {
  */
 export function parseAnimateQuery(
   params: URLSearchParams,
-): { ok: true; value: AnimateQuery } | { ok: false; error: SampleQueryError } {
+): QueryResult<AnimateQuery, (typeof ANIMATE_QUERY_ERROR_CODES)[number]> {
   const read = readParameters(ANIMATE_PARAMETERS, params, { maxCount: FRAMES.max });
   if (!read.ok) return read;
-  const v = read.values;
-  const query: AnimateQuery = {
-    seed: v.seed as number | null,
-    to: v.to as number | null,
-    label: v.label as number | null,
-    toLabel: v.to_label as number | null,
-    frames: v.frames as number,
-    fps: v.fps as number,
-    loop: v.loop === "true",
-    ...tileDrawing(v),
-  };
+  const query = read.values;
   if (query.loop && query.to !== null && query.to === query.seed) {
     return fail(
       "conflicting_parameters",

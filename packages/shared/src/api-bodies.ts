@@ -1,16 +1,53 @@
 /**
- * The JSON bodies of the edge API's other answers, declared once as zod schemas (the /sample body
- * is in sample-document.ts): the worker's handlers build these types, /openapi.json describes
- * them from these schemas, and the tests check real answers against them.
+ * The JSON bodies of the edge API's answers other than /sample's (sample-document.ts), declared
+ * once as zod schemas, and the closed list of its error codes: the worker's handlers build these
+ * types, /openapi.json describes them from these schemas, and the tests check real answers
+ * against that document.
  */
 import { z } from "zod";
+import { ANIMATE_QUERY_ERROR_CODES } from "./animate-query.ts";
+import { modelManifestSchema } from "./manifest.ts";
+import { MODEL_QUERY_ERROR_CODES, SAMPLE_QUERY_ERROR_CODES } from "./sample-query.ts";
+
+/** The codes of the answers that are not about the query string. */
+const SERVER_ERROR_CODES = [
+  "unauthorized",
+  "rate_limited",
+  "not_found",
+  "method_not_allowed",
+  "unknown_model",
+  "unknown_version",
+  "model_unavailable",
+  "server_misconfigured",
+  "internal_error",
+] as const;
+
+/**
+ * Every error code of the API, a closed list: the query parsers' own (each parameter's
+ * `invalid_<name>`, unknown and repeated names, their checks across parameters) and the server's.
+ */
+export const API_ERROR_CODES = [
+  ...new Set([
+    ...SAMPLE_QUERY_ERROR_CODES,
+    ...ANIMATE_QUERY_ERROR_CODES,
+    ...MODEL_QUERY_ERROR_CODES,
+    ...SERVER_ERROR_CODES,
+  ]),
+];
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 /** Every error: `{"error": {"code", "message"}}`, the message naming what was wrong. */
 export const errorBodySchema = z
   .object({
-    error: z.object({ code: z.string(), message: z.string() }).strict(),
+    error: z.object({ code: z.enum(API_ERROR_CODES), message: z.string() }).strict(),
   })
   .strict();
+
+/** GET /model: the model's manifest under its name, `eval` null when no metrics were merged in. */
+export const modelCardSchema = modelManifestSchema.extend({
+  name: z.string().meta({ description: "The model's name, as GET /models lists it." }),
+  eval: modelManifestSchema.shape.eval.unwrap().nullable(),
+});
 
 /** One model of GET /models. */
 export const modelListingSchema = z
@@ -64,3 +101,4 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 export type ModelListing = z.infer<typeof modelListingSchema>;
 export type ModelsBody = z.infer<typeof modelsBodySchema>;
 export type HealthBody = z.infer<typeof healthBodySchema>;
+export type ModelCard = z.infer<typeof modelCardSchema>;

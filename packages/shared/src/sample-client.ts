@@ -18,6 +18,7 @@ import { type SampleDocument, sampleDocumentSchema } from "./sample-document.ts"
 import {
   parseSampleQuery,
   type QueryLimits,
+  queryKey,
   SAMPLE_PARAMETERS,
   type SampleQuery,
 } from "./sample-query.ts";
@@ -34,9 +35,8 @@ export type AnimateRequest = Partial<AnimateQuery>;
  */
 export function animateSearch(request: AnimateRequest): string {
   const params = new URLSearchParams();
-  const values: Record<string, unknown> = { ...request, to_label: request.toLabel };
   for (const { name } of ANIMATE_PARAMETERS) {
-    const value = values[name];
+    const value = request[queryKey(name)];
     if (value !== undefined && value !== null) params.set(name, String(value));
   }
   const parsed = parseAnimateQuery(params);

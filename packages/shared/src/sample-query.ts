@@ -19,7 +19,7 @@
  * - model names and versions are checked for their spelling here (lowercase names such as
  *   "mnist" or "fashion-mnist"; versions of letters, digits, ".", "_" and "-"); whether such a
  *   model or version exists is the server's answer (404 naming the known ones).
- * - invert is "true" or "false", nothing else. scale, columns and padding are integers like count.
+ * - invert (and /animate's loop) is "true" or "false", nothing else. scale, columns and padding are integers like count.
  * - count * scale^2 is bounded (MAX_SCALED_TILES) so that one request cannot take more than a set
  *   CPU budget; the refusal names the budget.
  * - A sequence (`labels=2,0,2,6`, or `text=2026` for digit-class models, which the server checks
@@ -30,7 +30,7 @@
  *   each parameter in SAMPLE_PARAMETERS' order, the sequence's conflicts and length, budget.
  */
 import { NUM_CLASSES } from "./contract.ts";
-import { RESAMPLE_METHODS, type ResampleMethod } from "./resample.ts";
+import { RESAMPLE_METHODS } from "./resample.ts";
 import { MAX_SEED } from "./rng.ts";
 import { HEX_COLOUR_PATTERN, TRANSPARENT } from "./tile-colour.ts";
 
@@ -76,39 +76,6 @@ export const TEXT_PATTERN = /^[0-9]{1,256}$/;
 /** Spelling of `bg`: a hex colour or "transparent". */
 export const BACKGROUND_PATTERN = new RegExp(`^(?:[0-9a-fA-F]{6}|${TRANSPARENT})$`);
 
-/**
- * A valid query: count images, of one label (null: spread over classes), from one seed (null:
- * server picks), from one model (null: the default) pinned to a version (null: the live one).
- */
-export interface SampleQuery {
-  count: number;
-  label: number | null;
-  seed: number | null;
-  format: SampleFormat;
-  model: string | null;
-  version: string | null;
-  /** One image per listed class, in order (from `labels` or `text`); null: count/label apply. */
-  labels: number[] | null;
-  /** The `text` the labels came from (digit-class models only); null when not given. */
-  text: string | null;
-  /** A sequence's latent vectors: one shared by all images, or one each. */
-  style: SequenceStyle;
-  /** Tile upscaling factor, 1..16. */
-  scale: number;
-  /** How scale fills the new pixels. */
-  resample: ResampleMethod;
-  /** Dark images on a light background instead of light on dark. */
-  invert: boolean;
-  /** Ink colour, lowercase hex "rrggbb"; null: white (black when inverted), grayscale output. */
-  fg: string | null;
-  /** Paper colour, lowercase hex, or "transparent" (alpha from intensity); null: as fg's default. */
-  bg: string | null;
-  /** Tiles per row of the sprite sheet; null: ceil(sqrt(count)). */
-  columns: number | null;
-  /** Pixels between tiles of the sprite sheet. */
-  padding: number;
-}
-
 /** Longest part of a received value echoed back in a message. */
 const ECHO_LIMIT = 40;
 
@@ -138,8 +105,9 @@ export interface QueryLimits {
 /** How a parameter's text is read. */
 export type ParameterType =
   | { kind: "integer"; min: number; max: (limits: QueryLimits) => number }
+  | { kind: "boolean" }
   | { kind: "enum"; values: readonly string[] }
-  | { kind: "pattern"; pattern: RegExp };
+  | { kind: "pattern"; pattern: RegExp; lowercase?: true };
 
 /**
  * One query parameter, declared once: the parser reads it, the OpenAPI document and the README
@@ -149,7 +117,7 @@ export interface QueryParameter<K extends string = string> {
   name: K;
   type: ParameterType;
   /** Its value when absent (null: absent has a meaning of its own, said in `accepted`). */
-  fallback: (limits: QueryLimits) => number | string | null;
+  fallback: (limits: QueryLimits) => number | string | boolean | null;
   /** The refusal's "must be ..." clause: what is accepted, and what absent means. */
   accepted: (limits: QueryLimits) => string;
   /** One line for the API reference. */
@@ -161,31 +129,49 @@ export const integer = (min: number, max: number | ((limits: QueryLimits) => num
   ({ kind: "integer", min, max: typeof max === "number" ? () => max : max }) as const;
 
 /** One of a list of words, `fallback` when absent. */
-function choice<K extends string>(
+function choice<K extends string, V extends string>(
   name: K,
-  values: readonly string[],
-  fallback: string,
+  values: readonly V[],
+  fallback: NoInfer<V>,
   meanings: string,
   description: string,
-): QueryParameter<K> {
+) {
   return {
     name,
     type: { kind: "enum", values },
-    fallback: () => fallback,
+    fallback: (): V => fallback,
     accepted: () =>
       `${values.map((v) => JSON.stringify(v)).join(" or ")} (default ${JSON.stringify(fallback)}; ${meanings})`,
     description,
     example: values.find((v) => v !== fallback) ?? fallback,
-  };
+  } as const satisfies QueryParameter<K>;
 }
 
+/** "true" or "false", read as a boolean; false when absent. */
+function flag<K extends string>(name: K, accepted: string, description: string) {
+  return {
+    name,
+    type: { kind: "boolean" },
+    fallback: () => false,
+    accepted: () => accepted,
+    description,
+    example: "true",
+  } as const satisfies QueryParameter<K>;
+}
+
+type TileOption = keyof typeof TILE_OPTIONS;
+/** A tile option's value when absent: its default, or null (columns: decided by the count). */
+type TileFallback<K extends TileOption> = (typeof TILE_OPTIONS)[K] extends { default: number }
+  ? number
+  : null;
+
 /** Like scale, columns and padding: an integer in a range, its default when absent. */
-function tileOption(
-  name: "scale" | "columns" | "padding",
+function tileOption<K extends TileOption>(
+  name: K,
   description: string,
-): QueryParameter<typeof name> {
-  const range = TILE_OPTIONS[name];
-  const fallback = "default" in range ? range.default : null;
+): QueryParameter<K> & { type: { kind: "integer" }; fallback: () => TileFallback<K> } {
+  const range: { min: number; max: number; default?: number } = TILE_OPTIONS[name];
+  const fallback = (range.default ?? null) as TileFallback<K>;
   const absent = fallback === null ? "omitted for the default" : `default ${fallback}`;
   return {
     name,
@@ -246,17 +232,14 @@ export const TILE_DRAWING_PARAMETERS = [
     "bilinear and bicubic are smooth",
     "How scale fills the new pixels: nearest keeps crisp blocks; bilinear and bicubic (Catmull-Rom) draw smooth strokes for banners and slides.",
   ),
-  {
-    name: "invert",
-    type: { kind: "enum", values: ["true", "false"] },
-    fallback: () => "false",
-    accepted: () => '"true" (dark images on a light background) or "false" (default)',
-    description: "true: dark images on a light background.",
-    example: "true",
-  },
+  flag(
+    "invert",
+    '"true" (dark images on a light background) or "false" (default)',
+    "true: dark images on a light background.",
+  ),
   {
     name: "fg",
-    type: { kind: "pattern", pattern: HEX_COLOUR_PATTERN },
+    type: { kind: "pattern", pattern: HEX_COLOUR_PATTERN, lowercase: true },
     fallback: () => null,
     accepted: () =>
       'a colour as six hex digits without "#", such as "ff6600", or omitted for white (black with invert=true)',
@@ -266,7 +249,7 @@ export const TILE_DRAWING_PARAMETERS = [
   },
   {
     name: "bg",
-    type: { kind: "pattern", pattern: BACKGROUND_PATTERN },
+    type: { kind: "pattern", pattern: BACKGROUND_PATTERN, lowercase: true },
     fallback: () => null,
     accepted: () =>
       `a colour as six hex digits without "#", such as "fff5e6", or "${TRANSPARENT}" (alpha from the intensity), or omitted for black (white with invert=true)`,
@@ -347,31 +330,86 @@ export const SAMPLE_QUERY_PARAMETERS = SAMPLE_PARAMETERS.map((p) => p.name);
 /** The query parameters of GET /model and GET /healthz. */
 export const MODEL_QUERY_PARAMETERS = MODEL_PARAMETERS.map((p) => p.name);
 
-export type SampleQueryErrorCode =
-  | `invalid_${(typeof SAMPLE_PARAMETERS)[number]["name"]}`
-  | "invalid_to"
-  | "invalid_to_label"
-  | "invalid_frames"
-  | "invalid_fps"
-  | "invalid_loop"
-  | "request_too_large"
-  | "conflicting_parameters"
-  | "repeated_parameter"
-  | "unknown_parameter";
+/** A parameter's value as read: its type's, or null where absent has a meaning of its own. */
+export type ParameterValue<P extends QueryParameter> =
+  | (P["type"] extends { kind: "integer" }
+      ? number
+      : P["type"] extends { kind: "boolean" }
+        ? boolean
+        : P["type"] extends { kind: "enum"; values: readonly (infer V)[] }
+          ? V
+          : string)
+  | (null extends ReturnType<P["fallback"]> ? null : never);
 
-export interface SampleQueryError {
-  code: SampleQueryErrorCode;
+/** A parameter's key in a parsed query: its name in camelCase (`to_label` -> `toLabel`). */
+export type QueryKey<Name extends string> = Name extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<QueryKey<Tail>>}`
+  : Name;
+
+/** The parsed values of a parameter table, keyed by {@link QueryKey}, typed by the declarations. */
+export type QueryValues<P extends readonly QueryParameter[]> = {
+  [Parameter in P[number] as QueryKey<Parameter["name"]>]: ParameterValue<Parameter>;
+};
+
+/** A parameter's key in a parsed query (`to_label` -> `toLabel`). */
+export function queryKey<Name extends string>(name: Name): QueryKey<Name> {
+  return name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase()) as QueryKey<Name>;
+}
+
+/**
+ * A valid /sample query: the values of {@link SAMPLE_PARAMETERS} (nulls: absent, with the
+ * meanings their `accepted` says), except `labels`, read into class numbers (from `labels` or
+ * `text`; null: count and label apply), and `count`, the sequence's length when there is one.
+ */
+export type SampleQuery = Omit<QueryValues<typeof SAMPLE_PARAMETERS>, "labels"> & {
+  labels: number[] | null;
+};
+
+/** Refusals any query can get, whatever its table. */
+const QUERY_REFUSALS = ["unknown_parameter", "repeated_parameter"] as const;
+
+/** The error code of a value its declaration refuses. */
+type InvalidCode<P extends readonly QueryParameter[]> = `invalid_${P[number]["name"]}`;
+
+/**
+ * Every error code a parser of `parameters` can answer: unknown or repeated names, each
+ * parameter's `invalid_<name>`, and the parser's own checks across parameters (`checks`).
+ */
+export function queryErrorCodes<
+  P extends readonly QueryParameter[],
+  const C extends readonly string[] = [],
+>(parameters: P, checks: C = [] as unknown as C) {
+  const invalid = parameters.map((p) => `invalid_${p.name}` as InvalidCode<P>);
+  return [...QUERY_REFUSALS, ...invalid, ...checks] as const;
+}
+
+/** The codes of GET /sample's 400s. */
+export const SAMPLE_QUERY_ERROR_CODES = queryErrorCodes(SAMPLE_PARAMETERS, [
+  "conflicting_parameters",
+  "request_too_large",
+]);
+export type SampleQueryErrorCode = (typeof SAMPLE_QUERY_ERROR_CODES)[number];
+
+/** The codes of GET /model's and /healthz's 400s. */
+export const MODEL_QUERY_ERROR_CODES = queryErrorCodes(MODEL_PARAMETERS);
+
+/** A refused query: its code (one of its parser's list) and a message naming what is accepted. */
+export interface QueryError<Code extends string = string> {
+  code: Code;
   message: string;
 }
 
-export type SampleQueryResult =
-  | { ok: true; value: SampleQuery }
-  | { ok: false; error: SampleQueryError };
+/** What a query parser answers. */
+export type QueryResult<Value, Code extends string> =
+  | { ok: true; value: Value }
+  | { ok: false; error: QueryError<Code> };
 
-type Failure = { ok: false; error: SampleQueryError };
+export type SampleQueryResult = QueryResult<SampleQuery, SampleQueryErrorCode>;
+
+type Failure<Code extends string> = { ok: false; error: QueryError<Code> };
 
 /** A refusal with its code and message. */
-export function fail(code: SampleQueryErrorCode, message: string): Failure {
+export function fail<const Code extends string>(code: Code, message: string): Failure<Code> {
   return { ok: false, error: { code, message } };
 }
 
@@ -382,7 +420,7 @@ export function fail(code: SampleQueryErrorCode, message: string): Failure {
 function singleKnownValues(
   params: URLSearchParams,
   accepted: readonly string[],
-): { ok: true; values: Map<string, string> } | Failure {
+): { ok: true; values: Map<string, string> } | Failure<(typeof QUERY_REFUSALS)[number]> {
   for (const name of params.keys()) {
     if (!accepted.includes(name)) {
       return fail(
@@ -413,45 +451,47 @@ function readValue(parameter: QueryParameter, text: string, limits: QueryLimits)
     const n = parseCanonicalInt(text, type.max(limits));
     return n === null || n < type.min ? null : n;
   }
+  if (type.kind === "boolean") return text === "true" ? true : text === "false" ? false : null;
   if (type.kind === "enum") return type.values.includes(text) ? text : null;
-  return type.pattern.test(text) ? text : null;
+  if (!type.pattern.test(text)) return null;
+  return type.lowercase ? text.toLowerCase() : text;
 }
 
-/** Every declared parameter's value (or fallback), checked in declaration order (also /animate's). */
+/**
+ * Every declared parameter's value (or fallback), checked in declaration order (also /animate's),
+ * keyed by {@link queryKey} and typed by the declarations.
+ */
 export function readParameters<P extends readonly QueryParameter[]>(
   parameters: P,
   params: URLSearchParams,
   limits: QueryLimits,
-): { ok: true; values: Record<P[number]["name"], number | string | null> } | Failure {
+):
+  | { ok: true; values: QueryValues<P> }
+  | Failure<(typeof QUERY_REFUSALS)[number] | InvalidCode<P>> {
   const checked = singleKnownValues(
     params,
     parameters.map((p) => p.name),
   );
   if (!checked.ok) return checked;
-  const values: Record<string, number | string | null> = {};
+  const values: Record<string, number | string | boolean | null> = {};
   for (const parameter of parameters) {
     const text = checked.values.get(parameter.name);
-    if (text === undefined) {
-      values[parameter.name] = parameter.fallback(limits);
-      continue;
-    }
-    const value = readValue(parameter, text, limits);
-    if (value === null) {
+    const value =
+      text === undefined ? parameter.fallback(limits) : readValue(parameter, text, limits);
+    if (text !== undefined && value === null) {
       return fail(
-        `invalid_${parameter.name}` as SampleQueryErrorCode,
+        `invalid_${parameter.name}` as InvalidCode<P>,
         `${parameter.name} must be ${parameter.accepted(limits)}; got ${quote(text)}`,
       );
     }
-    values[parameter.name] = value;
+    values[queryKey(parameter.name)] = value;
   }
-  return { ok: true, values };
+  // each value was read by its own declaration, which is what QueryValues<P> spells out
+  return { ok: true, values: values as QueryValues<P> };
 }
 
 /** Which model (null: the default) at which version (null: the live one). */
-export interface ModelPick {
-  model: string | null;
-  version: string | null;
-}
+export type ModelPick = QueryValues<typeof MODEL_PARAMETERS>;
 
 /**
  * Validate the query of `GET /model` (and `/healthz`): `model` and `version`, spelled as for
@@ -460,26 +500,9 @@ export interface ModelPick {
  */
 export function parseModelQuery(
   params: URLSearchParams,
-): { ok: true; value: ModelPick } | { ok: false; error: SampleQueryError } {
+): QueryResult<ModelPick, (typeof MODEL_QUERY_ERROR_CODES)[number]> {
   const read = readParameters(MODEL_PARAMETERS, params, { maxCount: 1 });
-  if (!read.ok) return read;
-  const { model, version } = read.values as { model: string | null; version: string | null };
-  return { ok: true, value: { model, version } };
-}
-
-/** The model pick and tile drawing options from read values (colours kept lowercase). */
-export function tileDrawing(
-  v: Record<(typeof MODEL_PARAMETERS | typeof TILE_DRAWING_PARAMETERS)[number]["name"], unknown>,
-): Pick<SampleQuery, "model" | "version" | "scale" | "resample" | "invert" | "fg" | "bg"> {
-  return {
-    model: v.model as string | null,
-    version: v.version as string | null,
-    scale: v.scale as number,
-    resample: v.resample as ResampleMethod,
-    invert: v.invert === "true",
-    fg: (v.fg as string | null)?.toLowerCase() ?? null,
-    bg: (v.bg as string | null)?.toLowerCase() ?? null,
-  };
+  return read.ok ? { ok: true, value: read.values } : read;
 }
 
 /**
@@ -491,7 +514,7 @@ function readSequence(
   labels: string | null,
   text: string | null,
   limits: QueryLimits,
-): { ok: true; labels: number[] | null } | Failure {
+): { ok: true; labels: number[] | null } | Failure<SampleQueryErrorCode> {
   const given = labels !== null ? "labels" : text !== null ? "text" : null;
   if (given === null) {
     if (params.has("style")) {
@@ -514,11 +537,8 @@ function readSequence(
   const classes =
     labels !== null ? labels.split(",").map(Number) : Array.from(text ?? "", (ch) => Number(ch));
   if (classes.length > limits.maxCount) {
-    const parameter = SAMPLE_PARAMETERS.find((p) => p.name === given) as QueryParameter;
-    return fail(
-      `invalid_${given}`,
-      `${given} must be ${parameter.accepted(limits)}; got ${classes.length} classes`,
-    );
+    const accepted = SAMPLE_PARAMETERS.find((p) => p.name === given)?.accepted(limits);
+    return fail(`invalid_${given}`, `${given} must be ${accepted}; got ${classes.length} classes`);
   }
   return { ok: true, labels: classes };
 }
@@ -547,21 +567,10 @@ export function parseSampleQuery(params: URLSearchParams, limits: QueryLimits): 
   const read = readParameters(SAMPLE_PARAMETERS, params, limits);
   if (!read.ok) return read;
   const v = read.values;
-  const sequence = readSequence(params, v.labels as string | null, v.text as string | null, limits);
+  const sequence = readSequence(params, v.labels, v.text, limits);
   if (!sequence.ok) return sequence;
   const labels = sequence.labels;
-  const query: SampleQuery = {
-    count: labels?.length ?? (v.count as number),
-    label: v.label as number | null,
-    labels,
-    text: v.text as string | null,
-    style: v.style as SequenceStyle,
-    seed: v.seed as number | null,
-    format: v.format as SampleFormat,
-    ...tileDrawing(v),
-    columns: v.columns as number | null,
-    padding: v.padding as number,
-  };
+  const query: SampleQuery = { ...v, labels, count: labels?.length ?? v.count };
   const { count, scale } = query;
   if (count * scale * scale > MAX_SCALED_TILES) {
     return fail(

@@ -3,7 +3,7 @@
  * only same-origin script, style and fetch; images only from data: URLs and the blob: URLs of
  * the previews the page fetched itself; no framing.
  */
-import type { Hono } from "hono";
+import type { Handler } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../app-env.ts";
 import { GALLERY_CSS, GALLERY_JS, galleryHtml } from "../gallery-assets.ts";
@@ -25,24 +25,20 @@ export const pageSecurityHeaders = secureHeaders({
   permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
 });
 
-/** The pages this module serves, by path. */
-export const GALLERY_ROUTES = ["/", "/gallery.js", "/gallery.css"] as const;
+/** Handler for GET /: the gallery page. */
+export const galleryPage: Handler<AppEnv> = (c) =>
+  c.html(galleryHtml(c.get("config").maxCount), 200, { "Cache-Control": "no-cache" });
 
-/** Register the gallery routes (each with the page security headers) on an app. */
-export function registerGallery(app: Hono<AppEnv>): void {
-  app.get("/", pageSecurityHeaders, (c) =>
-    c.html(galleryHtml(c.get("config").maxCount), 200, { "Cache-Control": "no-cache" }),
-  );
-  app.get("/gallery.js", pageSecurityHeaders, (c) =>
-    c.body(GALLERY_JS, 200, {
-      "Content-Type": "text/javascript; charset=utf-8",
-      "Cache-Control": "no-cache",
-    }),
-  );
-  app.get("/gallery.css", pageSecurityHeaders, (c) =>
-    c.body(GALLERY_CSS, 200, {
-      "Content-Type": "text/css; charset=utf-8",
-      "Cache-Control": "no-cache",
-    }),
-  );
-}
+/** Handler for GET /gallery.js. */
+export const galleryScript: Handler<AppEnv> = (c) =>
+  c.body(GALLERY_JS, 200, {
+    "Content-Type": "text/javascript; charset=utf-8",
+    "Cache-Control": "no-cache",
+  });
+
+/** Handler for GET /gallery.css. */
+export const galleryStyles: Handler<AppEnv> = (c) =>
+  c.body(GALLERY_CSS, 200, {
+    "Content-Type": "text/css; charset=utf-8",
+    "Cache-Control": "no-cache",
+  });

@@ -1,7 +1,8 @@
 /**
- * GET /model?model=NAME: a model's card, i.e. its manifest (training config, parity, evaluation
+ * GET /model?model=NAME: a model's card, i.e. its manifest under its name (training config, parity, evaluation
  * metrics when `npm run eval` merged them in). It needs no onnxruntime session.
  */
+import type { ModelCard } from "@edgegan/shared/api-bodies";
 import { parseModelQuery } from "@edgegan/shared/sample-query";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
@@ -17,9 +18,8 @@ export async function modelCardHandler(c: Context<AppEnv>): Promise<Response> {
   if (model instanceof Response) return model;
   try {
     const manifest = await model.holder.manifest();
-    return c.json({ name: model.name, ...manifest, eval: manifest.eval ?? null }, 200, {
-      "Cache-Control": "no-cache",
-    });
+    const card: ModelCard = { name: model.name, ...manifest, eval: manifest.eval ?? null };
+    return c.json(card, 200, { "Cache-Control": "no-cache" });
   } catch (error) {
     return modelUnavailable(error);
   }
