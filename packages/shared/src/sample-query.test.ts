@@ -3,6 +3,8 @@ import {
   MAX_SCALED_TILES,
   parseModelQuery,
   parseSampleQuery,
+  SAMPLE_PARAMETERS,
+  SAMPLE_QUERY_ERROR_CODES,
   type SampleQuery,
 } from "./sample-query.ts";
 
@@ -236,5 +238,24 @@ describe("parseSampleQuery: the per-request budget", () => {
         `65 * 8^2 = 4160 exceeds the per-request budget of ${MAX_SCALED_TILES}`,
       );
     }
+  });
+});
+
+describe("SAMPLE_QUERY_ERROR_CODES", () => {
+  it("lists every code the parser answers, and nothing it never answers", () => {
+    const refusals = [
+      "cuont=4",
+      "count=1&count=2",
+      "labels=1,2&count=2",
+      `count=${MAX}&scale=16`,
+      ...SAMPLE_PARAMETERS.map((p) => `${p.name}=%25bad`),
+    ];
+    const codes = new Set(
+      refusals.map((query) => {
+        const result = parse(query);
+        return result.ok ? "accepted" : result.error.code;
+      }),
+    );
+    expect([...codes].sort()).toEqual([...SAMPLE_QUERY_ERROR_CODES].sort());
   });
 });

@@ -69,14 +69,14 @@ const NOT_MODIFIED: ResponseDeclaration = {
   headers: { ...GENERATED_HEADERS, ETag: { schema: string, required: true } },
 };
 
-const noCache = { "Cache-Control": { schema: string, required: true } };
+const CACHE_CONTROL = { "Cache-Control": { schema: string, required: true } };
 
 /** A 200 whose body is JSON of `schema`, named `name` in /openapi.json. */
 function jsonAnswer(description: string, name: string, schema: NamedSchema["schema"]) {
   return {
     description,
     content: { "application/json": { name, schema } },
-    headers: noCache,
+    headers: CACHE_CONTROL,
   } satisfies ResponseDeclaration;
 }
 
@@ -96,12 +96,24 @@ function galleryRoute(
     access: "open",
     middleware: [pageSecurityHeaders],
     responses: {
-      200: { description: summary, content: { [mediaType]: "text" }, headers: noCache },
+      200: {
+        description: summary,
+        content: { [mediaType]: "text" },
+        headers: {
+          ...CACHE_CONTROL,
+          "Content-Security-Policy": {
+            description: "Same-origin script, style and fetch only; no framing.",
+            schema: string,
+            required: true,
+          },
+        },
+      },
     },
     handler,
   };
 }
 
+/** The API's routes, in the order the app registers them. */
 export const ROUTES: readonly RouteDeclaration[] = [
   {
     method: "get",
