@@ -14,7 +14,7 @@ export interface AppConfig {
   maxCount: number;
   /** Allowed CORS origins: "*" or an explicit list. */
   corsOrigins: "*" | string[];
-  /** When set, /sample and /model require `Authorization: Bearer <apiKey>`. */
+  /** When set, the routes declared `access: "key"` (routes/table.ts) require `Authorization: Bearer <apiKey>`. */
   apiKey: string | undefined;
   /**
    * Whether the runtime's clock runs during CPU work (LOCAL_TIMINGS=true: local workerd, npm
