@@ -88,7 +88,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   return app;
 }
 
-/** Register one declared route: its middleware, key check, rate limit and handler, then its 405. */
+/**
+ * Register one declared route: its middleware, key check and rate limit, then its query's 400 or
+ * its handler with the parsed query, then its 405.
+ */
 function register(app: Hono<AppEnv>, route: RouteDeclaration): void {
   const method = route.method.toUpperCase();
   const chain = [
@@ -97,7 +100,13 @@ function register(app: Hono<AppEnv>, route: RouteDeclaration): void {
     ...(route.rateLimited ? [rateLimit] : []),
   ];
   for (const middleware of chain) app.on(method, route.path, middleware);
-  app.on(method, route.path, route.handler);
+  app.on(method, route.path, (c) => {
+    if (!route.query) return route.handler(c);
+    const limits = { maxCount: c.get("config").maxCount };
+    const parsed = route.query.parse(new URL(c.req.url).searchParams, limits);
+    if (!parsed.ok) return errorResponse(400, parsed.error.code, parsed.error.message);
+    return route.handler(c, parsed.value);
+  });
   const allow = allowedMethods(route);
   app.all(route.path, (c) =>
     errorResponse(

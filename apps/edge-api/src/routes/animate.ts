@@ -1,26 +1,23 @@
 /**
  * GET /animate: an animated PNG of a walk through latent space, from the vector of `seed` to the
  * vector of `to` (or once round the circle through both with loop=true), optionally morphing
- * from class `label` to `to_label`. Validated by parseAnimateQuery, answered through
+ * from class `label` to `to_label`. Its query is parsed by the app (ANIMATE_PARAMETERS in the
+ * route table); answered through
  * seededAnswer like /sample: seeded ETags known before inference, 304s, pinned versions, cache.
  */
 import { NUM_CLASSES } from "@edgegan/shared";
-import { parseAnimateQuery } from "@edgegan/shared/animate-query";
+import type { AnimateQuery } from "@edgegan/shared/animate-query";
 import { walkInputs } from "@edgegan/shared/latent-walk";
 import { latentFromSeed, randomSeed } from "@edgegan/shared/rng";
 import { planSample } from "@edgegan/shared/sample-plan";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { errorResponse } from "../errors.ts";
 import { type AnimationEnds, canonicalAnimateKey } from "../sample-cache.ts";
 import { renderAnimation } from "../sample-render.ts";
 import { seededAnswer } from "./seeded-answer.ts";
 
 /** Handler for GET /animate. */
-export async function animateHandler(c: Context<AppEnv>): Promise<Response> {
-  const parsed = parseAnimateQuery(new URL(c.req.url).searchParams);
-  if (!parsed.ok) return errorResponse(400, parsed.error.code, parsed.error.message);
-  const query = parsed.value;
+export async function animateHandler(c: Context<AppEnv>, query: AnimateQuery): Promise<Response> {
   const seed = query.seed ?? randomSeed();
   const label = query.label ?? seed % NUM_CLASSES;
   const ends: AnimationEnds = {

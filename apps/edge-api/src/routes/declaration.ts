@@ -7,8 +7,8 @@
  * `rateLimited` a 429, and every route a 500.
  */
 import type { ApiErrorCode } from "@edgegan/shared/api-bodies";
-import type { QueryParameter } from "@edgegan/shared/sample-query";
-import type { Handler, MiddlewareHandler } from "hono";
+import type { QueryLimits, QueryParameter, QueryResult } from "@edgegan/shared/sample-query";
+import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
 import type { AppEnv } from "../app-env.ts";
 import { RATE_LIMIT_PERIOD_S } from "../rate-limit.ts";
@@ -40,15 +40,22 @@ export interface ResponseDeclaration {
 /** The statuses this API answers with. */
 export type Status = 200 | 304 | 400 | 401 | 404 | 405 | 429 | 500 | 503;
 
-/** A route, declared once. */
-export interface RouteDeclaration {
+/** A route's query table: its parameters, its parser, and the codes of the parser's refusals. */
+export interface QueryDeclaration<Query> {
+  parameters: readonly QueryParameter[];
+  errors: readonly ApiErrorCode[];
+  parse(params: URLSearchParams, limits: QueryLimits): QueryResult<Query, ApiErrorCode>;
+}
+
+type Answer = Response | Promise<Response>;
+
+/** What every route declares, whatever its query. */
+interface RouteBasics {
   /** HEAD is answered as GET, OPTIONS by CORS; any other method is a 405. */
   method: "get";
   path: string;
   operationId: string;
   summary: string;
-  /** The query parameters and the codes of its parser's refusals (400); absent: none. */
-  query?: { parameters: readonly QueryParameter[]; errors: readonly ApiErrorCode[] };
   /** key: needs `Authorization: Bearer <API key>` when the API_KEY secret is set (401). */
   access: "key" | "open";
   /** Counts against the caller's rate limit (429). */
@@ -57,7 +64,22 @@ export interface RouteDeclaration {
   middleware?: readonly MiddlewareHandler<AppEnv>[];
   /** What the handler answers, by status; the answers the declaration implies are added. */
   responses: Partial<Record<Status, ResponseDeclaration>>;
-  handler: Handler<AppEnv>;
+}
+
+/**
+ * A route, declared once. With a query table, the app parses the query and answers its 400
+ * before the handler runs, so the handler gets the parsed query and every route that reads a
+ * query documents that 400.
+ */
+export type RouteDeclaration<Query = unknown> = RouteBasics &
+  (
+    | { query: QueryDeclaration<Query>; handler(c: Context<AppEnv>, query: Query): Answer }
+    | { query?: undefined; handler(c: Context<AppEnv>): Answer }
+  );
+
+/** Declare a route: checks that its handler takes what its query table parses. */
+export function route<Query>(declaration: RouteDeclaration<Query>): RouteDeclaration {
+  return declaration as RouteDeclaration;
 }
 
 /** An error answer (JSON ErrorBody) carrying one of `errors`. */
@@ -86,6 +108,12 @@ export const MODEL_UNAVAILABLE = errorAnswer(
   "The model cannot be loaded (model.json or generator.onnx missing or invalid); the message says why.",
   ["model_unavailable"],
   { "Retry-After": RETRY_AFTER },
+);
+
+/** Any route: a misconfigured worker or a bug. */
+const SERVER_ERROR = errorAnswer(
+  "The worker is misconfigured (the message names the variable) or failed; the request was valid.",
+  ["server_misconfigured", "internal_error"],
 );
 
 /** Every route's answers: the handler's, plus those its declaration implies. */
@@ -119,12 +147,6 @@ export function routeAnswers(
     500: SERVER_ERROR,
   };
 }
-
-/** Any route: a misconfigured worker or a bug. */
-const SERVER_ERROR = errorAnswer(
-  "The worker is misconfigured (the message names the variable) or failed; the request was valid.",
-  ["server_misconfigured", "internal_error"],
-);
 
 /** The methods a route's path answers (405's `Allow`). */
 export function allowedMethods(route: RouteDeclaration): string {

@@ -3,7 +3,7 @@
  * only same-origin script, style and fetch; images only from data: URLs and the blob: URLs of
  * the previews the page fetched itself; no framing.
  */
-import type { Handler } from "hono";
+import type { Context } from "hono";
 import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../app-env.ts";
 import { GALLERY_CSS, GALLERY_JS, galleryHtml } from "../gallery-assets.ts";
@@ -26,18 +26,18 @@ export const pageSecurityHeaders = secureHeaders({
 });
 
 /** Handler for GET /: the gallery page. */
-export const galleryPage: Handler<AppEnv> = (c) =>
+export const galleryPage = (c: Context<AppEnv>) =>
   c.html(galleryHtml(c.get("config").maxCount), 200, { "Cache-Control": "no-cache" });
 
 /** Handler for GET /gallery.js. */
-export const galleryScript: Handler<AppEnv> = (c) =>
+export const galleryScript = (c: Context<AppEnv>) =>
   c.body(GALLERY_JS, 200, {
     "Content-Type": "text/javascript; charset=utf-8",
     "Cache-Control": "no-cache",
   });
 
 /** Handler for GET /gallery.css. */
-export const galleryStyles: Handler<AppEnv> = (c) =>
+export const galleryStyles = (c: Context<AppEnv>) =>
   c.body(GALLERY_CSS, 200, {
     "Content-Type": "text/css; charset=utf-8",
     "Cache-Control": "no-cache",

@@ -6,10 +6,9 @@
  * a rollback can be watched from outside.
  */
 import type { HealthBody } from "@edgegan/shared/api-bodies";
-import { parseModelQuery } from "@edgegan/shared/sample-query";
+import type { ModelPick } from "@edgegan/shared/sample-query";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { errorResponse } from "../errors.ts";
 import { resolveModel } from "./resolve-model.ts";
 import { modelUnavailable } from "./seeded-answer.ts";
 
@@ -21,10 +20,8 @@ export function deployOf(env: Partial<Env> | undefined): HealthBody["deploy"] {
 }
 
 /** Handler for GET /healthz. */
-export async function healthHandler(c: Context<AppEnv>): Promise<Response> {
-  const parsed = parseModelQuery(new URL(c.req.url).searchParams);
-  if (!parsed.ok) return errorResponse(400, parsed.error.code, parsed.error.message);
-  const model = await resolveModel(c, parsed.value.model, parsed.value.version);
+export async function healthHandler(c: Context<AppEnv>, pick: ModelPick): Promise<Response> {
+  const model = await resolveModel(c, pick.model, pick.version);
   if (model instanceof Response) return model;
   try {
     const generator = await model.holder.get();

@@ -3,18 +3,15 @@
  * metrics when `npm run eval` merged them in). It needs no onnxruntime session.
  */
 import type { ModelCard } from "@edgegan/shared/api-bodies";
-import { parseModelQuery } from "@edgegan/shared/sample-query";
+import type { ModelPick } from "@edgegan/shared/sample-query";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
-import { errorResponse } from "../errors.ts";
 import { resolveModel } from "./resolve-model.ts";
 import { modelUnavailable } from "./seeded-answer.ts";
 
 /** Handler for GET /model. */
-export async function modelCardHandler(c: Context<AppEnv>): Promise<Response> {
-  const parsed = parseModelQuery(new URL(c.req.url).searchParams);
-  if (!parsed.ok) return errorResponse(400, parsed.error.code, parsed.error.message);
-  const model = await resolveModel(c, parsed.value.model, parsed.value.version);
+export async function modelCardHandler(c: Context<AppEnv>, pick: ModelPick): Promise<Response> {
+  const model = await resolveModel(c, pick.model, pick.version);
   if (model instanceof Response) return model;
   try {
     const manifest = await model.holder.manifest();

@@ -1,10 +1,11 @@
 /**
- * GET /sample: validate the query, then answer through seededAnswer (model, ETag, 304, cache,
+ * GET /sample, its query already valid (SAMPLE_PARAMETERS, parsed by the app from the route
+ * table): answer through seededAnswer (model, ETag, 304, cache,
  * inference): plan seeded latents and render JSON, PNG or SVG.
  */
 import { randomSeed } from "@edgegan/shared/rng";
 import { buildGeneratorInputs, planSample } from "@edgegan/shared/sample-plan";
-import { parseSampleQuery, type SampleQuery } from "@edgegan/shared/sample-query";
+import type { SampleQuery } from "@edgegan/shared/sample-query";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { errorResponse } from "../errors.ts";
@@ -57,11 +58,7 @@ export function refuseLabels(query: Pick<SampleQuery, "label" | "labels">) {
 }
 
 /** Handler for GET /sample. */
-export async function sampleHandler(c: Context<AppEnv>): Promise<Response> {
-  const config = c.get("config");
-  const parsed = parseSampleQuery(new URL(c.req.url).searchParams, { maxCount: config.maxCount });
-  if (!parsed.ok) return errorResponse(400, parsed.error.code, parsed.error.message);
-  const query = parsed.value;
+export async function sampleHandler(c: Context<AppEnv>, query: SampleQuery): Promise<Response> {
   const seed = query.seed ?? randomSeed();
   Object.assign(c.get("sampleLog"), {
     count: query.count,

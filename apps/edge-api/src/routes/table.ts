@@ -5,15 +5,23 @@
  * /openapi.json is made from it (openapi.ts); test/openapi-conformance.test.ts runs every
  * route's real answers through that document, so an answer the table does not declare fails.
  */
-import { ANIMATE_PARAMETERS, ANIMATE_QUERY_ERROR_CODES } from "@edgegan/shared/animate-query";
+import {
+  ANIMATE_PARAMETERS,
+  ANIMATE_QUERY_ERROR_CODES,
+  parseAnimateQuery,
+} from "@edgegan/shared/animate-query";
 import { healthBodySchema, modelCardSchema, modelsBodySchema } from "@edgegan/shared/api-bodies";
 import { sampleDocumentSchema } from "@edgegan/shared/sample-document";
 import {
   MODEL_PARAMETERS,
   MODEL_QUERY_ERROR_CODES,
+  parseModelQuery,
+  parseSampleQuery,
   SAMPLE_PARAMETERS,
   SAMPLE_QUERY_ERROR_CODES,
 } from "@edgegan/shared/sample-query";
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env.ts";
 import { buildOpenApi, openApiDocumentSchema } from "../openapi.ts";
 import { PINNED_MAX_AGE_S, UNPINNED_MAX_AGE_S } from "../sample-cache.ts";
 import { sampleLog } from "../sample-log.ts";
@@ -24,6 +32,7 @@ import {
   type NamedSchema,
   type ResponseDeclaration,
   type RouteDeclaration,
+  route,
   UNKNOWN_MODEL,
 } from "./declaration.ts";
 import { galleryPage, galleryScript, galleryStyles, pageSecurityHeaders } from "./gallery.ts";
@@ -86,7 +95,7 @@ function galleryRoute(
   operationId: string,
   summary: string,
   mediaType: string,
-  handler: RouteDeclaration["handler"],
+  handler: (c: Context<AppEnv>) => Response | Promise<Response>,
 ): RouteDeclaration {
   return {
     method: "get",
@@ -113,14 +122,25 @@ function galleryRoute(
   };
 }
 
+/** The query of /model and /healthz: which model, at which version. */
+const MODEL_QUERY = {
+  parameters: MODEL_PARAMETERS,
+  errors: MODEL_QUERY_ERROR_CODES,
+  parse: parseModelQuery,
+};
+
 /** The API's routes, in the order the app registers them. */
 export const ROUTES: readonly RouteDeclaration[] = [
-  {
+  route({
     method: "get",
     path: "/sample",
     operationId: "getSample",
     summary: "Generate images",
-    query: { parameters: SAMPLE_PARAMETERS, errors: SAMPLE_QUERY_ERROR_CODES },
+    query: {
+      parameters: SAMPLE_PARAMETERS,
+      errors: SAMPLE_QUERY_ERROR_CODES,
+      parse: parseSampleQuery,
+    },
     access: "key",
     rateLimited: true,
     middleware: [sampleLog],
@@ -138,13 +158,17 @@ export const ROUTES: readonly RouteDeclaration[] = [
       503: MODEL_UNAVAILABLE,
     },
     handler: sampleHandler,
-  },
-  {
+  }),
+  route({
     method: "get",
     path: "/animate",
     operationId: "getAnimation",
     summary: "Animated PNG of a walk through latent space",
-    query: { parameters: ANIMATE_PARAMETERS, errors: ANIMATE_QUERY_ERROR_CODES },
+    query: {
+      parameters: ANIMATE_PARAMETERS,
+      errors: ANIMATE_QUERY_ERROR_CODES,
+      parse: parseAnimateQuery,
+    },
     access: "key",
     rateLimited: true,
     middleware: [sampleLog],
@@ -158,8 +182,8 @@ export const ROUTES: readonly RouteDeclaration[] = [
       503: MODEL_UNAVAILABLE,
     },
     handler: animateHandler,
-  },
-  {
+  }),
+  route({
     method: "get",
     path: "/models",
     operationId: "listModels",
@@ -173,13 +197,13 @@ export const ROUTES: readonly RouteDeclaration[] = [
       ),
     },
     handler: modelsHandler,
-  },
-  {
+  }),
+  route({
     method: "get",
     path: "/model",
     operationId: "getModel",
     summary: "Model card (manifest and evaluation metrics)",
-    query: { parameters: MODEL_PARAMETERS, errors: MODEL_QUERY_ERROR_CODES },
+    query: MODEL_QUERY,
     access: "key",
     responses: {
       200: jsonAnswer(
@@ -191,13 +215,13 @@ export const ROUTES: readonly RouteDeclaration[] = [
       503: MODEL_UNAVAILABLE,
     },
     handler: modelCardHandler,
-  },
-  {
+  }),
+  route({
     method: "get",
     path: "/healthz",
     operationId: "getHealth",
     summary: "Liveness of a model's session (default: the default model)",
-    query: { parameters: MODEL_PARAMETERS, errors: MODEL_QUERY_ERROR_CODES },
+    query: MODEL_QUERY,
     access: "open",
     responses: {
       200: jsonAnswer("The model is loaded.", "Health", healthBodySchema),
@@ -205,8 +229,8 @@ export const ROUTES: readonly RouteDeclaration[] = [
       503: MODEL_UNAVAILABLE,
     },
     handler: healthHandler,
-  },
-  {
+  }),
+  route({
     method: "get",
     path: "/openapi.json",
     operationId: "getOpenApi",
@@ -221,7 +245,7 @@ export const ROUTES: readonly RouteDeclaration[] = [
         "Cache-Control": "no-cache",
       });
     },
-  },
+  }),
   galleryRoute("/", "getGallery", "Gallery page", "text/html", galleryPage),
   galleryRoute(
     "/gallery.js",
