@@ -73,7 +73,7 @@ describe("parseCliArgs", () => {
 
   it("takes the lean-generator flags and explains a bad width", () => {
     const parsed = parseCliArgs([
-      "--g-width",
+      "--generator-width",
       "64",
       "--teacher",
       "apps/edge-api/models/mnist-full",
@@ -83,16 +83,16 @@ describe("parseCliArgs", () => {
       "float16",
     ]);
     expect(parsed.kind === "ok" && parsed.options).toMatchObject({
-      gWidth: 64,
+      generatorWidth: 64,
       teacher: "apps/edge-api/models/mnist-full",
       distillWeight: 5,
       onnxWeights: "float16",
     });
-    expect(errorsOf(["--g-width", "63"])).toEqual([
-      "--g-width: must be even (the 14x14 map has half as many channels) (got 63)",
+    expect(errorsOf(["--generator-width", "63"])).toEqual([
+      "--generator-width: must be even (the 14x14 map has half as many channels) (got 63)",
     ]);
-    expect(errorsOf(["--arch", "mlp", "--g-width", "64"])).toEqual([
-      "--g-width: sets the DCGAN generator's width; --arch mlp has none (got 64)",
+    expect(errorsOf(["--arch", "mlp", "--generator-width", "64"])).toEqual([
+      "--generator-width: sets the DCGAN generator's width; --arch mlp has none (got 64)",
     ]);
     expect(errorsOf(["--onnx-weights", "int4"])[0]).toMatch(/^--onnx-weights: .*float32.*float16/);
   });

@@ -46,13 +46,26 @@ describe("readConfigFile", () => {
     const lines = message.split("\n");
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(
-      new RegExp(`^${path}: unknown key "learningRate"; the keys are dataset, arch,`),
+      new RegExp(`^${path}: unknown key "learningRate"; the keys are arch, generatorWidth,`),
     );
     expect(lines[1]).toMatch(
       new RegExp(`^${path}: lr: Too big: expected number to be <=1 \\(got 5\\)`),
     );
     expect(lines[2]).toMatch(
       new RegExp(`^${path}: batch-size: must be a whole number \\(got 1.5\\)`),
+    );
+  });
+
+  it("reads an earlier trainer's name as today's, and refuses a file naming another", () => {
+    // as model.json and checkpoints recorded the generator's width before it had one name
+    expect(readConfigFile(configFile("old.json", '{"gWidth": 64, "arch": "dcgan"}'))).toEqual({
+      generatorWidth: 64,
+      arch: "dcgan",
+    });
+    const both = configFile("both.yaml", "gWidth: 64\ngenerator-width: 32\n");
+    expect(() => readConfigFile(both)).toThrow(/generator-width: given twice/);
+    expect(() => readConfigFile(configFile("nest.yaml", "config: other.yaml\n"))).toThrow(
+      /unknown key "config"/,
     );
   });
 
@@ -84,6 +97,7 @@ describe("edgegan train --config", () => {
       options: {
         ...DEFAULT_TRAIN_CONFIG,
         ...QUICK_PRESET,
+        config: path,
         preset: "quick",
         maxSteps: 50,
         arch: "dcgan",
@@ -108,7 +122,7 @@ describe("edgegan train --config", () => {
     });
     expect(parse(["--config"])).toEqual({
       kind: "error",
-      errors: ["--config: needs a FILE (.json, .yaml or .yml)"],
+      errors: ["Option '--config <value>' argument missing"],
     });
     const dir = mkdtempSync(join(tmpdir(), "edgegan-config-"));
     mkdirSync(join(dir, "x.yaml"));

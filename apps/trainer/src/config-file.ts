@@ -1,14 +1,20 @@
 /**
  * `edgegan train --config FILE`: the training config as a file a team can commit, JSON or YAML,
  * with the same keys, bounds and messages as the flags (the shared trainConfigSchema; keys in
- * camelCase as in model.json, or kebab-case as on the command line). Flags given beside it win.
+ * camelCase as in model.json, or kebab-case as on the command line; a name an earlier trainer
+ * recorded, like gWidth, is read as today's). Flags given beside it win. Every setting but
+ * `config` itself: a file names no other file of settings.
  *
  * Paths in the file (out, teacher, logdir, a dataset folder) are relative to the file's own folder, so a
  * committed config works from wherever it is run. Every problem names the file and the key.
  */
 import { readFileSync } from "node:fs";
 import { dirname, extname, isAbsolute, resolve } from "node:path";
-import { type TrainConfig, trainConfigSchema } from "@edgegan/shared/train-config";
+import {
+  currentFieldName,
+  type TrainConfig,
+  trainConfigSchema,
+} from "@edgegan/shared/train-config";
 import { parse as parseYaml } from "yaml";
 import type { z } from "zod";
 import { datasetWithAbsolutePath } from "./dataset.ts";
@@ -49,18 +55,18 @@ export function readConfigFile(file: string): Partial<TrainConfig> {
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw new Error(`${file}: must hold a mapping of keys to values (like {"lr": 0.0002})`);
   }
-  const shape = trainConfigSchema.shape as Record<string, z.ZodType>;
+  const { config: _itself, ...shape } = trainConfigSchema.shape as Record<string, z.ZodType>;
   const errors: string[] = [];
   const fields: Record<string, unknown> = {};
   for (const [written, value] of Object.entries(parsed)) {
-    const key = camel(written);
+    const key = currentFieldName(camel(written));
     const field = shape[key];
     if (!field || !Object.hasOwn(shape, key)) {
       errors.push(`unknown key "${written}"; the keys are ${Object.keys(shape).join(", ")}`);
       continue;
     }
     if (Object.hasOwn(fields, key)) {
-      errors.push(`${written}: given twice (as ${key} and in kebab-case)`);
+      errors.push(`${written}: given twice (as ${key} and under another spelling)`);
       continue;
     }
     const result = field.safeParse(value);

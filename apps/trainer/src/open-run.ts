@@ -10,7 +10,7 @@ import { createGanStepper, type GanStepper } from "@edgegan/model/data-parallel/
 import { buildGenerator } from "@edgegan/model/generator";
 import { createGan, type Gan } from "@edgegan/model/train-step";
 import { createRng, type Rng } from "@edgegan/shared/rng";
-import { identityMismatches, type TrainConfig } from "@edgegan/shared/train-config";
+import { ganSettingsOf, identityMismatches, type TrainConfig } from "@edgegan/shared/train-config";
 import * as tf from "@tensorflow/tfjs-core";
 import type { LayersModel } from "@tensorflow/tfjs-layers";
 import { removeStaleTempFiles } from "./atomic-write.ts";
@@ -97,17 +97,7 @@ export async function openRun(config: TrainConfig, log: (message: string) => voi
   }
   log(`data: ${data.name}, ${data.count} images, ${stepsPerEpoch} steps per epoch`);
 
-  const gan = createGan({
-    arch: config.arch,
-    lr: config.lr,
-    dLr: config.dLr,
-    gLr: config.gLr,
-    loss: config.loss,
-    beta1: config.beta1,
-    realLabelTarget: config.realLabelTarget,
-    generatorWidth: config.gWidth,
-    distillWeight: config.distillWeight,
-  });
+  const gan = createGan(ganSettingsOf(config));
   const teacher = config.teacher ? await openTeacher(config.teacher, data.name) : null;
   if (teacher) log(`distilling from ${teacher.version} (weight ${config.distillWeight})`);
 
@@ -125,7 +115,7 @@ export async function openRun(config: TrainConfig, log: (message: string) => voi
     stepsPerEpoch,
     gan,
     ema,
-    emaGenerator: buildGenerator(config.arch, config.gWidth),
+    emaGenerator: buildGenerator(config.arch, config.generatorWidth),
     teacher,
     stepper: NO_STEPPER,
     rng,

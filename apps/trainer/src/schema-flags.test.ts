@@ -5,19 +5,18 @@ import { flagSpecs, flagsHelp, parseFlags } from "./schema-flags.ts";
 
 const schema = z
   .object({
-    batchSize: z.number().int().min(1).meta({ description: "images per step" }),
+    batchSize: z.number().int().min(1).default(64).meta({ description: "images per step" }),
     lr: z.number().gt(0).meta({ description: "learning rate" }),
-    arch: z.enum(["dcgan", "mlp"]).meta({ description: "network" }),
+    arch: z.enum(["dcgan", "mlp"]).default("dcgan").meta({ description: "network" }),
     out: z.string().min(1).nullable().meta({ value: "DIR", description: "where" }),
     model: z.array(z.string()).meta({ value: "DIR", description: "repeatable" }),
     perClass: z.array(z.number().int()).nullable().meta({ description: "comma list" }),
     noWrite: z.boolean().meta({ description: "print only" }),
   })
   .strict();
+/** The fields without a schema default. */
 const base = {
-  batchSize: 64,
   lr: 2e-4,
-  arch: "dcgan",
   out: null,
   model: ["a"],
   perClass: null,
@@ -45,8 +44,26 @@ describe("schema flags", () => {
     );
     expect(parsed).toEqual({
       kind: "ok",
-      options: { ...base, lr: 1e-3, model: ["x", "y"], perClass: [1, 2, 3], noWrite: true },
+      options: {
+        ...base,
+        batchSize: 64,
+        arch: "dcgan",
+        lr: 1e-3,
+        model: ["x", "y"],
+        perClass: [1, 2, 3],
+        noWrite: true,
+      },
     });
+    // a base value wins over the schema's default, a flag over both
+    const overBase = parseFlags(schema, ["--arch", "mlp"], {
+      ...base,
+      batchSize: 8,
+      arch: "dcgan",
+    });
+    expect(overBase.kind === "ok" && [overBase.options.batchSize, overBase.options.arch]).toEqual([
+      8,
+      "mlp",
+    ]);
     expect(parseFlags(schema, ["-h"], base)).toEqual({ kind: "help" });
   });
 
@@ -63,12 +80,36 @@ describe("schema flags", () => {
     expect(parseFlags(schema, ["--bogus"], base).kind).toBe("error");
   });
 
-  it("writes the help from the same fields, with the defaults", () => {
-    const help = flagsHelp(schema, base);
+  it("writes the help from the same fields, with the schema's defaults", () => {
+    const help = flagsHelp(schema);
     expect(help).toMatch(/--batch-size N\s+images per step \(default 64\)/);
     expect(help).toMatch(/--arch dcgan\|mlp\s+network \(default dcgan\)/);
+    expect(help).toMatch(/--lr X\s+learning rate\n/);
     expect(help).toMatch(/--no-write\s+print only\n/);
     expect(help).toMatch(/-h, --help\n$/);
+  });
+
+  it("writes a default in words where asked, and groups flags under headings", () => {
+    const where = z.object({
+      dir: z
+        .string()
+        .default("/abs/path")
+        .meta({ description: "folder", defaultText: "the usual" }),
+    });
+    const help = flagsHelp([
+      { heading: "Model:", schema },
+      { heading: "Command:", schema: where },
+    ]);
+    expect(help).toMatch(/^Model:\n {2}--batch-size N/);
+    expect(help).toMatch(
+      /\n\nCommand:\n {2}--dir TEXT\s+folder \(default the usual\)\n {2}-h, --help\n$/,
+    );
+    // one column for the help text across the groups
+    const columns = help
+      .split("\n")
+      .filter((line) => line.startsWith("  --"))
+      .map((line) => /^ {2}--\S+(?: \S+)? +/.exec(line)?.[0].length);
+    expect(new Set(columns).size).toBe(1);
   });
 
   it("refuses a field type it cannot read from a command line", () => {

@@ -11,8 +11,10 @@
  *   string            the text
  *   array of strings  the flag repeated (--model a --model b)
  *   array of numbers  a comma-separated list ("0,0,5")
- * `nullable`, `optional` and `default` wrappers are looked through. Metadata (`.meta({...})`):
- * `description` is the help text, `value` names the placeholder in the help ("DIR").
+ * `nullable`, `optional` and `default` wrappers are looked through; a `default` is the value a
+ * flag not given takes, and the help shows it. Metadata (`.meta({...})`): `description` is the
+ * help text, `value` names the placeholder in the help ("DIR"), `defaultText` says the default in
+ * words where its value is not for reading (a path of this machine).
  */
 import { parseArgs } from "node:util";
 import type { z } from "zod";
@@ -28,11 +30,20 @@ export interface FlagSpec {
   help: string;
   /** Placeholder in the usage text: N, X, a|b|c, DIR, ... */
   value: string;
+  /** The default as the help shows it, or null when none is shown (none, null, false, a list). */
+  shownDefault: string | null;
 }
 
 interface FieldMeta {
   description?: string;
   value?: string;
+  defaultText?: string;
+}
+
+/** A heading and the flags under it, for a usage text in sections. */
+export interface FlagGroup {
+  heading: string;
+  schema: z.ZodObject;
 }
 
 /** A zod type with its wrappers (nullable, optional, default) removed. */
@@ -43,6 +54,24 @@ function unwrap(type: z.ZodType): z.ZodType {
     if (!["nullable", "optional", "default"].includes(def.type) || !def.innerType) return t;
     t = def.innerType;
   }
+}
+
+/** The value of the field's `default` wrapper, or undefined without one. */
+function defaultOf(type: z.ZodType): unknown {
+  let t = type;
+  for (;;) {
+    const def = t.def as { type: string; innerType?: z.ZodType; defaultValue?: unknown };
+    if (def.type === "default") return def.defaultValue;
+    if (!["nullable", "optional"].includes(def.type) || !def.innerType) return undefined;
+    t = def.innerType;
+  }
+}
+
+function shownDefault(type: z.ZodType, meta: FieldMeta): string | null {
+  if (meta.defaultText !== undefined) return meta.defaultText;
+  const value = defaultOf(type);
+  if (value === undefined || value === null || value === false || Array.isArray(value)) return null;
+  return String(value);
 }
 
 const kebab = (key: string) => key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -80,6 +109,7 @@ export function flagSpecs(schema: z.ZodObject): FlagSpec[] {
       kind,
       help: meta.description ?? "",
       value: meta.value ?? value,
+      shownDefault: shownDefault(type, meta),
     };
   });
 }
@@ -95,13 +125,13 @@ function readNumber(flag: string, text: string, errors: string[]): number {
 
 /**
  * Parse argv (without node and script) into options valid for `schema`, or help, or errors
- * ("--flag: what was wrong (got ...)"). Flags override `base` (the defaults, or a preset over
- * them), which must hold a value or null for every field without a schema default.
+ * ("--flag: what was wrong (got ...)"). Flags override `base` (a preset, a config file), which
+ * overrides the schema's defaults.
  */
 export function parseFlags<S extends z.ZodObject>(
   schema: S,
   argv: readonly string[],
-  base: Record<string, unknown>,
+  base: Record<string, unknown> = {},
 ): ParsedFlags<z.infer<S>> {
   const specs = flagSpecs(schema);
   const options: NonNullable<Parameters<typeof parseArgs>[0]>["options"] = {
@@ -150,18 +180,26 @@ export function parseFlags<S extends z.ZodObject>(
 
 /**
  * The flags part of a command's usage text: one line per flag with its placeholder, help and
- * default (from `defaults`; null and false are not shown).
+ * default (the schema's; null, false and lists are not shown), under a heading per group.
  */
-export function flagsHelp(schema: z.ZodObject, defaults: Record<string, unknown> = {}): string {
-  const rows = flagSpecs(schema).map((spec) => {
-    const left = `  --${spec.flag}${spec.value ? ` ${spec.value}` : ""}`;
-    const value = defaults[spec.key];
-    const shown =
-      value === undefined || value === null || value === false || Array.isArray(value)
-        ? ""
-        : ` (default ${value})`;
-    return [left, `${spec.help}${shown}`] as const;
-  });
-  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
-  return `${rows.map(([left, help]) => `${left.padEnd(width)}${help}`).join("\n")}\n  -h, --help\n`;
+export function flagsHelp(flags: z.ZodObject | readonly FlagGroup[]): string {
+  const groups: readonly FlagGroup[] = Array.isArray(flags)
+    ? flags
+    : [{ heading: "", schema: flags as z.ZodObject }];
+  const sections = groups.map(({ heading, schema }) => ({
+    heading,
+    rows: flagSpecs(schema).map((spec) => {
+      const left = `  --${spec.flag}${spec.value ? ` ${spec.value}` : ""}`;
+      const shown = spec.shownDefault === null ? "" : ` (default ${spec.shownDefault})`;
+      return [left, `${spec.help}${shown}`] as const;
+    }),
+  }));
+  const width = Math.max(...sections.flatMap((s) => s.rows.map(([left]) => left.length))) + 2;
+  const text = sections
+    .map(
+      ({ heading, rows }) =>
+        `${heading ? `${heading}\n` : ""}${rows.map(([left, help]) => `${left.padEnd(width)}${help}`).join("\n")}\n`,
+    )
+    .join("\n");
+  return `${text}  -h, --help\n`;
 }

@@ -6,7 +6,13 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { buildGenerator } from "@edgegan/model/generator";
-import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from "@edgegan/shared/train-config";
+import {
+  COMMAND_FIELDS,
+  DEFAULT_TRAIN_CONFIG,
+  ganSettingsSchema,
+  runSettingsSchema,
+  type TrainConfig,
+} from "@edgegan/shared/train-config";
 import { describe, expect, it } from "vitest";
 import { CHECKPOINT_FILE, decodeCheckpoint } from "./checkpoint.ts";
 import { classNamesFor } from "./dataset.ts";
@@ -145,7 +151,7 @@ describe("train (tiny MNIST run)", () => {
     const logs: string[] = [];
     const config = tinyConfig(out, {
       arch: "dcgan",
-      gWidth: 8,
+      generatorWidth: 8,
       teacher: teacherDir,
       epochs: 1,
       maxSteps: 2,
@@ -162,10 +168,15 @@ describe("train (tiny MNIST run)", () => {
       sha256: teacherManifest.onnx.sha256,
     });
     expect(result.manifest?.training.config).toMatchObject({
-      gWidth: 8,
+      generatorWidth: 8,
       teacher: basename(teacherDir),
-      out: basename(out),
     });
+    // the card records the GAN's and the run's settings; the command's never reach it (or GET /model)
+    const written = JSON.parse(readFileSync(join(out, "model.json"), "utf8"));
+    expect(Object.keys(written.training.config).sort()).toEqual(
+      [...Object.keys(ganSettingsSchema.shape), ...Object.keys(runSettingsSchema.shape)].sort(),
+    );
+    for (const key of COMMAND_FIELDS) expect(written.training.config).not.toHaveProperty(key);
     expect(readFileSync(join(out, "model.json"), "utf8")).not.toContain(tmpdir());
     expect(readFileSync(join(out, "report.md"), "utf8")).not.toContain(tmpdir());
     await expect(

@@ -151,7 +151,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     const manifest = await exportVerifiedArtifact(outDir, {
       generator: run.emaGenerator,
       arch: config.arch,
-      generatorWidth: config.arch === "dcgan" ? config.gWidth : null,
+      generatorWidth: config.arch === "dcgan" ? config.generatorWidth : null,
       dataset: { name: run.data.name, classNames: run.data.classNames },
       seed: config.seed,
       weights: config.onnxWeights,

@@ -1,4 +1,5 @@
 import { ARCHITECTURES, LATENT_SIZE, NUM_CLASSES, oneHot } from "@edgegan/shared";
+import { DEFAULT_GAN_SETTINGS } from "@edgegan/shared/train-config";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { buildDiscriminator } from "./discriminator.ts";
@@ -68,4 +69,18 @@ describe("builders (dcgan specifics)", () => {
 it("rejects an unknown architecture with the accepted names", () => {
   expect(() => buildGenerator("resnet" as never)).toThrow(/accepted: dcgan, mlp/);
   expect(() => buildDiscriminator("resnet" as never)).toThrow(/accepted: dcgan, mlp/);
+});
+
+it("takes the generator's default width and its bounds from the shared settings schema", () => {
+  const g = buildGenerator("dcgan");
+  // the dense layer feeds the 7x7 map: [110, 7 * 7 * width]
+  const kernel = g.getLayer("g_dense").getWeights()[0] as tf.Tensor;
+  expect(kernel.shape).toEqual([
+    LATENT_SIZE + NUM_CLASSES,
+    7 * 7 * DEFAULT_GAN_SETTINGS.generatorWidth,
+  ]);
+  g.dispose();
+  expect(() => buildGenerator("dcgan", 63)).toThrow(/generatorWidth 63: must be even/);
+  expect(() => buildGenerator("dcgan", 6)).toThrow(/generatorWidth 6: .*>=8/);
+  expect(() => buildGenerator("dcgan", 514)).toThrow(/generatorWidth 514: .*<=512/);
 });

@@ -6,6 +6,7 @@
  */
 import type { Architecture } from "@edgegan/shared";
 import { IMAGE_CHANNELS, IMAGE_SIZE, LATENT_SIZE, NUM_CLASSES } from "@edgegan/shared";
+import { DEFAULT_GAN_SETTINGS, ganSettingsSchema } from "@edgegan/shared/train-config";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { assertArchitecture } from "./architecture.ts";
 import { BN_EPSILON, BN_MOMENTUM, gammaInit, kernelInit, LEAKY_ALPHA } from "./init.ts";
@@ -13,22 +14,14 @@ import { BN_EPSILON, BN_MOMENTUM, gammaInit, kernelInit, LEAKY_ALPHA } from "./i
 /** Spatial size of the DCGAN generator's first feature map (7x7). */
 const DCGAN_BASE_SIZE = IMAGE_SIZE / 4;
 
-/**
- * Channels of the DCGAN generator's 7x7 map ("width"); the 14x14 map has half as many. The
- * shipped full-width model uses 128. MACs per image grow with the square of the width (the first
- * transposed conv is 95% of them): 128 -> 7.3 M, 64 -> 2.0 M.
- */
-export const DEFAULT_GENERATOR_WIDTH = 128;
+const widthSchema = ganSettingsSchema.shape.generatorWidth;
 
-/** Accepted widths: even (the 14x14 map has width / 2 channels), 8 to 512. */
-export const GENERATOR_WIDTH_RANGE = { min: 8, max: 512 } as const;
-
-/** @throws Error naming the bad width and what is accepted. */
-export function assertGeneratorWidth(width: number): void {
-  const { min, max } = GENERATOR_WIDTH_RANGE;
-  if (!(Number.isInteger(width) && width % 2 === 0 && width >= min && width <= max)) {
+/** @throws Error naming the bad width and what is accepted (the trainer's --generator-width bounds). */
+function assertGeneratorWidth(width: number): void {
+  const result = widthSchema.safeParse(width);
+  if (!result.success) {
     throw new Error(
-      `generator width must be an even whole number from ${min} to ${max}, got ${width}`,
+      `generatorWidth ${width}: ${result.error.issues.map((i) => i.message).join("; ")}`,
     );
   }
 }
@@ -60,15 +53,16 @@ function batchNorm(name: string) {
  *
  * @param arch "dcgan" (dense 7x7xW + two stride-2 transposed convs, BatchNorm) or "mlp"
  *   (dense 128-256-1024-784, LeakyReLU 0.2).
- * @param width the DCGAN's W (default 128); the MLP has no width and ignores it.
+ * @param width the DCGAN's W, channels of its 7x7 map (default and bounds: the shared
+ *   ganSettingsSchema's generatorWidth); the MLP has no width and ignores it.
  * @example
  * const g = buildGenerator("dcgan");        // 7x7x128 -> 14x14x64 -> 28x28x1
  * const lean = buildGenerator("dcgan", 64); // 7x7x64 -> 14x14x32 -> 28x28x1
  * const images = g.predict([z, labels]) as tf.Tensor4D; // [N, 28, 28, 1]
  */
 export function buildGenerator(
-  arch: Architecture = "dcgan",
-  width: number = DEFAULT_GENERATOR_WIDTH,
+  arch: Architecture = DEFAULT_GAN_SETTINGS.arch,
+  width: number = DEFAULT_GAN_SETTINGS.generatorWidth,
 ): tfl.LayersModel {
   assertArchitecture(arch);
   assertGeneratorWidth(width);

@@ -9,13 +9,7 @@
 export { assertArchitecture } from "./architecture.ts";
 export { buildDiscriminator } from "./discriminator.ts";
 export { exportGeneratorToOnnx, SUPPORTED_LAYERS } from "./export-onnx.ts";
-export {
-  assertGeneratorWidth,
-  buildGenerator,
-  DEFAULT_GENERATOR_WIDTH,
-  dcganGeneratorMacs,
-  GENERATOR_WIDTH_RANGE,
-} from "./generator.ts";
+export { buildGenerator, dcganGeneratorMacs } from "./generator.ts";
 export { BN_EPSILON, BN_MOMENTUM, LEAKY_ALPHA } from "./init.ts";
 export {
   type AdversarialLosses,
@@ -40,7 +34,6 @@ export {
   createGan,
   type Gan,
   type GanBatch,
-  type GanConfig,
   type StepLosses,
   trainStep,
   withFrozenBatchNormStats,

@@ -9,45 +9,15 @@
  * forward pass runs with its statistics restored afterwards), so each step moves them once with
  * the configured momentum. The exporter folds G's moving statistics into the ONNX graph.
  */
-import {
-  type Architecture,
-  IMAGE_CHANNELS,
-  IMAGE_SIZE,
-  LATENT_SIZE,
-  NUM_CLASSES,
-} from "@edgegan/shared";
-import { type GanLoss, parseGanConfig } from "@edgegan/shared/train-config";
+import { IMAGE_CHANNELS, IMAGE_SIZE, LATENT_SIZE, NUM_CLASSES } from "@edgegan/shared";
+import { type GanSettings, parseGanSettings } from "@edgegan/shared/train-config";
 import * as tf from "@tensorflow/tfjs-core";
 // tfjs-layers registers every gradient on import (in Node's CJS build too; the core deep path is ESM-only)
 import "@tensorflow/tfjs-layers";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { buildDiscriminator } from "./discriminator.ts";
-import { buildGenerator, DEFAULT_GENERATOR_WIDTH } from "./generator.ts";
+import { buildGenerator } from "./generator.ts";
 import { adversarialLosses, distillationLoss } from "./losses.ts";
-
-/** Hyper-parameters of a GAN; defaults are DCGAN practice (docs/design-notes.md, "The discriminator and the loss"). */
-export interface GanConfig {
-  arch: Architecture;
-  /** Adam learning rate for both networks. Default 2e-4. */
-  lr: number;
-  /** D's own learning rate (two time-scale update rule); null: `lr`. */
-  dLr: number | null;
-  /** G's own learning rate; null: `lr`. */
-  gLr: number | null;
-  /** The adversarial loss pair: "bce" (default) or "hinge" (losses.ts). */
-  loss: GanLoss;
-  /** Adam beta1. Default 0.5. */
-  beta1: number;
-  /** Target for real images in the D loss (one-sided label smoothing). Default 0.9; 1 disables. */
-  realLabelTarget: number;
-  /** Channels of the DCGAN generator's 7x7 map. Default 128 (the shipped full-width model). */
-  generatorWidth: number;
-  /**
-   * Weight of the distillation term (mean |G(z, l) - teacher(z, l)|) in L_G, used on batches that
-   * carry `teacherImages`. Default 10.
-   */
-  distillWeight: number;
-}
 
 /** Everything a training loop needs: both networks, their optimisers, and the config. */
 export interface Gan {
@@ -55,7 +25,8 @@ export interface Gan {
   discriminator: tfl.LayersModel;
   gOptimizer: tf.AdamOptimizer;
   dOptimizer: tf.AdamOptimizer;
-  config: GanConfig;
+  /** Its settings (@edgegan/shared/train-config declares them, with their defaults and bounds). */
+  config: GanSettings;
 }
 
 /** One training batch. B (real) and M (fake) may differ. */
@@ -88,20 +59,9 @@ export interface StepLosses {
  * @example
  * const gan = createGan({ arch: "dcgan" });
  */
-export function createGan(options: Partial<GanConfig> = {}): Gan {
-  // validated against the shared schema: the trainer's flags accept exactly what this accepts
-  const config: GanConfig = parseGanConfig({
-    arch: "dcgan",
-    lr: 2e-4,
-    dLr: null,
-    gLr: null,
-    loss: "bce",
-    beta1: 0.5,
-    realLabelTarget: 0.9,
-    generatorWidth: DEFAULT_GENERATOR_WIDTH,
-    distillWeight: 10,
-    ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)),
-  });
+export function createGan(options: Partial<GanSettings> = {}): Gan {
+  // the shared schema fills the defaults and checks the bounds: the trainer's flags accept exactly what this accepts
+  const config = parseGanSettings(options);
   return {
     generator: buildGenerator(config.arch, config.generatorWidth),
     discriminator: buildDiscriminator(config.arch),

@@ -26,10 +26,10 @@ describe("model.json and paths of the training machine", () => {
     for (const path of ["/work/teacher-full", "C:\\runs\\x", "~/runs/x", "\\\\server\\share"]) {
       const withPath = {
         ...manifest,
-        training: { ...manifest.training, config: { ...manifest.training.config, out: path } },
+        training: { ...manifest.training, config: { ...manifest.training.config, logdir: path } },
       };
       expect(() => parseManifest(withPath)).toThrow(
-        /training\.config\.out: is a path of the training machine .*record a name instead/,
+        /training\.config\.logdir: is a path of the training machine .*record a name instead/,
       );
     }
     const nested = {
@@ -37,6 +37,32 @@ describe("model.json and paths of the training machine", () => {
       training: { ...manifest.training, config: { extra: [{ dir: "/tmp/a" }] } },
     };
     expect(() => parseManifest(nested)).toThrow(/training\.config\.extra\.0\.dir/);
+  });
+
+  it("reads an earlier trainer's config with today's names and without the command's fields", () => {
+    const manifest = shipped("mnist");
+    const { generatorWidth, ...settings } = manifest.training.config;
+    // as trainers before the settings split wrote it (the pinned versions in R2 still say so)
+    const earlier = {
+      ...manifest,
+      training: {
+        ...manifest.training,
+        config: {
+          ...settings,
+          gWidth: generatorWidth,
+          out: "/work/run",
+          resume: true,
+          publish: false,
+          preset: "full",
+        },
+      },
+    };
+    const read = parseManifest(earlier).training.config;
+    expect(read).toEqual(manifest.training.config);
+    expect(read).toMatchObject({ generatorWidth: 64 });
+    for (const key of ["gWidth", "out", "resume", "publish", "preset", "config"]) {
+      expect(read).not.toHaveProperty(key);
+    }
   });
 
   it("tells paths from names", () => {

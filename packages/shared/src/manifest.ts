@@ -15,6 +15,7 @@ import {
   ONNX_WEIGHT_TYPES,
 } from "./contract.ts";
 import { memorisationSchema } from "./memorisation.ts";
+import { recordedSettings } from "./train-config.ts";
 
 export const MANIFEST_FORMAT_VERSION = 1;
 
@@ -39,18 +40,29 @@ function* stringsIn(
   }
 }
 
-/** The training flags as recorded: any JSON, but never a path of the training machine. */
-const recordedConfigSchema = z.record(z.string(), z.unknown()).superRefine((config, ctx) => {
-  for (const [text, path] of stringsIn(config)) {
-    if (MACHINE_PATH.test(text)) {
-      ctx.addIssue({
-        code: "custom",
-        path,
-        message: `is a path of the training machine ("${text}"); record a name instead (a model by name, version and sha256)`,
-      });
+/**
+ * The training settings as recorded (the GAN's and the run's, train-config.ts): any JSON, but never
+ * a path of the training machine. Read with today's names and without the command's fields
+ * (out, resume, publish, preset), which manifests of earlier trainers carry, so `GET /model`
+ * shows the same shape for every model, old or new.
+ */
+const recordedConfigSchema = z.preprocess(
+  (config) =>
+    config !== null && typeof config === "object" && !Array.isArray(config)
+      ? recordedSettings(config as Record<string, unknown>)
+      : config,
+  z.record(z.string(), z.unknown()).superRefine((config, ctx) => {
+    for (const [text, path] of stringsIn(config)) {
+      if (MACHINE_PATH.test(text)) {
+        ctx.addIssue({
+          code: "custom",
+          path,
+          message: `is a path of the training machine ("${text}"); record a name instead (a model by name, version and sha256)`,
+        });
+      }
     }
-  }
-});
+  }),
+);
 
 /** A model another was distilled from, by identity (never by where its files were). */
 export const teacherRefSchema = z
@@ -77,7 +89,7 @@ export const modelManifestSchema = z.object({
     weights: z.enum(ONNX_WEIGHT_TYPES).optional(),
   }),
   arch: z.enum(ARCHITECTURES),
-  /** The DCGAN generator's width (channels of its 7x7 map); absent: 128, or an MLP. */
+  /** The DCGAN generator's width (training.config's generatorWidth); absent: an MLP, or 128 in early manifests. */
   generatorWidth: z.number().int().positive().optional(),
   dataset: z.object({
     name: z.string().min(1),

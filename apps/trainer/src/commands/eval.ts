@@ -13,6 +13,7 @@ import {
 import { writeFileAtomic } from "../atomic-write.ts";
 import { backendLine, selectBackend } from "../backend.ts";
 import { settleFlags } from "../cli-runner.ts";
+import { datasetFromInvocationDir } from "../dataset.ts";
 import { EVAL_USAGE, parseEvalArgs } from "../eval/cli-options.ts";
 import { evaluateGeneratorWithSamples } from "../eval/evaluate.ts";
 import {
@@ -21,32 +22,34 @@ import {
   readModelFolder,
   writeEvalBesideModel,
 } from "../eval/manifest-eval.ts";
+import { fromInvocationDir } from "../invocation-dir.ts";
 
 /** Run the command with its flags (argv without the command name); resolves to the exit code. */
 export async function run(argv: string[]): Promise<number> {
   const flags = settleFlags(parseEvalArgs(argv), EVAL_USAGE);
   if ("exit" in flags) return flags.exit;
   const options = flags.options;
+  const dataset = options.dataset === null ? null : datasetFromInvocationDir(options.dataset);
   // read every folder first: a bad one fails before minutes of work on the others
-  const folders = options.modelDirs.map((dir) => readModelFolder(dir));
+  const folders = options.model.map((dir) => readModelFolder(fromInvocationDir(dir)));
   const backend = await selectBackend(options.backend);
   console.log(`classifier ${backendLine(backend)}`);
   const rows: ComparisonRow[] = [];
   for (const folder of folders) {
-    const dataset = options.dataset ?? folder.manifest.dataset.name;
+    const data = dataset ?? folder.manifest.dataset.name;
     console.log(`model ${folder.manifest.version} (${folder.manifest.arch}) in ${folder.dir}`);
     const { metrics, samples } = await evaluateGeneratorWithSamples(folder.onnx, {
-      dataset,
+      dataset: data,
       classNames:
-        dataset === folder.manifest.dataset.name ? folder.manifest.dataset.classNames : undefined,
-      samplesPerClass: options.samplesPerClass,
+        data === folder.manifest.dataset.name ? folder.manifest.dataset.classNames : undefined,
+      samplesPerClass: options.perClass,
       memorisationSamples: options.memorisationSamples,
       seed: options.seed,
       log: (line) => console.log(line),
     });
     process.stdout.write(formatMetricsTable(metrics, `evaluation of ${folder.manifest.version}`));
     rows.push({ manifest: folder.manifest, metrics });
-    if (!options.write) continue;
+    if (options.noWrite) continue;
     writeEvalBesideModel(folder.dir, metrics);
     const picture = renderEvalPicture(
       samples.images,

@@ -3,15 +3,19 @@
  * generator ONNX (default: the shipped model). Exit codes: 0 done, 1 failed, 2 bad flags.
  */
 import { settleFlags } from "../cli-runner.ts";
-import { parseSynthArgs, SYNTH_USAGE } from "../eval/cli-options.ts";
+import { parseSynthArgs, SYNTH_USAGE, synthCounts } from "../eval/cli-options.ts";
 import { readModelFolder } from "../eval/manifest-eval.ts";
+import { fromInvocationDir } from "../invocation-dir.ts";
 import { synthesize, writeSyntheticSet } from "../synthesize.ts";
 
 /** Run the command with its flags (argv without the command name); resolves to the exit code. */
 export async function run(argv: string[]): Promise<number> {
   const flags = settleFlags(parseSynthArgs(argv), SYNTH_USAGE);
   if ("exit" in flags) return flags.exit;
-  const { modelDir, outDir, perClass, seed } = flags.options;
+  const { seed } = flags.options;
+  const modelDir = fromInvocationDir(flags.options.model);
+  const outDir = fromInvocationDir(flags.options.out);
+  const perClass = synthCounts(flags.options);
   const folder = readModelFolder(modelDir);
   const started = performance.now();
   let last = 0;

@@ -1,20 +1,26 @@
-/** Flags of `npm run eval` and `npm run synth`: defaults, paths from INIT_CWD, refusals. */
+/** Flags of `npm run eval` and `npm run synth`: defaults from their schemas, refusals. */
 import { describe, expect, it } from "vitest";
 import { EDGE_MODEL_DIR } from "../export-artifact.ts";
-import { parseEvalArgs, parseSynthArgs } from "./cli-options.ts";
+import {
+  EVAL_USAGE,
+  parseEvalArgs,
+  parseSynthArgs,
+  SYNTH_USAGE,
+  synthCounts,
+} from "./cli-options.ts";
 
 describe("parseEvalArgs", () => {
   it("defaults to the shipped model, 1000 per class, 2000 searched for near-copies, seed 0, wasm, writing", () => {
     expect(parseEvalArgs([])).toEqual({
       kind: "ok",
       options: {
-        modelDirs: [EDGE_MODEL_DIR],
+        model: [EDGE_MODEL_DIR],
         dataset: null,
-        samplesPerClass: 1000,
+        perClass: 1000,
         memorisationSamples: 2000,
         seed: 0,
         backend: "wasm",
-        write: true,
+        noWrite: false,
       },
     });
     const parsed = parseEvalArgs([
@@ -29,11 +35,11 @@ describe("parseEvalArgs", () => {
       "0",
     ]);
     const two = parseEvalArgs(["--model", "/models/a", "--model", "/models/b"]);
-    expect(two.kind === "ok" && two.options.modelDirs).toEqual(["/models/a", "/models/b"]);
+    expect(two.kind === "ok" && two.options.model).toEqual(["/models/a", "/models/b"]);
     expect(parsed.kind === "ok" && parsed.options).toMatchObject({
-      samplesPerClass: 20,
+      perClass: 20,
       dataset: "fashion-mnist",
-      write: false,
+      noWrite: true,
       seed: 5,
       memorisationSamples: 0,
     });
@@ -55,10 +61,17 @@ describe("parseEvalArgs", () => {
 
 describe("parseSynthArgs", () => {
   it("splits --count equally, or takes --per-class", () => {
-    const a = parseSynthArgs(["--count", "25", "--out", "/tmp/x"]);
-    expect(a.kind === "ok" && a.options.perClass).toEqual([3, 3, 3, 3, 3, 2, 2, 2, 2, 2]);
-    const b = parseSynthArgs(["--per-class", "0,0,5,0,0,0,0,0,5,0", "--out", "/tmp/x"]);
-    expect(b.kind === "ok" && b.options.perClass).toEqual([0, 0, 5, 0, 0, 0, 0, 0, 5, 0]);
+    const a = parseSynthArgs(["--count", "25", "--out", "x"]);
+    expect(a.kind === "ok" && a.options).toEqual({
+      count: 25,
+      out: "x",
+      perClass: null,
+      model: EDGE_MODEL_DIR,
+      seed: 0,
+    });
+    expect(a.kind === "ok" && synthCounts(a.options)).toEqual([3, 3, 3, 3, 3, 2, 2, 2, 2, 2]);
+    const b = parseSynthArgs(["--per-class", "0,0,5,0,0,0,0,0,5,0", "--out", "x"]);
+    expect(b.kind === "ok" && synthCounts(b.options)).toEqual([0, 0, 5, 0, 0, 0, 0, 0, 5, 0]);
   });
 
   it("requires --count (or --per-class) and --out, and a --per-class that sums to --count", () => {
@@ -77,5 +90,16 @@ describe("parseSynthArgs", () => {
     ]);
     expect(sum.kind === "error" && sum.errors[0]).toMatch(/sums to 2, but --count is 3/);
     expect(parseSynthArgs(["--per-class", "1,2", "--out", "d"]).kind).toBe("error");
+  });
+});
+
+describe("eval and synth help", () => {
+  it("shows each default from its schema, a machine path in words", () => {
+    expect(EVAL_USAGE).toMatch(/--per-class N\s+samples per class \(default 1000\)/);
+    expect(EVAL_USAGE).toMatch(/--memorisation-samples N\s+.*\(default 2000\)/);
+    expect(EVAL_USAGE).toMatch(/--backend .*\(default wasm\)/);
+    expect(SYNTH_USAGE).toMatch(/--model DIR\s+model folder \(default the shipped model\)/);
+    expect(SYNTH_USAGE).toMatch(/--seed S\s+seed of the latent vectors \(default 0\)/);
+    expect(`${EVAL_USAGE}${SYNTH_USAGE}`).not.toMatch(/\(default \//);
   });
 });

@@ -3,7 +3,7 @@
  * Float32Arrays, moved (transferred) rather than copied where the sender no longer needs them.
  * Gradients do not travel as messages: they meet in shared memory (shared-averager.ts).
  */
-import type { GanConfig } from "../train-step.ts";
+import type { GanSettings } from "@edgegan/shared/train-config";
 import type { AveragingTimings, SharedStepMemory } from "./shared-averager.ts";
 
 /** The TF.js backend a replica worker trains on: wasm with the training kernels, or cpu. */
@@ -36,7 +36,7 @@ export interface ReplicaState {
 export type ToWorker =
   | {
       type: "init";
-      config: GanConfig;
+      config: GanSettings;
       backend: WorkerBackend;
       memory: SharedStepMemory;
       /** This worker's replica index (the trainer is 0). */
