@@ -3,7 +3,7 @@
  * then label accuracy per class. Pure text, so it is tested and reused in reports.
  */
 import { dcganGeneratorMacs } from "@edgegan/model/generator";
-import type { ModelManifest } from "@edgegan/shared/manifest";
+import { generatorWidthOf, type ModelManifest } from "@edgegan/shared/manifest";
 import type { Memorisation } from "@edgegan/shared/memorisation";
 import type { EvalMetrics } from "./metrics.ts";
 
@@ -101,7 +101,7 @@ export function formatComparisonTable(rows: readonly ComparisonRow[]): string {
     "|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const { manifest, metrics } of rows) {
-    const width = manifest.arch === "dcgan" ? (manifest.generatorWidth ?? 128) : null;
+    const width = generatorWidthOf(manifest);
     const macs = width === null ? "n/a" : `${(dcganGeneratorMacs(width) / 1e6).toFixed(2)} M`;
     const ratio = metrics.frechetDistance / first.metrics.frechetDistance;
     lines.push(

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { MACHINE_PATH, parseManifest } from "./manifest.ts";
+import { generatorWidthOf, MACHINE_PATH, parseManifest } from "./manifest.ts";
 
 const shipped = (name: string) =>
   JSON.parse(
@@ -63,6 +63,13 @@ describe("model.json and paths of the training machine", () => {
     for (const key of ["gWidth", "out", "resume", "publish", "preset", "config"]) {
       expect(read).not.toHaveProperty(key);
     }
+  });
+
+  it("gives the generator's width, an early manifest's too, and none for the MLP", () => {
+    expect(generatorWidthOf(parseManifest(shipped("mnist")))).toBe(64);
+    expect(parseManifest(shipped("mnist-full")).generatorWidth).toBeUndefined();
+    expect(generatorWidthOf(parseManifest(shipped("mnist-full")))).toBe(128);
+    expect(generatorWidthOf({ arch: "mlp" })).toBeNull();
   });
 
   it("tells paths from names", () => {

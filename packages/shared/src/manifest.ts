@@ -89,7 +89,7 @@ export const modelManifestSchema = z.object({
     weights: z.enum(ONNX_WEIGHT_TYPES).optional(),
   }),
   arch: z.enum(ARCHITECTURES),
-  /** The DCGAN generator's width (training.config's generatorWidth); absent: an MLP, or 128 in early manifests. */
+  /** The DCGAN generator's width (training.config's generatorWidth); absent: an MLP, or an early manifest (generatorWidthOf). */
   generatorWidth: z.number().int().positive().optional(),
   dataset: z.object({
     name: z.string().min(1),
@@ -137,6 +137,17 @@ export function manifestContract(): ModelManifest["contract"] {
     outputRange: [-1, 1],
     zDistribution: "standard-normal",
   };
+}
+
+/** Width of the generator of the manifests written before the width was an option. */
+const EARLY_GENERATOR_WIDTH = 128;
+
+/** The DCGAN generator's width (channels of its 7x7 map), or null for the MLP GAN. */
+export function generatorWidthOf(
+  manifest: Pick<ModelManifest, "arch" | "generatorWidth">,
+): number | null {
+  if (manifest.arch !== "dcgan") return null;
+  return manifest.generatorWidth ?? EARLY_GENERATOR_WIDTH;
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { ModelManifest } from "@edgegan/shared";
 import type { ModelListing, ModelsBody } from "@edgegan/shared/api-bodies";
+import { generatorWidthOf } from "@edgegan/shared/manifest";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { ModelUnavailableError } from "../inference.ts";
@@ -17,13 +18,14 @@ function listing(name: string, manifest: ModelManifest): Omit<ModelListing, "def
         EVAL_FIELDS.filter((k) => k in (manifest.eval ?? {})).map((k) => [k, manifest.eval?.[k]]),
       )
     : null;
+  const width = generatorWidthOf(manifest);
   return {
     name,
     status: "ok",
     version: manifest.version,
     dataset: manifest.dataset,
     arch: manifest.arch,
-    ...(manifest.arch === "dcgan" && { generatorWidth: manifest.generatorWidth ?? 128 }),
+    ...(width !== null && { generatorWidth: width }),
     onnx: {
       bytes: manifest.onnx.bytes,
       sha256: manifest.onnx.sha256,
