@@ -11,7 +11,7 @@ import { sampleDocumentSchema } from "@edgegan/shared/sample-document";
 import { MODEL_QUERY_PARAMETERS, SAMPLE_QUERY_PARAMETERS } from "@edgegan/shared/sample-query";
 import { describe, expect, it } from "vitest";
 import type { ErrorBody } from "../src/errors.ts";
-import { call, fixtureApp, fixtureManifest } from "./helpers.ts";
+import { appWithModel, call, fixtureApp, fixtureBytes, fixtureManifest } from "./helpers.ts";
 
 const app = fixtureApp();
 
@@ -27,6 +27,30 @@ describe("GET /model", () => {
       dataset: { name: "mnist" },
       eval: null,
     });
+  });
+
+  it("shows an earlier trainer's card with today's names and without the command's flags", async () => {
+    // as trainers before the settings split wrote training.config (pinned versions in R2 say so)
+    const training = {
+      ...fixtureManifest.training,
+      config: {
+        arch: "dcgan",
+        gWidth: 8,
+        lr: 2e-4,
+        out: "run",
+        resume: true,
+        publish: true,
+        preset: "full",
+      },
+    };
+    const earlier = appWithModel(() => ({
+      manifest: { ...fixtureManifest, training },
+      onnx: fixtureBytes,
+    }));
+    const res = await call(earlier, "/model");
+    expect(res.status).toBe(200);
+    const card = (await res.json()) as { training: { config: Record<string, unknown> } };
+    expect(card.training.config).toEqual({ arch: "dcgan", generatorWidth: 8, lr: 2e-4 });
   });
 });
 
