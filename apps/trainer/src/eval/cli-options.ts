@@ -6,7 +6,7 @@
  * The commands resolve relative paths against the folder the user ran them in (see
  * invocation-dir.ts: turbo's TURBO_INVOCATION_DIR, npm's INIT_CWD, else the current folder).
  */
-import { equalCounts } from "@edgegan/eval/eval-plan";
+import { equalCounts, SAMPLES_PER_CLASS } from "@edgegan/eval/eval-plan";
 import { MEMORISATION_SAMPLES } from "@edgegan/eval/memorisation";
 import { NUM_CLASSES } from "@edgegan/shared";
 import { MAX_SEED } from "@edgegan/shared/rng";
@@ -36,7 +36,9 @@ export const evalFlagsSchema = z
       description:
         "mnist, fashion-mnist, a directory of IDX files or folder:DIR of class subfolders (default: the manifest's)",
     }),
-    perClass: integerIn(1, 100_000).default(1000).meta({ description: "samples per class" }),
+    perClass: integerIn(1, 100_000)
+      .default(SAMPLES_PER_CLASS)
+      .meta({ description: "samples per class" }),
     memorisationSamples: integerIn(0, 1_000_000).default(MEMORISATION_SAMPLES).meta({
       description:
         "samples searched for their nearest training image (near-copy share; at most the plan's size, 0: skip)",

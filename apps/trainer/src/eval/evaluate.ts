@@ -38,7 +38,7 @@ export interface EvaluateOptions {
   dataset: string;
   /** Class names to report (default: the dataset's). */
   classNames?: string[];
-  /** Samples per class; default 1,000 (10,000 in all). */
+  /** Samples per class; default {@link SAMPLES_PER_CLASS}. */
   samplesPerClass?: number;
   /** Seed of the sample plan; default 0 (same samples every time, comparable across models). */
   seed?: number;
