@@ -2,10 +2,12 @@
  * Every route's real answers, successes and errors alike, against the served /openapi.json
  * checked by a JSON Schema 2020-12 validator (openapi-check.ts): a status, header or body the
  * document does not describe fails here, and so does a documented answer no request here gives.
- * The last block shows the check failing when the route table leaves an answer out.
+ * The shipped models' cards and listing are checked through the real worker entry, and the last
+ * block shows the check failing when the route table leaves an answer out.
  */
 
 import { env } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
 import { API_ERROR_CODES, modelCardSchema } from "@edgegan/shared/api-bodies";
 import { modelManifestSchema } from "@edgegan/shared/manifest";
 import { describe, expect, it } from "vitest";
@@ -145,6 +147,20 @@ describe("every real answer is as /openapi.json documents it", () => {
     expect(errorSchema.properties.error.properties.code.enum).toEqual(API_ERROR_CODES);
     const undocumented = API_ERROR_CODES.filter((code) => !text.includes(`"${code}"`));
     expect(undocumented).toEqual([]);
+  });
+});
+
+describe("the real worker entry's answers about the shipped models", () => {
+  const worker = exports.default;
+  const shipped = Object.keys(import.meta.glob("../models/*/model.json")).map(
+    (path) => path.split("/").at(-2) as string,
+  );
+
+  it.each(["/models", ...shipped.map((name) => `/model?model=${name}`)])("%s", async (target) => {
+    const res = await worker.fetch(`http://edge.test${target}`);
+    expect(res.status, await res.clone().text()).toBe(200);
+    const path = target.split("?")[0] as string;
+    expect(await answerProblems(await served(), "GET", path, res)).toEqual([]);
   });
 });
 
