@@ -5,6 +5,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { markdownTable, withGeneratedPart } from "@edgegan/shared/markdown";
 import { SAMPLE_PARAMETERS } from "@edgegan/shared/sample-query";
 
 export const README = fileURLToPath(new URL("../README.md", import.meta.url));
@@ -14,28 +15,23 @@ const END = "<!-- sample-parameters:end -->";
 /** The table, for the default configuration (MAX_COUNT 64). */
 export function sampleParametersTable(limits = { maxCount: 64 }): string {
   const escapePipes = (text: string) => text.replaceAll("|", "\\|");
-  const rows = [
+  return markdownTable([
     ["parameter", "accepted", "what it does"],
     ...SAMPLE_PARAMETERS.map((p) => [
       `\`${p.name}\``,
       escapePipes(p.accepted(limits)),
       escapePipes(p.description),
     ]),
-  ];
-  // aligned as the formatter (Biome) aligns markdown tables
-  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((row) => (row[c] as string).length)));
-  const line = (cells: string[]) =>
-    `| ${cells.map((cell, c) => cell.padEnd(widths[c] as number)).join(" | ")} |`;
-  const [head, ...body] = rows as [string[], ...string[][]];
-  return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
+  ]);
 }
 
 /** The README with its parameter table replaced by the current one. */
 export function withCurrentTable(readme: string): string {
-  const start = readme.indexOf(START);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) throw new Error(`README.md lacks the ${START} ... ${END} markers`);
-  return `${readme.slice(0, start + START.length)}\n${sampleParametersTable()}\n${readme.slice(end)}`;
+  return withGeneratedPart(
+    readme,
+    { start: START, end: END, name: "README.md" },
+    sampleParametersTable(),
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

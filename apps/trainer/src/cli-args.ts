@@ -18,15 +18,18 @@ import {
 import type { ParsedFlags } from "./cli-runner.ts";
 import { readConfigFile } from "./config-file.ts";
 import { fromInvocationDir } from "./invocation-dir.ts";
-import { flagsHelp, parseFlags } from "./schema-flags.ts";
+import { type FlagGroup, flagsHelp, parseFlags } from "./schema-flags.ts";
 
-export const USAGE = `Usage: edgegan train [flags]   (npm run train -- [flags])
-
-${flagsHelp([
+/** The flags of `edgegan train` by what they belong to, for its help and the README's reference. */
+export const TRAIN_FLAG_GROUPS: readonly FlagGroup[] = [
   { heading: "The GAN (recorded in model.json, training.config):", schema: ganSettingsSchema },
   { heading: "The run (recorded in model.json, training.config):", schema: runSettingsSchema },
   { heading: "This command (not recorded):", schema: trainCommandSchema },
-])}
+];
+
+export const USAGE = `Usage: edgegan train [flags]   (npm run train -- [flags])
+
+${flagsHelp(TRAIN_FLAG_GROUPS)}
 --preset quick sets ${Object.entries(QUICK_PRESET)
   .map(([k, v]) => `${k} ${v}`)
   .join(", ")} (flags and a config file still win).

@@ -17,6 +17,7 @@
  * words where its value is not for reading (a path of this machine).
  */
 import { parseArgs } from "node:util";
+import { markdownTable } from "@edgegan/shared/markdown";
 import type { z } from "zod";
 import type { ParsedFlags } from "./cli-runner.ts";
 
@@ -202,4 +203,18 @@ export function flagsHelp(flags: z.ZodObject | readonly FlagGroup[]): string {
     )
     .join("\n");
   return `${text}  -h, --help\n`;
+}
+
+/** The flags of `schema` as a markdown table (flag, default, what it does), for a README. */
+export function flagsTable(schema: z.ZodObject): string {
+  // a pipe would end the cell and <word> would read as HTML
+  const cell = (text: string) => text.replace(/[|<>]/g, (c) => `\\${c}`);
+  return markdownTable([
+    ["flag", "default", "what it does"],
+    ...flagSpecs(schema).map((spec) => [
+      cell(`\`--${spec.flag}${spec.value ? ` ${spec.value}` : ""}\``),
+      cell(spec.shownDefault ?? ""),
+      cell(spec.help),
+    ]),
+  ]);
 }
