@@ -1,30 +1,36 @@
 /**
- * The run's batches, in order: it owns the epoch bookkeeping (each epoch's shuffle seed is drawn
- * from the run's RNG, and a resumed run continues at the checkpoint's position in its epoch), so
- * the training loop only consumes batches and epoch ends.
+ * The run's batches, in order, and the cursor that says where the run stands in its data: epoch,
+ * position in the epoch, the epoch's shuffle seed and the steps in total. `batches()` alone moves
+ * the cursor; the training loop and the checkpoint only read it.
  *
- * The loop advances `state.step` / `state.stepInEpoch` after each successful step; the generator
- * reads them to know where it is. Everything random (shuffle, z, fake labels) comes from the
- * run's RNG in a fixed order, which is what makes a resumed run reproduce the straight one.
+ * The cursor moves when a batch is drawn, together with the run's RNG that drew its z and fake
+ * labels. The loop trains on a batch before it asks for the next and writes checkpoints only
+ * between steps, so a checkpoint's cursor, RNG state and weights always agree. Everything random
+ * (each epoch's shuffle seed, z, fake labels) comes from the run's RNG in a fixed order, which is
+ * what makes a resumed run reproduce the straight one.
  */
-import { LATENT_SIZE, NUM_CLASSES, oneHot, PIXELS_PER_IMAGE } from "@edgegan/shared";
+import type { GanBatch } from "@edgegan/model/batch";
+import { LATENT_SIZE, oneHot, PIXELS_PER_IMAGE } from "@edgegan/shared";
 import { gatherRows } from "@edgegan/shared/gather";
 import { type Rng, seededPermutation } from "@edgegan/shared/rng";
 import type { TrainConfig } from "@edgegan/shared/train-config";
-import * as tf from "@tensorflow/tfjs-core";
-import type { RunState } from "./checkpoint.ts";
 import type { Dataset } from "./dataset.ts";
 
-/** One batch's tensors (the caller disposes them). */
-export interface BatchTensors {
-  /** Real images [B, 28, 28, 1] in [-1, 1]. */
-  images: tf.Tensor4D;
-  /** Their one-hot labels [B, 10]. */
-  labels: tf.Tensor2D;
-  /** Latents [B, 100] ~ N(0, 1). */
-  z: tf.Tensor2D;
-  /** One-hot labels for the fakes [B, 10], uniform over the dataset's classes (10 or fewer). */
-  fakeLabels: tf.Tensor2D;
+/** Where a run stands in its data (part of every checkpoint). */
+export interface DataCursor {
+  /** Batches drawn in total: the optimisation steps done once the loop has trained on the last. */
+  step: number;
+  /** Epochs completed. */
+  epoch: number;
+  /** Batches drawn from the current (unfinished) epoch. */
+  stepInEpoch: number;
+  /** Seed of the current epoch's shuffle, or null between epochs. */
+  epochSeed: number | null;
+}
+
+/** A run's cursor before its first batch. */
+export function startCursor(): DataCursor {
+  return { step: 0, epoch: 0, stepInEpoch: 0, epochSeed: null };
 }
 
 /** Real images and labels from the shuffled order, z and fake labels from the RNG. */
@@ -34,49 +40,50 @@ function makeBatch(
   start: number,
   batchSize: number,
   rng: Rng,
-): BatchTensors {
+): GanBatch {
   const picked = order.subarray(start, start + batchSize);
-  const images = gatherRows(data.images, PIXELS_PER_IMAGE, picked);
-  const labels = Array.from(gatherRows(data.labels, 1, picked));
   const z = Float32Array.from({ length: batchSize * LATENT_SIZE }, () => rng.normal());
   const fakeLabels = Array.from({ length: batchSize }, () => rng.int(data.classNames.length));
   return {
-    images: tf.tensor4d(images, [batchSize, 28, 28, 1]),
-    labels: tf.tensor2d(oneHot(labels), [batchSize, NUM_CLASSES]),
-    z: tf.tensor2d(z, [batchSize, LATENT_SIZE]),
-    fakeLabels: tf.tensor2d(oneHot(fakeLabels), [batchSize, NUM_CLASSES]),
+    images: gatherRows(data.images, PIXELS_PER_IMAGE, picked), // [B, 28, 28, 1]
+    labels: oneHot(gatherRows(data.labels, 1, picked)), // [B, 10]
+    z, // [B, 100]
+    fakeLabels: oneHot(fakeLabels), // [B, 10], uniform over the dataset's classes (10 or fewer)
   };
 }
 
-/** What the loop gets: a batch to train on, or the end of an epoch (state already advanced). */
-export type BatchEvent = { kind: "batch"; batch: BatchTensors } | { kind: "epoch-end" };
+/** What the loop gets: a batch to train on, or the end of an epoch (the cursor already moved). */
+export type BatchEvent = { kind: "batch"; batch: GanBatch } | { kind: "epoch-end" };
 
 /**
- * Batches from where `state` stands until the configured epochs are done or `shouldStop()`.
- * @param state the run's state: read for the position, updated at epoch boundaries
+ * Batches from where `cursor` stands until the configured epochs are done or `shouldStop()`.
+ * @param cursor the run's cursor (its checkpointed state): moved on as batches are drawn
  */
 export function* batches(
   data: Dataset,
   config: Pick<TrainConfig, "epochs" | "batchSize">,
-  state: RunState,
+  cursor: DataCursor,
   rng: Rng,
   shouldStop: () => boolean,
 ): Generator<BatchEvent> {
   const stepsPerEpoch = Math.floor(data.count / config.batchSize);
-  while (state.epoch < config.epochs && !shouldStop()) {
-    if (state.epochSeed === null) {
-      state.epochSeed = rng.nextUint32();
-      state.stepInEpoch = 0;
+  while (cursor.epoch < config.epochs && !shouldStop()) {
+    if (cursor.epochSeed === null) {
+      cursor.epochSeed = rng.nextUint32();
+      cursor.stepInEpoch = 0;
     }
-    const order = seededPermutation(data.count, state.epochSeed);
-    while (state.stepInEpoch < stepsPerEpoch && !shouldStop()) {
-      const start = state.stepInEpoch * config.batchSize;
-      yield { kind: "batch", batch: makeBatch(data, order, start, config.batchSize, rng) };
+    const order = seededPermutation(data.count, cursor.epochSeed);
+    while (cursor.stepInEpoch < stepsPerEpoch && !shouldStop()) {
+      const start = cursor.stepInEpoch * config.batchSize;
+      const batch = makeBatch(data, order, start, config.batchSize, rng);
+      cursor.stepInEpoch += 1;
+      cursor.step += 1;
+      yield { kind: "batch", batch };
     }
-    if (state.stepInEpoch >= stepsPerEpoch) {
-      state.epoch += 1;
-      state.epochSeed = null;
-      state.stepInEpoch = 0;
+    if (cursor.stepInEpoch >= stepsPerEpoch) {
+      cursor.epoch += 1;
+      cursor.epochSeed = null;
+      cursor.stepInEpoch = 0;
       yield { kind: "epoch-end" };
     }
   }

@@ -1,5 +1,8 @@
 /**
- * Checkpoints: everything needed to continue a run exactly, in one file written atomically.
+ * Checkpoints: everything needed to continue a run exactly, in one file written atomically: the
+ * run's state (its data cursor, RNG, clock) and its tensors (the GAN's state as
+ * @edgegan/model/gan-state captures it, the same codec that starts data-parallel replicas, and
+ * the EMA generator's weights).
  *
  * Layout of `checkpoint.bin`: "EGCK" magic, uint32 LE header length, UTF-8 JSON header
  * (state + tensor index), zero padding to a multiple of 4, then the tensors' float32/int32
@@ -7,35 +10,31 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { GAN_STATE_GROUPS, type GanState, type TensorData } from "@edgegan/model/gan-state";
 import type { RngState } from "@edgegan/shared/rng";
 import type { TrainConfig } from "@edgegan/shared/train-config";
-import * as tf from "@tensorflow/tfjs-core";
 import { writeFileAtomic } from "./atomic-write.ts";
+import type { DataCursor } from "./batches.ts";
 
 export const CHECKPOINT_FILE = "checkpoint.bin";
 const MAGIC = "EGCK";
 const FORMAT_VERSION = 1;
 
-/** Where a run is, apart from its tensors. */
-export interface RunState {
+/** Where a run is, apart from its tensors: its data cursor (batches.ts) and the rest. */
+export interface RunState extends DataCursor {
   config: TrainConfig;
-  /** Optimisation steps done in total. */
-  step: number;
-  /** Epochs completed. */
-  epoch: number;
-  /** Steps done within the current (unfinished) epoch. */
-  stepInEpoch: number;
-  /** Seed of the current epoch's shuffle, or null between epochs. */
-  epochSeed: number | null;
-  /** State of the run's RNG (z and fake labels), for exact continuation. */
+  /** State of the run's RNG (shuffle seeds, z and fake labels), for exact continuation. */
   rngState: RngState;
   wallTimeSeconds: number;
   backend: string;
   lastLosses: { d: number; g: number } | null;
 }
 
-/** Named groups of tensors, each in a fixed order (model.weights order, optimizer order). */
-export type TensorGroups = Record<string, tf.Tensor[]>;
+/** A checkpoint's tensors: the GAN's state and the EMA of G's weights (model.weights order). */
+export type CheckpointTensors = GanState & { ema: TensorData[] };
+
+/** The groups of tensors in a checkpoint, in file order. */
+const GROUPS = [...GAN_STATE_GROUPS, "ema"] as const;
 
 interface TensorEntry {
   group: string;
@@ -53,27 +52,14 @@ interface Header {
 }
 
 /** Serialise state and tensors into the checkpoint byte layout. */
-export function encodeCheckpoint(state: RunState, groups: TensorGroups): Uint8Array {
+export function encodeCheckpoint(state: RunState, tensors: CheckpointTensors): Uint8Array {
   const entries: TensorEntry[] = [];
   const chunks: Uint8Array[] = [];
   let offset = 0;
-  for (const [group, tensors] of Object.entries(groups)) {
-    tensors.forEach((tensor, index) => {
-      if (tensor.dtype !== "float32" && tensor.dtype !== "int32") {
-        throw new Error(`checkpoint cannot store ${group}[${index}] of dtype ${tensor.dtype}`);
-      }
-      const data = tensor.dataSync() as Float32Array | Int32Array;
-      const bytes = new Uint8Array(
-        data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
-      );
-      entries.push({
-        group,
-        index,
-        shape: tensor.shape,
-        dtype: tensor.dtype,
-        byteOffset: offset,
-        byteLength: bytes.length,
-      });
+  for (const group of GROUPS) {
+    tensors[group].forEach(({ shape, dtype, values }, index) => {
+      const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+      entries.push({ group, index, shape, dtype, byteOffset: offset, byteLength: bytes.length });
       chunks.push(bytes);
       offset += bytes.length;
     });
@@ -105,7 +91,7 @@ function align4(n: number): number {
 export function decodeCheckpoint(
   bytes: Uint8Array,
   source: string,
-): { state: RunState; groups: TensorGroups } {
+): { state: RunState; tensors: CheckpointTensors } {
   if (bytes.length < 8 || new TextDecoder().decode(bytes.subarray(0, 4)) !== MAGIC) {
     throw new Error(`${source} is not an EdgeGAN checkpoint (missing the "${MAGIC}" magic bytes)`);
   }
@@ -135,27 +121,44 @@ export function decodeCheckpoint(
       `${source} is truncated or corrupt: its index describes ${needed} bytes, the file has ${bytes.length}`,
     );
   }
-  const groups: TensorGroups = {};
+  const groups: Record<string, TensorData[]> = {};
   for (const entry of header.tensors) {
     const start = bytes.byteOffset + dataStart + entry.byteOffset;
     const buffer = bytes.buffer.slice(start, start + entry.byteLength);
     const values = entry.dtype === "int32" ? new Int32Array(buffer) : new Float32Array(buffer);
     const list = groups[entry.group] ?? [];
-    list[entry.index] = tf.tensor(values, entry.shape, entry.dtype);
+    list[entry.index] = { shape: entry.shape, dtype: entry.dtype, values };
     groups[entry.group] = list;
   }
-  return { state: header.state, groups };
+  const group = (name: (typeof GROUPS)[number]): TensorData[] => {
+    const list = groups[name];
+    if (!list)
+      throw new Error(`${source} has no "${name}" tensors: not a complete EdgeGAN checkpoint`);
+    const missing = Array.from(list).findIndex((t) => t === undefined);
+    if (missing >= 0) throw new Error(`${source} is corrupt: its index lacks ${name}[${missing}]`);
+    return list;
+  };
+  const tensors: CheckpointTensors = {
+    generator: group("generator"),
+    discriminator: group("discriminator"),
+    gOptimizer: group("gOptimizer"),
+    dOptimizer: group("dOptimizer"),
+    ema: group("ema"),
+  };
+  return { state: header.state, tensors };
 }
 
 /** Write the run's checkpoint into `dir` atomically. */
-export function saveCheckpoint(dir: string, state: RunState, groups: TensorGroups): string {
+export function saveCheckpoint(dir: string, state: RunState, tensors: CheckpointTensors): string {
   const path = join(dir, CHECKPOINT_FILE);
-  writeFileAtomic(path, encodeCheckpoint(state, groups));
+  writeFileAtomic(path, encodeCheckpoint(state, tensors));
   return path;
 }
 
 /** Read the checkpoint in `dir`, or null when there is none. */
-export function loadCheckpoint(dir: string): { state: RunState; groups: TensorGroups } | null {
+export function loadCheckpoint(
+  dir: string,
+): { state: RunState; tensors: CheckpointTensors } | null {
   const path = join(dir, CHECKPOINT_FILE);
   if (!existsSync(path)) return null;
   return decodeCheckpoint(new Uint8Array(readFileSync(path)), path);

@@ -5,6 +5,7 @@
  * the averaged generator gives cleaner samples than the live one. A warm-up
  * (decay_t = min(decay, (1 + t) / (10 + t))) keeps early averages from clinging to the init.
  */
+import { dataTensor, type TensorData, tensorData } from "@edgegan/model/gan-state";
 import * as tf from "@tensorflow/tfjs-core";
 import type { LayersModel } from "@tensorflow/tfjs-layers";
 
@@ -19,7 +20,7 @@ export class WeightEma {
     this.shadows = model.weights.map((w) => tf.variable(w.read().clone(), false));
   }
 
-  /** Fold the model's current weights into the average; `step` is the number of steps done. */
+  /** Fold the model's current weights into the average; `step`: steps done before this one. */
   update(model: LayersModel, step: number): void {
     const decay = Math.min(this.decay, (1 + step) / (10 + step));
     tf.tidy(() => {
@@ -35,13 +36,13 @@ export class WeightEma {
     model.setWeights(this.shadows);
   }
 
-  /** The averaged weights, in model.weights order (for checkpoints; do not dispose). */
-  values(): tf.Tensor[] {
-    return this.shadows;
+  /** The averaged weights, in model.weights order, as data (for checkpoints). */
+  state(): TensorData[] {
+    return this.shadows.map((shadow, i) => tensorData(shadow, `EMA tensor ${i}`));
   }
 
   /** Replace the averages (from a checkpoint), checking shapes. */
-  load(values: tf.Tensor[]): void {
+  load(values: TensorData[]): void {
     if (values.length !== this.shadows.length) {
       throw new Error(
         `EMA state has ${values.length} tensors, the generator has ${this.shadows.length} weights`,
@@ -54,7 +55,9 @@ export class WeightEma {
           `EMA tensor ${i} has shape [${value.shape}], the generator's weight is [${shadow.shape}]`,
         );
       }
-      shadow.assign(value);
+      const tensor = dataTensor(value);
+      shadow.assign(tensor);
+      tensor.dispose();
     });
   }
 

@@ -7,18 +7,18 @@ import { accessSync, constants, existsSync, mkdirSync, rmSync, writeFileSync } f
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { createGanStepper, type GanStepper } from "@edgegan/model/data-parallel/data-parallel";
+import { applyGanState } from "@edgegan/model/gan-state";
 import { buildGenerator } from "@edgegan/model/generator";
 import { createGan, type Gan } from "@edgegan/model/train-step";
 import { createRng, type Rng } from "@edgegan/shared/rng";
 import { ganSettingsOf, identityMismatches, type TrainConfig } from "@edgegan/shared/train-config";
-import * as tf from "@tensorflow/tfjs-core";
 import type { LayersModel } from "@tensorflow/tfjs-layers";
 import { removeStaleTempFiles } from "./atomic-write.ts";
 import { type BackendChoice, backendLine, selectBackend } from "./backend.ts";
+import { startCursor } from "./batches.ts";
 import { CHECKPOINT_FILE, loadCheckpoint, type RunState } from "./checkpoint.ts";
 import { type Dataset, isKnownDataset, loadDataset } from "./dataset.ts";
 import { WeightEma } from "./ema.ts";
-import { restoreTensors } from "./gan-tensors.ts";
 import { truncateJsonLines } from "./metrics-log.ts";
 import { openTeacher, type Teacher } from "./teacher.ts";
 
@@ -122,10 +122,7 @@ export async function openRun(config: TrainConfig, log: (message: string) => voi
     paths,
     state: {
       config,
-      step: 0,
-      epoch: 0,
-      stepInEpoch: 0,
-      epochSeed: null,
+      ...startCursor(),
       rngState: rng.getState(),
       wallTimeSeconds: 0,
       backend: backend.name,
@@ -173,8 +170,13 @@ async function restoreRun(run: Run, log: (message: string) => void): Promise<voi
       `--resume refused: the checkpoint belongs to a different run (${mismatches.join("; ")})`,
     );
   }
-  await restoreTensors(gan, ema, checkpoint.groups, join(outDir, CHECKPOINT_FILE));
-  tf.dispose(Object.values(checkpoint.groups).flat());
+  try {
+    await applyGanState(gan, checkpoint.tensors);
+    ema.load(checkpoint.tensors.ema);
+  } catch (error) {
+    const path = join(outDir, CHECKPOINT_FILE);
+    throw new Error(`${path} does not fit this model: ${(error as Error).message}`);
+  }
   rng.setState(checkpoint.state.rngState);
   run.state = { ...checkpoint.state, config, backend: backend.name };
   truncateJsonLines(paths.metrics, run.state.step);

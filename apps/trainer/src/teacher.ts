@@ -6,8 +6,7 @@
 
 import { basename, resolve } from "node:path";
 import { type OnnxGenerator, openOnnxGenerator } from "@edgegan/eval/onnx-generator";
-import { IMAGE_CHANNELS, IMAGE_SIZE, NUM_CLASSES, type TeacherRef } from "@edgegan/shared";
-import * as tf from "@tensorflow/tfjs-core";
+import { LATENT_SIZE, NUM_CLASSES, type TeacherRef } from "@edgegan/shared";
 import { readModelFolder } from "./eval/manifest-eval.ts";
 
 /** An open teacher. Call `release` when done. */
@@ -17,11 +16,11 @@ export interface Teacher {
   /** Who it is, as the student's model card records it: name (its folder's), version, sha256. */
   ref: TeacherRef;
   /**
-   * The teacher's images for a batch's (z, one-hot label).
+   * The teacher's images for a batch's (z, one-hot label), as a batch's `teacherImages`.
    * @param z [M, 100], labels [M, 10] one-hot
    * @returns [M, 28, 28, 1] in [-1, 1] (NCHW and NHWC coincide for one channel)
    */
-  imagesFor(z: tf.Tensor2D, labels: tf.Tensor2D): Promise<tf.Tensor4D>;
+  imagesFor(z: Float32Array, labels: Float32Array): Promise<Float32Array>;
   release(): Promise<void>;
 }
 
@@ -47,16 +46,13 @@ export async function openTeacher(dir: string, dataset: string): Promise<Teacher
     version: manifest.version,
     ref: { name: basename(resolve(dir)), version: manifest.version, sha256: manifest.onnx.sha256 },
     async imagesFor(z, labels) {
-      const n = z.shape[0];
-      if (labels.shape[0] !== n || labels.shape[1] !== NUM_CLASSES) {
-        throw new Error(`teacher labels must be [${n}, ${NUM_CLASSES}], got [${labels.shape}]`);
+      const n = z.length / LATENT_SIZE;
+      if (!Number.isInteger(n) || labels.length !== n * NUM_CLASSES) {
+        throw new Error(
+          `teacher inputs must be z [M, ${LATENT_SIZE}] and labels [M, ${NUM_CLASSES}], got ${z.length} and ${labels.length} values`,
+        );
       }
-      const pixels = await generator.run(
-        z.dataSync() as Float32Array,
-        labels.dataSync() as Float32Array,
-        n,
-      );
-      return tf.tensor4d(pixels, [n, IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS]);
+      return generator.run(z, labels, n);
     },
     release: () => generator.release(),
   };

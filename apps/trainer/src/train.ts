@@ -8,18 +8,18 @@
  * anything is saved, leaving the last good checkpoint.
  */
 import { join } from "node:path";
+import type { GanBatch } from "@edgegan/model/batch";
 import { exportGeneratorToOnnx } from "@edgegan/model/export-onnx";
+import { captureGanState } from "@edgegan/model/gan-state";
 import type { ModelManifest } from "@edgegan/shared/manifest";
 import type { TrainConfig } from "@edgegan/shared/train-config";
-import * as tf from "@tensorflow/tfjs-core";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { recalibrateBatchNorm } from "./batch-norm-recalibration.ts";
-import { type BatchTensors, batches } from "./batches.ts";
+import { batches } from "./batches.ts";
 import { cardTraining } from "./card-config.ts";
 import { saveCheckpoint } from "./checkpoint.ts";
 import { type EvaluateOptions, evaluateGenerator } from "./eval/evaluate.ts";
 import { EDGE_MODELS_DIR, exportVerifiedArtifact, publishArtifact } from "./export-artifact.ts";
-import { tensorGroups } from "./gan-tensors.ts";
 import { appendJsonLine, MetricsLog } from "./metrics-log.ts";
 import { openRun, type Run } from "./open-run.ts";
 import { ProgressReporter } from "./progress.ts";
@@ -68,7 +68,8 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const checkpoint = async (why: string) => {
     state.rngState = run.rng.getState();
     state.wallTimeSeconds = clock.wallTime();
-    const path = saveCheckpoint(outDir, state, await tensorGroups(gan, run.ema));
+    const tensors = { ...(await captureGanState(gan)), ema: run.ema.state() };
+    const path = saveCheckpoint(outDir, state, tensors);
     lastCheckpointAt = performance.now();
     progress.newline();
     log(`checkpoint (${why}) at step ${state.step}: ${path}`);
@@ -103,14 +104,13 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         }
         continue;
       }
-      // One GAN step (D, then G), the EMA, the step's bookkeeping.
+      // One GAN step (D, then G), the EMA, the step's bookkeeping (batches() has already moved
+      // the cursor: state.step counts this step).
       const t0 = performance.now();
       const { dLoss, gLoss } = await ganStep(run, event.batch);
-      run.ema.update(gan.generator, state.step);
+      run.ema.update(gan.generator, state.step - 1);
       timing.stepMillis += performance.now() - t0;
       timing.steps += 1;
-      state.step += 1;
-      state.stepInEpoch += 1;
       state.lastLosses = { d: dLoss, g: gLoss };
       // Log: metrics.jsonl every metricsEvery steps, the progress line every step.
       metrics.add(dLoss, gLoss);
@@ -189,19 +189,18 @@ function runClock(secondsBefore: number) {
 }
 
 /**
- * One GAN step on a batch (with the teacher's images when distilling); disposes the batch.
+ * One GAN step on a batch (with the teacher's images when distilling).
  * @throws NonFiniteLossError when a loss is NaN or infinite (nothing is saved after it)
  */
-async function ganStep(run: Run, batch: BatchTensors) {
+async function ganStep(run: Run, batch: GanBatch) {
   const teacherImages = run.teacher
     ? await run.teacher.imagesFor(batch.z, batch.fakeLabels)
     : undefined;
   const { dLoss, gLoss } = await run.stepper.step({ ...batch, teacherImages });
-  tf.dispose([...Object.values(batch), ...(teacherImages ? [teacherImages] : [])]);
   if (!Number.isFinite(dLoss) || !Number.isFinite(gLoss)) {
     throw new NonFiniteLossError(
       `loss became ${Number.isFinite(dLoss) ? "" : `L_D=${dLoss} `}${Number.isFinite(gLoss) ? "" : `L_G=${gLoss} `}` +
-        `at step ${run.state.step + 1}: training stopped. The last good checkpoint in ${run.outDir} is kept; ` +
+        `at step ${run.state.step}: training stopped. The last good checkpoint in ${run.outDir} is kept; ` +
         "try again with a lower --lr in a new --out",
     );
   }

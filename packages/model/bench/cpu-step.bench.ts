@@ -5,6 +5,7 @@
  */
 import "@tensorflow/tfjs-backend-cpu";
 import { LATENT_SIZE, NUM_CLASSES, oneHot } from "@edgegan/shared";
+import { createRng } from "@edgegan/shared/rng";
 import * as tf from "@tensorflow/tfjs-core";
 import { registerCpuTrainingKernels } from "../src/kernels/cpu-conv2d-backprop-filter.ts";
 import { createGan, trainStep } from "../src/train-step.ts";
@@ -17,18 +18,17 @@ await tf.setBackend("cpu");
 
 const batch = 64;
 const gan = createGan({ arch: "dcgan" });
+const rng = createRng(1);
 const labels = oneHot(Array.from({ length: batch }, (_, i) => i % NUM_CLASSES));
 const times: number[] = [];
 for (let s = 0; s < steps + 1; s++) {
   const t0 = performance.now();
-  const b = {
-    images: tf.randomUniform([batch, 28, 28, 1], -1, 1) as tf.Tensor4D,
-    labels: tf.tensor2d(labels, [batch, NUM_CLASSES]),
-    z: tf.randomNormal([batch, LATENT_SIZE]) as tf.Tensor2D,
-    fakeLabels: tf.tensor2d(labels, [batch, NUM_CLASSES]),
-  };
-  trainStep(gan, b);
-  tf.dispose(Object.values(b));
+  trainStep(gan, {
+    images: Float32Array.from({ length: batch * 784 }, () => Math.random() * 2 - 1), // [64, 28, 28, 1]
+    labels, // [64, 10]
+    z: rng.fillNormal(new Float32Array(batch * LATENT_SIZE)), // [64, 100]
+    fakeLabels: labels,
+  });
   if (s > 0) times.push(performance.now() - t0); // first step: warm-up (optimizer slots)
 }
 times.sort((a, b) => a - b);

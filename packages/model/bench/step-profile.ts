@@ -18,11 +18,11 @@ import { spawnSync } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { LATENT_SIZE, NUM_CLASSES } from "@edgegan/shared";
 import * as tf from "@tensorflow/tfjs-core";
 import { createGanStepper } from "../src/data-parallel/data-parallel.ts";
-import { createGan, type GanBatch, trainStep } from "../src/train-step.ts";
+import { createGan, trainStep } from "../src/train-step.ts";
 import { initWasmTrainingBackend } from "../src/wasm-backend.ts";
+import { randomBatch } from "../test/random-batch.ts";
 
 const { values: opts } = parseArgs({
   options: {
@@ -114,25 +114,12 @@ function median(xs: number[]): number {
   return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
-function batchOf(n: number): GanBatch {
-  const labels = tf.cast(
-    tf.oneHot(tf.randomUniform([n], 0, NUM_CLASSES, "int32") as tf.Tensor1D, NUM_CLASSES),
-    "float32",
-  ) as tf.Tensor2D;
-  return {
-    images: tf.randomUniform([n, 28, 28, 1], -1, 1) as tf.Tensor4D,
-    labels,
-    z: tf.randomNormal([n, LATENT_SIZE]) as tf.Tensor2D,
-    fakeLabels: labels,
-  };
-}
-
 type Profile = { wallMs: number; rows: Map<Row, number> };
 
 /** Median wall time and per-row kernel time of the one-thread step at `n` images. */
 function profileOneThread(n: number): Profile {
   const gan = createGan({ arch: "dcgan" });
-  const batch = batchOf(n);
+  const batch = randomBatch(n, n);
   const perStep: Map<Row, number>[] = [];
   const walls: number[] = [];
   for (let i = 0; i < warmup + steps; i++) {
@@ -146,7 +133,6 @@ function profileOneThread(n: number): Profile {
     perStep.push(current);
     walls.push(wall);
   }
-  tf.dispose([batch.images, batch.labels, batch.z]);
   const rows = new Map<Row, number>();
   for (const row of ROWS) {
     const values = perStep.map((m) => m.get(row) ?? 0);
@@ -159,7 +145,7 @@ function profileOneThread(n: number): Profile {
 async function profileParallel(n: number): Promise<Profile & { replicas: string[] }> {
   const gan = createGan({ arch: "dcgan" });
   const stepper = await createGanStepper(gan, workers, "wasm");
-  const batch = batchOf(n);
+  const batch = randomBatch(n, n);
   const walls: number[] = [];
   try {
     for (let i = 0; i < warmup; i++) await stepper.step(batch);
@@ -189,7 +175,6 @@ async function profileParallel(n: number): Promise<Profile & { replicas: string[
     };
   } finally {
     await stepper.close();
-    tf.dispose([batch.images, batch.labels, batch.z]);
   }
 }
 

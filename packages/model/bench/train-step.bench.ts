@@ -24,7 +24,8 @@ import { availableParallelism, loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { Architecture } from "@edgegan/shared";
-import { LATENT_SIZE, NUM_CLASSES } from "@edgegan/shared";
+import { LATENT_SIZE } from "@edgegan/shared";
+import { createRng } from "@edgegan/shared/rng";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-wasm";
 import { createGanStepper } from "../src/data-parallel/data-parallel.ts";
@@ -33,6 +34,7 @@ import { conv2DBackpropFilterConfig } from "../src/kernels/conv2d-backprop-filte
 import { textbookStep } from "../src/textbook-step.ts";
 import { createGan, trainStep } from "../src/train-step.ts";
 import { initWasmTrainingBackend } from "../src/wasm-backend.ts";
+import { randomBatch } from "../test/random-batch.ts";
 
 const { values: opts } = parseArgs({
   options: {
@@ -65,14 +67,21 @@ if (block < 2)
   throw new Error("--block must be at least 2 (the first step of a block is not counted)");
 
 /** One D step then one G step, exactly as the trainer runs them (packages/model/src/train-step.ts). */
-type Step = (real: tf.Tensor4D, labels: tf.Tensor2D) => void;
+type Step = (real: Float32Array, labels: Float32Array) => void;
+
+const rng = createRng(1);
+
+/** Real images [n, 28, 28, 1] in [-1, 1] and their one-hot labels [n, 10], at random. */
+function realBatch(n: number): { real: Float32Array; labels: Float32Array } {
+  const { images, labels } = randomBatch(n, n);
+  return { real: images, labels };
+}
 
 function makeStep(arch: Architecture): Step {
   const gan = createGan({ arch });
   return (images, labels) => {
-    const z = tf.randomNormal([images.shape[0], LATENT_SIZE]) as tf.Tensor2D;
+    const z = rng.fillNormal(new Float32Array((images.length / 784) * LATENT_SIZE)); // [n, 100]
     trainStep(gan, { images, labels, z, fakeLabels: labels });
-    z.dispose();
   };
 }
 
@@ -86,9 +95,7 @@ function stats(ms: number[]): { median: number; min: number; max: number } {
 
 async function bench(arch: Architecture): Promise<void> {
   const step = makeStep(arch);
-  const real = tf.randomUniform([batch, 28, 28, 1], -1, 1) as tf.Tensor4D;
-  const ids = tf.randomUniform([batch], 0, NUM_CLASSES, "int32");
-  const labels = tf.cast(tf.oneHot(ids, NUM_CLASSES), "float32") as tf.Tensor2D;
+  const { real, labels } = realBatch(batch);
   for (let i = 0; i < warmup; i++) step(real, labels);
   if (opts.profile) {
     const p = await tf.profile(() => step(real, labels));
@@ -134,7 +141,6 @@ async function bench(arch: Architecture): Promise<void> {
       `${((batch * 1000) / median).toFixed(0)} images/s; ` +
       `process CPU time median ${cpu.median.toFixed(1)} ms/step; tensors leaked: ${leaked}`,
   );
-  tf.dispose([real, ids, labels]);
 }
 
 /**
@@ -168,10 +174,8 @@ async function benchParallel(arch: Architecture): Promise<void> {
   const one = createGan({ arch });
   const many = createGan({ arch });
   const stepper = await createGanStepper(many, workers, "wasm");
-  const real = tf.randomUniform([batch, 28, 28, 1], -1, 1) as tf.Tensor4D;
-  const ids = tf.randomUniform([batch], 0, NUM_CLASSES, "int32");
-  const labels = tf.cast(tf.oneHot(ids, NUM_CLASSES), "float32") as tf.Tensor2D;
-  const z = tf.randomNormal([batch, LATENT_SIZE]) as tf.Tensor2D;
+  const { real, labels } = realBatch(batch);
+  const z = rng.fillNormal(new Float32Array(batch * LATENT_SIZE)); // [batch, 100]
   const input = { images: real, labels, z, fakeLabels: labels };
   const plain: number[] = [];
   const single: number[] = [];
@@ -201,7 +205,6 @@ async function benchParallel(arch: Architecture): Promise<void> {
     }
   } finally {
     await stepper.close();
-    tf.dispose([real, ids, labels, z]);
   }
   const [p, a, b] = [plain, single, parallel].map((t) => stats(t).median) as [
     number,

@@ -7,6 +7,7 @@
  * code; `@edgegan/model/onnx-parity` is the only module that loads onnxruntime-web).
  */
 export { assertArchitecture } from "./architecture.ts";
+export type { GanBatch } from "./batch.ts";
 export { buildDiscriminator } from "./discriminator.ts";
 export { exportGeneratorToOnnx, SUPPORTED_LAYERS } from "./export-onnx.ts";
 export { buildGenerator, dcganGeneratorMacs } from "./generator.ts";
@@ -33,7 +34,6 @@ export { checkOnnxParity, type ParityOptions, type ParityResult } from "./onnx-p
 export {
   createGan,
   type Gan,
-  type GanBatch,
   type StepLosses,
   trainStep,
   withFrozenBatchNormStats,

@@ -4,13 +4,9 @@
  * twice, once for D's fakes and once, on G's tape, for L_G; `trainStep` runs it once.
  */
 import * as tf from "@tensorflow/tfjs-core";
+import { batchTensors, type GanBatch } from "./batch.ts";
 import { adversarialLosses, distillationLoss } from "./losses.ts";
-import {
-  type Gan,
-  type GanBatch,
-  trainableVariables,
-  withFrozenBatchNormStats,
-} from "./train-step.ts";
+import { type Gan, trainableVariables, withFrozenBatchNormStats } from "./train-step.ts";
 
 /**
  * The plain formulation: D's update on fakes from their own G forward pass (G's statistics left
@@ -18,7 +14,8 @@ import {
  */
 export function textbookStep(gan: Gan, batch: GanBatch): { dLoss: number; gLoss: number } {
   const { generator: g, discriminator: d } = gan;
-  const { images, labels, z, fakeLabels, teacherImages } = batch;
+  const tensors = batchTensors(batch);
+  const { images, labels, z, fakeLabels, teacherImages } = tensors;
   const fake = withFrozenBatchNormStats(g, () =>
     tf.tidy(() => g.apply([z, fakeLabels], { training: true }) as tf.Tensor4D),
   );
@@ -53,5 +50,6 @@ export function textbookStep(gan: Gan, batch: GanBatch): { dLoss: number; gLoss:
     t?.dispose();
     return v;
   };
+  tf.dispose(Object.values(tensors).filter((t) => t !== null));
   return { dLoss: read(dLoss), gLoss: read(gLoss) };
 }

@@ -1,11 +1,12 @@
 import { ARCHITECTURES, LATENT_SIZE, NUM_CLASSES, oneHot } from "@edgegan/shared";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { batchTensors, type GanBatch } from "./batch.ts";
 import { exportGeneratorToOnnx } from "./export-onnx.ts";
 import { checkOnnxParity } from "./onnx-parity.ts";
 import { fastConv2DBackpropFilter, stockConvFilterGrad, useCpuBackend } from "./test-backend.ts";
 import { textbookStep } from "./textbook-step.ts";
-import { createGan, type GanBatch, trainStep, withFrozenBatchNormStats } from "./train-step.ts";
+import { createGan, trainStep, withFrozenBatchNormStats } from "./train-step.ts";
 
 beforeAll(() => useCpuBackend({ fastConvFilterGrad: true }));
 
@@ -55,13 +56,12 @@ function fixedBatch(seed: number): GanBatch {
     for (let x = 0; x < 28; x++) pixels[i * 784 + (3 * k + 1) * 28 + x] = 1;
   });
   return {
-    images: tf.tensor4d(pixels, [BATCH, 28, 28, 1]),
-    labels: tf.tensor2d(oneHot(classes), [BATCH, NUM_CLASSES]),
-    z: tf.randomNormal([BATCH, LATENT_SIZE], 0, 1, "float32", seed),
-    fakeLabels: tf.tensor2d(oneHot(classes.map((k) => (k + 1) % NUM_CLASSES)), [
-      BATCH,
-      NUM_CLASSES,
-    ]),
+    images: pixels, // [4, 28, 28, 1]
+    labels: oneHot(classes), // [4, 10]
+    z: tf.tidy(
+      () => tf.randomNormal([BATCH, LATENT_SIZE], 0, 1, "float32", seed).dataSync() as Float32Array,
+    ), // [4, 100]
+    fakeLabels: oneHot(classes.map((k) => (k + 1) % NUM_CLASSES)), // [4, 10]
   };
 }
 
@@ -117,10 +117,7 @@ describe("trainStep (BatchNorm and inputs)", () => {
     // the teacher's image for every (z, label): a constant mid-grey; adversarial term off
     // (weight 1e4 dwarfs it), so the distillation term must fall step after step
     const gan = createGan({ arch: "dcgan", lr: 2e-3, distillWeight: 1e4, generatorWidth: 16 });
-    const batch = {
-      ...fixedBatch(9),
-      teacherImages: tf.fill([BATCH, 28, 28, 1], 0.25) as tf.Tensor4D,
-    };
+    const batch = { ...fixedBatch(9), teacherImages: new Float32Array(BATCH * 784).fill(0.25) };
     const first = trainStep(gan, batch);
     const before = tf.memory().numTensors;
     const losses = [first];
@@ -155,12 +152,14 @@ describe("trainStep (BatchNorm and inputs)", () => {
       plain.generator.setWeights(fused.generator.getWeights());
       plain.discriminator.setWeights(fused.discriminator.getWeights());
       for (const seed of [11, 12, 13]) {
-        const batch = { ...fixedBatch(seed), teacherImages: tf.fill([BATCH, 28, 28, 1], -0.5) };
-        const a = trainStep(fused, batch as GanBatch);
-        const b = textbookStep(plain, batch as GanBatch);
+        const batch = {
+          ...fixedBatch(seed),
+          teacherImages: new Float32Array(BATCH * 784).fill(-0.5),
+        };
+        const a = trainStep(fused, batch);
+        const b = textbookStep(plain, batch);
         expect(a.dLoss).toBeCloseTo(b.dLoss, 4);
         expect(a.gLoss).toBeCloseTo(b.gLoss, 4);
-        tf.dispose(Object.values(batch));
       }
       for (const part of ["generator", "discriminator"] as const) {
         const x = fused[part].getWeights();
@@ -185,9 +184,7 @@ describe("trainStep (BatchNorm and inputs)", () => {
     // the gradient, bias-corrected), so D moves 4x as far as G would at D's weights
     const trainable = () => ttur.discriminator.trainableWeights.map((w) => w.read());
     const before = trainable().map((t) => t.dataSync().slice());
-    const batch = fixedBatch(21);
-    trainStep(ttur, batch);
-    tf.dispose(Object.values(batch));
+    trainStep(ttur, fixedBatch(21));
     const after = trainable();
     let moved = 0;
     after.forEach((t, i) => {
@@ -201,26 +198,35 @@ describe("trainStep (BatchNorm and inputs)", () => {
 
   it("withFrozenBatchNormStats restores statistics that a training-mode pass moved", () => {
     const gan = createGan({ arch: "dcgan" });
-    const { z, fakeLabels } = fixedBatch(3);
+    const tensors = batchTensors(fixedBatch(3));
     withFrozenBatchNormStats(gan.generator, () => {
+      const { z, fakeLabels } = tensors;
       tf.dispose(gan.generator.apply([z, fakeLabels], { training: true }) as tf.Tensor);
       expect(movingMean(gan, "g_bn0").some((v) => v !== 0)).toBe(true); // moved inside ...
     });
     expect(movingMean(gan, "g_bn0").every((v) => v === 0)).toBe(true); // ... restored after
+    tf.dispose(Object.values(tensors).filter((t) => t !== null));
   });
 
-  it("rejects a batch with the wrong shapes, saying which tensor and what is expected", () => {
+  it("rejects a batch whose arrays do not fit, saying which array and what is expected", () => {
     const gan = createGan({ arch: "mlp" });
     const batch = fixedBatch(4);
+    const before = tf.memory().numTensors;
     expect(() =>
-      trainStep(gan, { ...batch, images: tf.zeros([4, 28, 28, 3]) as tf.Tensor4D }),
-    ).toThrow(/batch.images must have shape \[B, 28, 28, 1\], got \[4, 28, 28, 3\]/);
+      trainStep(gan, { ...batch, images: new Float32Array(4 * 28 * 28 * 3 + 1) }),
+    ).toThrow(
+      /batch.images must have shape \[B, 28, 28, 1\] \(a multiple of 784 values, at least one row\), got 9409 values/,
+    );
+    expect(() => trainStep(gan, { ...batch, labels: new Float32Array(30) })).toThrow(
+      /batch.labels must have shape \[4, 10\] \(40 values\), got 30 values/,
+    );
+    expect(() => trainStep(gan, { ...batch, fakeLabels: new Float32Array(30) })).toThrow(
+      /batch.fakeLabels must have shape \[4, 10\]/,
+    );
     expect(() =>
-      trainStep(gan, { ...batch, fakeLabels: tf.zeros([3, 10]) as tf.Tensor2D }),
-    ).toThrow(/batch.fakeLabels must have shape \[4, 10\]/);
-    expect(() =>
-      trainStep(gan, { ...batch, teacherImages: tf.zeros([4, 14, 14, 1]) as tf.Tensor4D }),
+      trainStep(gan, { ...batch, teacherImages: new Float32Array(4 * 14 * 14) }),
     ).toThrow(/batch.teacherImages must have shape \[4, 28, 28, 1\]/);
+    expect(tf.memory().numTensors).toBe(before); // refused before any tensor was made
   });
 
   it("validates the config", () => {

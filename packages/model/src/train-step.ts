@@ -9,12 +9,12 @@
  * forward pass runs with its statistics restored afterwards), so each step moves them once with
  * the configured momentum. The exporter folds G's moving statistics into the ONNX graph.
  */
-import { IMAGE_CHANNELS, IMAGE_SIZE, LATENT_SIZE, NUM_CLASSES } from "@edgegan/shared";
 import { type GanSettings, parseGanSettings } from "@edgegan/shared/train-config";
 import * as tf from "@tensorflow/tfjs-core";
 // tfjs-layers registers every gradient on import (in Node's CJS build too; the core deep path is ESM-only)
 import "@tensorflow/tfjs-layers";
 import type * as tfl from "@tensorflow/tfjs-layers";
+import { batchTensors, type GanBatch, type StepTensors } from "./batch.ts";
 import { buildDiscriminator } from "./discriminator.ts";
 import { buildGenerator } from "./generator.ts";
 import { adversarialLosses, distillationLoss } from "./losses.ts";
@@ -27,20 +27,6 @@ export interface Gan {
   dOptimizer: tf.AdamOptimizer;
   /** Its settings (@edgegan/shared/train-config declares them, with their defaults and bounds). */
   config: GanSettings;
-}
-
-/** One training batch. B (real) and M (fake) may differ. */
-export interface GanBatch {
-  /** Real images [B, 28, 28, 1] in [-1, 1]. */
-  images: tf.Tensor4D;
-  /** One-hot labels of the real images [B, 10]. */
-  labels: tf.Tensor2D;
-  /** Latent vectors [M, 100] ~ N(0, 1). */
-  z: tf.Tensor2D;
-  /** One-hot labels to condition the fakes on [M, 10]. */
-  fakeLabels: tf.Tensor2D;
-  /** A teacher generator's images for (z, fakeLabels) [M, 28, 28, 1]: adds the distillation term. */
-  teacherImages?: tf.Tensor4D;
 }
 
 /** Losses of one {@link trainStep}, as plain numbers. */
@@ -104,18 +90,27 @@ export const SINGLE_REPLICA: GradientAverager = {
  * "D step, then G step on a fresh forward from the same z" to float rounding (G's weights do not
  * change in between) at one G forward less. G's BatchNorm statistics move once, in that pass.
  *
- * All intermediate tensors are released; the batch is not disposed (the caller owns it). The first
+ * The step makes the batch's tensors and releases them with every intermediate one. The first
  * call also creates the optimisers' slot variables.
+ * @param batch the host arrays (a replica's shard in a data-parallel step)
  * @param averager how gradients become the update (data-parallel replicas pass theirs)
  * @returns the two losses as numbers (reading them synchronises with the backend).
- * @throws Error when a batch tensor has the wrong shape.
+ * @throws Error when a batch array has the wrong length (`checkBatch`).
  */
 export function trainStep(
   gan: Gan,
   batch: GanBatch,
   averager: GradientAverager = SINGLE_REPLICA,
 ): StepLosses {
-  checkBatch(batch);
+  const tensors = batchTensors(batch);
+  try {
+    return fusedStep(gan, tensors, averager);
+  } finally {
+    tf.dispose(Object.values(tensors).filter((t) => t !== null));
+  }
+}
+
+function fusedStep(gan: Gan, batch: StepTensors, averager: GradientAverager): StepLosses {
   const { generator: g, discriminator: d } = gan;
   const { z, fakeLabels, teacherImages } = batch;
   let dLoss = Number.NaN;
@@ -143,7 +138,7 @@ export function trainStep(
  */
 function updateDiscriminator(
   gan: Gan,
-  batch: GanBatch,
+  batch: StepTensors,
   fake: tf.Tensor4D,
   averager: GradientAverager,
 ): number {
@@ -230,23 +225,5 @@ export function withFrozenBatchNormStats<T>(model: tfl.LayersModel, fn: () => T)
       w.write(saved[i] as tf.Tensor);
     });
     tf.dispose(saved);
-  }
-}
-
-export function checkBatch({ images, labels, z, fakeLabels, teacherImages }: GanBatch): void {
-  const expect = (name: string, t: tf.Tensor, shape: (number | null)[]) => {
-    const ok =
-      t.shape.length === shape.length && shape.every((d, i) => d === null || d === t.shape[i]);
-    if (!ok) {
-      const want = shape.map((d) => d ?? "B").join(", ");
-      throw new Error(`batch.${name} must have shape [${want}], got [${t.shape.join(", ")}]`);
-    }
-  };
-  expect("images", images, [null, IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS]);
-  expect("labels", labels, [images.shape[0], NUM_CLASSES]);
-  expect("z", z, [null, LATENT_SIZE]);
-  expect("fakeLabels", fakeLabels, [z.shape[0], NUM_CLASSES]);
-  if (teacherImages) {
-    expect("teacherImages", teacherImages, [z.shape[0], IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS]);
   }
 }

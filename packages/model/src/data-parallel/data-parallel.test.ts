@@ -4,33 +4,19 @@
  * the trainer; a closed or failing replica ends the step with a clear error instead of hanging.
  */
 
-import { LATENT_SIZE, NUM_CLASSES, oneHot } from "@edgegan/shared";
-import { createRng } from "@edgegan/shared/rng";
+import { LATENT_SIZE } from "@edgegan/shared";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createGan, type Gan, type GanBatch, trainStep } from "../train-step.ts";
+import { randomBatch } from "../../test/random-batch.ts";
+import { modelWeights } from "../gan-state.ts";
+import { createGan, type Gan, trainStep } from "../train-step.ts";
 import { initWasmTrainingBackend } from "../wasm-backend.ts";
 import { createGanStepper } from "./data-parallel.ts";
-import { weightArrays } from "./replica-state.ts";
 import { splitBatch } from "./shards.ts";
 
 beforeAll(async () => {
   await initWasmTrainingBackend();
 }, 60_000);
-
-function batchOf(n: number, seed: number): GanBatch {
-  const rng = createRng(seed);
-  const classes = Array.from({ length: n }, () => rng.int(NUM_CLASSES));
-  return {
-    images: tf.tensor4d(
-      Float32Array.from({ length: n * 784 }, () => rng.nextFloat() * 2 - 1),
-      [n, 28, 28, 1],
-    ),
-    labels: tf.tensor2d(oneHot(classes), [n, NUM_CLASSES]),
-    z: tf.tensor2d(rng.fillNormal(new Float32Array(n * LATENT_SIZE)), [n, LATENT_SIZE]),
-    fakeLabels: tf.tensor2d(oneHot(classes.map((c) => (c + 3) % NUM_CLASSES)), [n, NUM_CLASSES]),
-  };
-}
 
 /** Two GANs with the same weights. */
 function twins(arch: "mlp" | "dcgan", generatorWidth = 16): [Gan, Gan] {
@@ -52,12 +38,33 @@ const maxDiff = (x: tf.Tensor[], y: tf.Tensor[]) =>
 
 describe("splitBatch", () => {
   it("cuts a batch into near-equal shards that together are the batch", () => {
-    const batch = batchOf(7, 1);
+    const batch = { ...randomBatch(7, 1), teacherImages: new Float32Array(7 * 784).fill(0.5) };
     const shards = splitBatch(batch, 2);
-    expect(shards.map((s) => s.n)).toEqual([3, 4]);
-    const z = batch.z.dataSync();
-    const [first, second] = shards;
-    expect(Float32Array.from([...(first?.z ?? []), ...(second?.z ?? [])])).toEqual(z);
+    expect(shards.map((s) => s.share)).toEqual([3 / 7, 4 / 7]);
+    for (const key of ["images", "labels", "z", "fakeLabels", "teacherImages"] as const) {
+      const joined = Float32Array.from(shards.flatMap((s) => [...(s.batch[key] ?? [])]));
+      expect(joined, key).toEqual(batch[key]);
+      // own copies, so each can be transferred to its worker
+      expect(shards[0]?.batch[key]?.buffer).not.toBe(batch[key].buffer);
+    }
+  });
+
+  it("refuses a batch that does not fit together or cannot give every replica a row", () => {
+    expect(() => splitBatch(randomBatch(1, 2), 2)).toThrow(/batch of 1 .* 2 replicas/);
+    const batch = randomBatch(4, 3);
+    expect(() => splitBatch({ ...batch, z: batch.z.subarray(0, 2 * LATENT_SIZE) }, 2)).toThrow(
+      /batch.fakeLabels must have shape \[2, 10\]/,
+    );
+    expect(() =>
+      splitBatch(
+        {
+          ...batch,
+          z: batch.z.subarray(0, 2 * LATENT_SIZE),
+          fakeLabels: batch.fakeLabels.subarray(0, 20),
+        },
+        2,
+      ),
+    ).toThrow(/as many fakes as real images \(got 2 and 4\)/);
   });
 });
 
@@ -67,12 +74,11 @@ describe("data-parallel step", () => {
     const stepper = await createGanStepper(parallel, 2, "wasm");
     try {
       for (const seed of [1, 2, 3]) {
-        const batch = batchOf(8, seed);
+        const batch = randomBatch(8, seed);
         const one = trainStep(local, batch);
         const two = await stepper.step(batch);
         expect(two.dLoss).toBeCloseTo(one.dLoss, 5);
         expect(two.gLoss).toBeCloseTo(one.gLoss, 5);
-        tf.dispose(Object.values(batch));
       }
       expect(maxDiff(local.generator.getWeights(), parallel.generator.getWeights())).toBeLessThan(
         1e-5,
@@ -85,8 +91,8 @@ describe("data-parallel step", () => {
       expect(timings.map((t) => t.averages)).toEqual([6, 6]);
       for (const t of timings) expect(t.averageMs).toBeGreaterThan(0);
       const [replica] = await stepper.replicaWeights();
-      expect(replica?.generator).toEqual(weightArrays(parallel.generator));
-      expect(replica?.discriminator).toEqual(weightArrays(parallel.discriminator));
+      expect(replica?.generator).toEqual(modelWeights(parallel.generator));
+      expect(replica?.discriminator).toEqual(modelWeights(parallel.discriminator));
     } finally {
       await stepper.close();
     }
@@ -96,7 +102,7 @@ describe("data-parallel step", () => {
     const [local, parallel] = twins("dcgan");
     const stepper = await createGanStepper(parallel, 2, "wasm");
     try {
-      const batch = batchOf(8, 4);
+      const batch = randomBatch(8, 4);
       const one = trainStep(local, batch);
       const two = await stepper.step(batch);
       expect(Number.isFinite(two.dLoss) && Number.isFinite(two.gLoss)).toBe(true);
@@ -108,9 +114,9 @@ describe("data-parallel step", () => {
       // trainer's (the BatchNorm moving statistics are each shard's own)
       const [replica] = await stepper.replicaWeights();
       for (const i of trainableIndices(parallel.generator))
-        expect(replica?.generator[i]).toEqual(weightArrays(parallel.generator)[i]);
+        expect(replica?.generator[i]).toEqual(modelWeights(parallel.generator)[i]);
       for (const i of trainableIndices(parallel.discriminator))
-        expect(replica?.discriminator[i]).toEqual(weightArrays(parallel.discriminator)[i]);
+        expect(replica?.discriminator[i]).toEqual(modelWeights(parallel.discriminator)[i]);
     } finally {
       await stepper.close();
     }
@@ -118,16 +124,15 @@ describe("data-parallel step", () => {
 
   it("starts replicas from a trained state (Adam moments too): they stay identical", async () => {
     const [gan] = twins("dcgan");
-    trainStep(gan, batchOf(4, 6)); // Adam slots exist, iterations = 1, BN statistics moved
+    trainStep(gan, randomBatch(4, 6)); // Adam slots exist, iterations = 1, BN statistics moved
     const stepper = await createGanStepper(gan, 2, "wasm");
     try {
       for (const seed of [7, 8]) {
-        const batch = batchOf(6, seed);
+        const batch = randomBatch(6, seed);
         await stepper.step(batch);
-        tf.dispose(Object.values(batch));
       }
       const [replica] = await stepper.replicaWeights();
-      const own = weightArrays(gan.generator);
+      const own = modelWeights(gan.generator);
       for (const i of trainableIndices(gan.generator))
         expect(replica?.generator[i]).toEqual(own[i]);
     } finally {
@@ -139,7 +144,7 @@ describe("data-parallel step", () => {
     const [, parallel] = twins("mlp");
     const stepper = await createGanStepper(parallel, 2, "wasm");
     try {
-      await expect(stepper.step(batchOf(1, 9))).rejects.toThrow(/batch of 1 .* 2 replicas/);
+      await expect(stepper.step(randomBatch(1, 9))).rejects.toThrow(/batch of 1 .* 2 replicas/);
     } finally {
       await stepper.close();
     }
@@ -149,6 +154,8 @@ describe("data-parallel step", () => {
     const [, parallel] = twins("mlp");
     const stepper = await createGanStepper(parallel, 2, "wasm");
     await stepper.close();
-    await expect(stepper.step(batchOf(4, 5))).rejects.toThrow(/replica workers were closed|exited/);
+    await expect(stepper.step(randomBatch(4, 5))).rejects.toThrow(
+      /replica workers were closed|exited/,
+    );
   }, 120_000);
 });

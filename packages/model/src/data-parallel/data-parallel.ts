@@ -18,10 +18,11 @@
 import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { checkBatch, type Gan, type GanBatch, type StepLosses, trainStep } from "../train-step.ts";
-import type { FromWorker, ShardData, ToWorker, WorkerBackend } from "./messages.ts";
-import { captureReplicaState } from "./replica-state.ts";
-import { shardBatch, splitBatch } from "./shards.ts";
+import type { GanBatch } from "../batch.ts";
+import { captureGanState, type GanState } from "../gan-state.ts";
+import { type Gan, type StepLosses, trainStep } from "../train-step.ts";
+import type { FromWorker, ToWorker, WorkerBackend } from "./messages.ts";
+import { type Shard, splitBatch } from "./shards.ts";
 import {
   type AveragingTimings,
   createSharedAverager,
@@ -38,7 +39,7 @@ export interface GanStepper {
   readonly workers: number;
   step(batch: GanBatch): Promise<StepLosses>;
   /** Each worker's weights (G, D: model.weights order), to check that replicas stay identical. */
-  replicaWeights(): Promise<{ generator: Float32Array[]; discriminator: Float32Array[] }[]>;
+  replicaWeights(): Promise<Pick<GanState, "generator" | "discriminator">[]>;
   /**
    * Where each replica's averaging time went since the stepper started (index 0: the trainer;
    * empty with one worker): to profile the step.
@@ -98,11 +99,9 @@ function startWorker(index: number, onDeath: (error: Error) => void): ReplicaWor
 const parameterCount = (model: tfl.LayersModel) =>
   model.trainableWeights.reduce((sum, w) => sum + tf.util.sizeFromShape(w.shape as number[]), 0);
 
-/** The shards' data as transferable buffers (each shard's arrays are its own copies). */
-const buffersOf = (shard: ShardData): ArrayBuffer[] =>
-  [shard.images, shard.labels, shard.z, shard.fakeLabels, shard.teacherImages]
-    .filter((a): a is Float32Array => a !== null)
-    .map((a) => a.buffer as ArrayBuffer);
+/** A shard's arrays as transferable buffers (each shard's arrays are its own copies). */
+const buffersOf = (shard: GanBatch): ArrayBuffer[] =>
+  Object.values(shard).map((a: Float32Array) => a.buffer as ArrayBuffer);
 
 /**
  * Steps for `gan` over `workers` shards. With 1, the plain local step (no threads). The replicas
@@ -137,7 +136,7 @@ export async function createGanStepper(
     }),
   );
   try {
-    const state = await captureReplicaState(gan);
+    const state = await captureGanState(gan);
     await Promise.all(
       pool.map((w, i) =>
         w.ask({ type: "init", config: gan.config, backend, memory, replica: i + 1, state }),
@@ -157,30 +156,19 @@ export async function createGanStepper(
   return {
     workers,
     async step(batch) {
-      checkBatch(batch);
-      if (batch.z.shape[0] < workers || batch.images.shape[0] < workers) {
-        throw new Error(
-          `a batch of ${Math.min(batch.z.shape[0], batch.images.shape[0])} cannot be split over ${workers} replicas (use --workers <= the batch size)`,
-        );
-      }
+      const [local, ...others] = splitBatch(batch, workers) as [Shard, ...Shard[]];
       if (failure) throw failure;
       if (failedReplica(memory) !== null)
         throw new Error("an earlier step failed; the replicas are out of step");
-      const shards = splitBatch(batch, workers);
-      const total = batch.z.shape[0];
       const answers = pool.map(async (w, i) => {
-        const shard = shards[i + 1] as ShardData;
-        const answer = await w.ask(
-          { type: "step", shard, share: shard.n / total },
-          buffersOf(shard),
-        );
+        const { batch: shard, share } = others[i] as Shard;
+        const answer = await w.ask({ type: "step", shard, share }, buffersOf(shard));
         if (answer.type === "stepped") workerTimings[i] = answer.timings;
         return answer;
       });
-      const local = shardBatch(shards[0] as ShardData);
       try {
-        averager.setShare((shards[0] as ShardData).n / total);
-        const losses = trainStep(gan, local, averager);
+        averager.setShare(local.share);
+        const losses = trainStep(gan, local.batch, averager);
         const finished = performance.now();
         await Promise.all(answers);
         averager.timings.waitMs += performance.now() - finished;
@@ -192,8 +180,6 @@ export async function createGanStepper(
         // else a worker's own error says more than "replica 1 failed"
         const rejected = reasons.find((r): r is PromiseRejectedResult => r.status === "rejected");
         throw rejected?.reason instanceof Error ? rejected.reason : (failure ?? error);
-      } finally {
-        tf.dispose(Object.values(local));
       }
     },
     async replicaWeights() {

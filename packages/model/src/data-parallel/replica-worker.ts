@@ -6,11 +6,10 @@
  */
 import { parentPort } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs-core";
+import { applyGanState, modelWeights } from "../gan-state.ts";
 import { createGan, type Gan, trainStep } from "../train-step.ts";
 import { initWasmTrainingBackend } from "../wasm-backend.ts";
 import type { FromWorker, ToWorker } from "./messages.ts";
-import { applyReplicaState, weightArrays } from "./replica-state.ts";
-import { shardBatch } from "./shards.ts";
 import { createSharedAverager, raiseFailure, type SharedStepMemory } from "./shared-averager.ts";
 
 const port = parentPort;
@@ -28,7 +27,7 @@ async function handle(message: ToWorker): Promise<FromWorker> {
     if (message.backend === "wasm") await initWasmTrainingBackend();
     else await tf.setBackend("cpu");
     const gan = createGan(message.config);
-    await applyReplicaState(gan, message.state);
+    await applyGanState(gan, message.state);
     replica = {
       gan,
       memory: message.memory,
@@ -41,17 +40,12 @@ async function handle(message: ToWorker): Promise<FromWorker> {
   if (message.type === "weights") {
     return {
       type: "weights",
-      generator: weightArrays(replica.gan.generator),
-      discriminator: weightArrays(replica.gan.discriminator),
+      generator: modelWeights(replica.gan.generator),
+      discriminator: modelWeights(replica.gan.discriminator),
     };
   }
-  const batch = shardBatch(message.shard);
-  try {
-    replica.averager.setShare(message.share);
-    trainStep(replica.gan, batch, replica.averager);
-  } finally {
-    tf.dispose(Object.values(batch));
-  }
+  replica.averager.setShare(message.share);
+  trainStep(replica.gan, message.shard, replica.averager);
   return { type: "stepped", timings: { ...replica.averager.timings } };
 }
 

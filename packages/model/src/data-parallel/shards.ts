@@ -1,59 +1,49 @@
 /**
- * A batch cut into shards for the replicas, and a shard made back into a batch's tensors. Shards
- * are plain Float32Arrays (their own copies), so they can be transferred to a worker thread.
+ * A batch cut into shards for the replicas. A shard is a batch too (`GanBatch`), with its own
+ * copies of its rows, so it can be transferred to a worker thread; each replica's `trainStep`
+ * makes its tensors.
  */
-import { IMAGE_CHANNELS, IMAGE_SIZE, LATENT_SIZE, NUM_CLASSES } from "@edgegan/shared";
-import * as tf from "@tensorflow/tfjs-core";
-import type { GanBatch } from "../train-step.ts";
-import type { ShardData } from "./messages.ts";
+import { LATENT_SIZE, NUM_CLASSES, PIXELS_PER_IMAGE } from "@edgegan/shared";
+import { checkBatch, type GanBatch } from "../batch.ts";
 
-/** Rows [from, to) of a flat [N, ...] array with `rowSize` values per row. */
-const rows = (data: Float32Array, rowSize: number, from: number, to: number) =>
-  data.slice(from * rowSize, to * rowSize);
-
-/** Split a batch into `parts` shards of (nearly) equal size, as arrays. */
-export function splitBatch(batch: GanBatch, parts: number): ShardData[] {
-  const n = batch.z.shape[0];
-  // each tensor read once (a read copies it out of the backend), then cut into shards
-  const flat = (t: tf.Tensor) => ({
-    data: t.dataSync() as Float32Array,
-    rowSize: t.size / t.shape[0],
-  });
-  const images = flat(batch.images);
-  const labels = flat(batch.labels);
-  const z = flat(batch.z);
-  const fakeLabels = flat(batch.fakeLabels);
-  const teacher = batch.teacherImages ? flat(batch.teacherImages) : null;
-  return Array.from({ length: parts }, (_, p) => {
-    const from = Math.floor((p * n) / parts);
-    const to = Math.floor(((p + 1) * n) / parts);
-    const cut = ({ data, rowSize }: { data: Float32Array; rowSize: number }) =>
-      rows(data, rowSize, from, to);
-    return {
-      n: to - from,
-      images: cut(images),
-      labels: cut(labels),
-      z: cut(z),
-      fakeLabels: cut(fakeLabels),
-      teacherImages: teacher ? cut(teacher) : null,
-    };
-  });
+/** One replica's part of a batch. */
+export interface Shard {
+  batch: GanBatch;
+  /** Its fraction of the batch's rows: the weight of its gradients in the average. */
+  share: number;
 }
 
-/** A shard as the tensors of a batch (the caller disposes them). */
-export function shardBatch(shard: ShardData): GanBatch {
-  return {
-    images: tf.tensor4d(shard.images, [shard.n, IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS]),
-    labels: tf.tensor2d(shard.labels, [shard.n, NUM_CLASSES]),
-    z: tf.tensor2d(shard.z, [shard.n, LATENT_SIZE]),
-    fakeLabels: tf.tensor2d(shard.fakeLabels, [shard.n, NUM_CLASSES]),
-    ...(shard.teacherImages && {
-      teacherImages: tf.tensor4d(shard.teacherImages, [
-        shard.n,
-        IMAGE_SIZE,
-        IMAGE_SIZE,
-        IMAGE_CHANNELS,
-      ]),
-    }),
-  };
+/**
+ * Split a batch into `parts` shards of (nearly) equal size, row i of every array going to the
+ * same shard.
+ * @throws Error when the batch does not fit together, has fewer rows than `parts`, or has
+ *   different numbers of real images and fakes (a share must weigh both alike)
+ */
+export function splitBatch(batch: GanBatch, parts: number): Shard[] {
+  const { real, fake } = checkBatch(batch);
+  if (real !== fake) {
+    throw new Error(
+      `a data-parallel step needs as many fakes as real images (got ${fake} and ${real})`,
+    );
+  }
+  if (real < parts) {
+    throw new Error(
+      `a batch of ${real} cannot be split over ${parts} replicas (use --workers <= the batch size)`,
+    );
+  }
+  return Array.from({ length: parts }, (_, p) => {
+    const from = Math.floor((p * real) / parts);
+    const to = Math.floor(((p + 1) * real) / parts);
+    const rows = (data: Float32Array, rowSize: number) => data.slice(from * rowSize, to * rowSize);
+    return {
+      batch: {
+        images: rows(batch.images, PIXELS_PER_IMAGE),
+        labels: rows(batch.labels, NUM_CLASSES),
+        z: rows(batch.z, LATENT_SIZE),
+        fakeLabels: rows(batch.fakeLabels, NUM_CLASSES),
+        ...(batch.teacherImages && { teacherImages: rows(batch.teacherImages, PIXELS_PER_IMAGE) }),
+      },
+      share: (to - from) / real,
+    };
+  });
 }
