@@ -9,7 +9,6 @@
  * Run: `npm run make-fixture [-- --ship]` from apps/edge-api (tsx, TF.js cpu backend).
  */
 
-import { createHash } from "node:crypto";
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,13 +20,16 @@ import { useCpuBackend } from "@edgegan/model/test-backend";
 import {
   DATASET_CLASS_NAMES,
   LATENT_SIZE,
+  MANIFEST_FILE,
   MANIFEST_FORMAT_VERSION,
   type ModelManifest,
   manifestContract,
   NUM_CLASSES,
+  ONNX_FILE,
   ONNX_IO,
   ONNX_OPSET,
   parseManifest,
+  sha256Hex,
 } from "@edgegan/shared";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -45,14 +47,17 @@ function writeAtomic(path: string, data: Uint8Array | string): void {
 /** Generator width of the fixture: the smallest the builder accepts, so the file stays small. */
 const FIXTURE_WIDTH = 8;
 
-function manifestFor(bytes: Uint8Array, parity: ModelManifest["parity"]): ModelManifest {
+async function manifestFor(
+  bytes: Uint8Array,
+  parity: ModelManifest["parity"],
+): Promise<ModelManifest> {
   return parseManifest({
     formatVersion: MANIFEST_FORMAT_VERSION,
     version: "fixture-untrained-dcgan-w8",
     createdAt: "2026-11-29T00:00:00.000Z",
     onnx: {
-      file: "generator.onnx",
-      sha256: createHash("sha256").update(bytes).digest("hex"),
+      file: ONNX_FILE,
+      sha256: await sha256Hex(bytes),
       bytes: bytes.byteLength,
       opset: ONNX_OPSET,
     },
@@ -94,14 +99,14 @@ async function main(): Promise<void> {
   const generator = buildGenerator("dcgan", FIXTURE_WIDTH);
   const bytes = exportGeneratorToOnnx(generator, "dcgan");
   const parity = await checkOnnxParity(generator, bytes, { samples: 16 });
-  const manifest = manifestFor(bytes, parity);
+  const manifest = await manifestFor(bytes, parity);
   const json = `${JSON.stringify(manifest, null, 2)}\n`;
   const dirs = process.argv.includes("--ship") ? [FIXTURE_DIR, SHIP_DIR] : [FIXTURE_DIR];
   for (const dir of dirs) {
-    writeAtomic(join(dir, "generator.onnx"), bytes);
-    writeAtomic(join(dir, "model.json"), json);
+    writeAtomic(join(dir, ONNX_FILE), bytes);
+    writeAtomic(join(dir, MANIFEST_FILE), json);
     console.log(
-      `wrote ${join(dir, "generator.onnx")} (${bytes.byteLength} bytes, sha256 ${manifest.onnx.sha256})`,
+      `wrote ${join(dir, ONNX_FILE)} (${bytes.byteLength} bytes, sha256 ${manifest.onnx.sha256})`,
     );
   }
 }

@@ -8,13 +8,26 @@
  * skip fetching), and `WebAssembly.instantiate` is wrapped so that a call with the marker
  * bytes instantiates the imported module instead. No threads, no proxy worker.
  */
-import { IMAGE_SIZE, LATENT_SIZE, type ModelManifest, NUM_CLASSES, ONNX_IO } from "@edgegan/shared";
+import {
+  IMAGE_SIZE,
+  LATENT_SIZE,
+  MANIFEST_FILE,
+  type ModelManifest,
+  NUM_CLASSES,
+  ONNX_FILE,
+  ONNX_IO,
+  type RawModel,
+  type VerifiedModel,
+  verifyModel,
+} from "@edgegan/shared";
 import ortWasmModule from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
 import * as ort from "onnxruntime-web/wasm";
-import { type RawModel, type VerifiedModel, verifyModel } from "./model-source.ts";
 
 /** The smallest valid wasm module (magic + version): the marker ORT is given as its binary. */
 const WASM_MARKER = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+
+/** What a missing file's message adds: where a model is put to be served. */
+const WHEN_MISSING = `publish ${ONNX_FILE} and ${MANIFEST_FILE} into apps/edge-api/models/NAME/`;
 
 /** Raised when the model cannot be served; `reason` is safe to show to clients. */
 export class ModelUnavailableError extends Error {
@@ -110,7 +123,7 @@ async function createGenerator({ manifest, bytes }: VerifiedModel): Promise<Gene
     });
   } catch (error) {
     throw new ModelUnavailableError(
-      `generator.onnx could not be loaded by onnxruntime-web: ${describe(error)}`,
+      `${manifest.onnx.file} could not be loaded by onnxruntime-web: ${describe(error)}`,
     );
   }
   const missing = [ONNX_IO.latentInput, ONNX_IO.labelInput].filter(
@@ -118,7 +131,7 @@ async function createGenerator({ manifest, bytes }: VerifiedModel): Promise<Gene
   );
   if (missing.length > 0 || !session.outputNames.includes(ONNX_IO.imageOutput)) {
     throw new ModelUnavailableError(
-      `generator.onnx has inputs [${session.inputNames}] and outputs [${session.outputNames}]; expected inputs [${ONNX_IO.latentInput}, ${ONNX_IO.labelInput}] and output ${ONNX_IO.imageOutput}`,
+      `${manifest.onnx.file} has inputs [${session.inputNames}] and outputs [${session.outputNames}]; expected inputs [${ONNX_IO.latentInput}, ${ONNX_IO.labelInput}] and output ${ONNX_IO.imageOutput}`,
     );
   }
   const loadMs = Date.now() - started;
@@ -159,7 +172,7 @@ async function createGenerator({ manifest, bytes }: VerifiedModel): Promise<Gene
     await runOnce(new Float32Array(probe * LATENT_SIZE), probeLabel, probe);
   } catch (error) {
     throw new ModelUnavailableError(
-      `generator.onnx does not fit the model contract (${ONNX_IO.latentInput} float32 [N, ${LATENT_SIZE}], ${ONNX_IO.labelInput} float32 [N, ${NUM_CLASSES}] -> ${ONNX_IO.imageOutput} float32 [N, 1, ${IMAGE_SIZE}, ${IMAGE_SIZE}]): ${describe(error)}`,
+      `${manifest.onnx.file} does not fit the model contract (${ONNX_IO.latentInput} float32 [N, ${LATENT_SIZE}], ${ONNX_IO.labelInput} float32 [N, ${NUM_CLASSES}] -> ${ONNX_IO.imageOutput} float32 [N, 1, ${IMAGE_SIZE}, ${IMAGE_SIZE}]): ${describe(error)}`,
     );
   }
   return {
@@ -198,7 +211,7 @@ export function createGeneratorHolder(load: () => RawModel | Promise<RawModel>):
   };
   const verify = () => {
     verified ??= raw()
-      .then((model) => verifyModel(model))
+      .then((model) => verifyModel(model, { whenMissing: WHEN_MISSING }))
       .catch(unavailable);
     return verified;
   };
@@ -220,7 +233,7 @@ export function createGeneratorHolder(load: () => RawModel | Promise<RawModel>):
     },
     manifest() {
       manifest ??= raw()
-        .then((model) => verifyModel(model, { checkBytes: false }))
+        .then((model) => verifyModel(model, { checkBytes: false, whenMissing: WHEN_MISSING }))
         .then((checked) => checked.manifest, unavailable);
       return manifest;
     },

@@ -7,8 +7,8 @@
  * isolate's 128 MB: the least recently used session is released when another is needed (its
  * next request recreates it). A model that fails to load answers 503 for itself only.
  */
+import type { RawModel } from "@edgegan/shared";
 import { createGeneratorHolder, type GeneratorHolder } from "./inference.ts";
-import type { RawModel } from "./model-source.ts";
 import { createR2ModelStore, type R2ModelStore } from "./r2-models.ts";
 
 /**

@@ -2,8 +2,8 @@
  * Where a released model lives in the MODELS bucket, declared once for the worker
  * (src/r2-models.ts reads it) and the Node scripts that write it (local seeding, releases):
  *
- *   models/NAME/VERSION/model.json       the manifest
- *   models/NAME/VERSION/generator.onnx   the generator (the manifest's onnx.file)
+ *   models/NAME/VERSION/model.json       a model folder (@edgegan/shared's model-folder.ts):
+ *   models/NAME/VERSION/generator.onnx   the manifest and the ONNX file it names
  *   models/NAME/live                     text: the VERSION served when a request names none
  */
 

@@ -1,17 +1,15 @@
 /**
  * Models released into an R2 bucket, so a model can be released or rolled back without a
- * redeploy. Layout (NAME as in `?model=NAME`, VERSION as in its model.json):
- *
- *   models/NAME/VERSION/model.json       the manifest (its onnx.sha256 is checked before use)
- *   models/NAME/VERSION/generator.onnx   the generator
- *   models/NAME/live                     text: the VERSION served when a request names none
+ * redeploy. The bucket's layout is ./r2-layout.ts: each version is a model folder (model.json
+ * and the ONNX file it names, checked by @edgegan/shared's verifyModel before use) under
+ * `models/NAME/VERSION/`, and `models/NAME/live` names the version served by default.
  *
  * Release: upload both files of the new version, then overwrite `live`. Rollback: overwrite
  * `live` with an older version still in the bucket. Pinned URLs (`version=V`) keep working for
  * every version left in the bucket. Pointers and the name list are re-read at most every
  * {@link POINTER_TTL_MS} per isolate; a version's files never change, so they are read once.
  */
-import type { RawModel } from "./model-source.ts";
+import { MANIFEST_FILE, ONNX_FILE, type RawModel } from "@edgegan/shared";
 import { livePointerKey, MODELS_PREFIX, versionObjectKey } from "./r2-layout.ts";
 
 /** How long an isolate trusts a `live` pointer or the list of names before reading it again. */
@@ -71,28 +69,26 @@ export function createR2ModelStore(bucket: R2Bucket, now: () => number = Date.no
       return read;
     },
     async hasVersion(name, version) {
-      return (await bucket.head(versionObjectKey(name, version, "model.json"))) !== null;
+      return (await bucket.head(versionObjectKey(name, version, MANIFEST_FILE))) !== null;
     },
     async load(name, version) {
       const base = versionObjectKey(name, version, "");
-      const manifestObject = await bucket.get(`${base}model.json`);
+      const manifestObject = await bucket.get(`${base}${MANIFEST_FILE}`);
       if (!manifestObject) return { manifest: null, onnx: null };
       let manifest: unknown;
       try {
         manifest = await manifestObject.json();
       } catch {
-        throw new Error(`${base}model.json in the bucket is not JSON`);
+        throw new Error(`${base}${MANIFEST_FILE} in the bucket is not JSON`);
       }
       const claimed = (manifest as { version?: unknown })?.version;
       if (claimed !== version) {
         throw new Error(
-          `${base}model.json says version ${JSON.stringify(claimed)}, not ${version}: upload each version under its own name`,
+          `${base}${MANIFEST_FILE} says version ${JSON.stringify(claimed)}, not ${version}: upload each version under its own name`,
         );
       }
       const file = (manifest as { onnx?: { file?: unknown } })?.onnx?.file;
-      const onnxObject = await bucket.get(
-        `${base}${typeof file === "string" ? file : "generator.onnx"}`,
-      );
+      const onnxObject = await bucket.get(`${base}${typeof file === "string" ? file : ONNX_FILE}`);
       return { manifest, onnx: onnxObject ? new Uint8Array(await onnxObject.arrayBuffer()) : null };
     },
   };

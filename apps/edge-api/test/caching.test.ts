@@ -5,8 +5,8 @@
  * gives new tags, with an API key nothing is marked shareable, and a cache that throws, rejects,
  * answers garbage or never answers costs neither the answer nor its bytes (it is logged).
  */
+import type { RawModel } from "@edgegan/shared";
 import { describe, expect, it, vi } from "vitest";
-import type { RawModel } from "../src/model-source.ts";
 import { type CacheErrorLine, PINNED_MAX_AGE_S, UNPINNED_MAX_AGE_S } from "../src/sample-cache.ts";
 import {
   call,

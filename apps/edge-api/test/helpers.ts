@@ -3,12 +3,12 @@
  * any injected model source, and a request shortcut that passes the worker's bindings.
  */
 import { env } from "cloudflare:test";
+import { type RawModel, sha256Hex } from "@edgegan/shared";
 import { expect } from "vitest";
 import { createApp } from "../src/app.ts";
 import type { ErrorBody } from "../src/errors.ts";
 import type { GeneratorHolder } from "../src/inference.ts";
 import { createModelRegistry, type ModelRegistry } from "../src/model-registry.ts";
-import { type RawModel, sha256Hex } from "../src/model-source.ts";
 import fixtureBytes from "./fixtures/generator.onnx";
 import fixtureManifest from "./fixtures/model.json";
 

@@ -3,8 +3,9 @@
  * on /sample and /healthz (which keeps answering), never a crash; failures are remembered;
  * concurrent first requests share one creation.
  */
+
+import type { RawModel } from "@edgegan/shared";
 import { describe, expect, it } from "vitest";
-import type { RawModel } from "../src/model-source.ts";
 import wrongIoBytes from "./fixtures/wrong-io.onnx";
 import {
   appWithModel,

@@ -6,9 +6,15 @@
  *
  * The models are encoded here by hand (a few hundred bytes each).
  */
-import { IMAGE_SIZE, LATENT_SIZE, NUM_CLASSES, ONNX_IO, ONNX_OPSET } from "@edgegan/shared";
+import {
+  IMAGE_SIZE,
+  LATENT_SIZE,
+  NUM_CLASSES,
+  ONNX_IO,
+  ONNX_OPSET,
+  type RawModel,
+} from "@edgegan/shared";
 import { describe, it } from "vitest";
-import type { RawModel } from "../src/model-source.ts";
 import { appWithModel, expectFailedModelContained, withFixtureManifest } from "./helpers.ts";
 
 /** Protobuf wire encoding, just enough for a tiny ONNX model. */

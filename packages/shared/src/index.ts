@@ -5,6 +5,7 @@ export * from "./contract.ts";
 export * from "./crc32.ts";
 export * from "./idx.ts";
 export * from "./manifest.ts";
+export * from "./model-folder.ts";
 export * from "./png.ts";
 export * from "./rng.ts";
 export * from "./sample-plan.ts";

@@ -81,7 +81,10 @@ export const modelManifestSchema = z.object({
   version: z.string().min(1),
   createdAt: z.string().min(1),
   onnx: z.object({
-    file: z.string().min(1),
+    /** The ONNX file's name, beside model.json (no folders: readers stay inside the model folder). */
+    file: z
+      .string()
+      .regex(/^(?!\.\.?$)[^/\\]+$/, "must be a file name beside model.json, without folders"),
     sha256: z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lowercase hex digits"),
     bytes: z.number().int().positive(),
     opset: z.number().int().positive(),
