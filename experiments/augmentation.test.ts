@@ -1,6 +1,6 @@
 /** Plumbing of the augmentation experiment at toy size: rows, epochs scaled to the set size, table. */
 
-import { readModelFolder } from "@edgegan/trainer/eval/manifest-eval";
+import { readModelFolder } from "@edgegan/model/read-model-folder";
 import { copyShippedModel, useWasm } from "@edgegan/trainer/eval/test-fixtures";
 import { beforeAll, describe, expect, it } from "vitest";
 import { augmentationTable, runAugmentationExperiment } from "./augmentation.ts";
@@ -9,7 +9,7 @@ beforeAll(useWasm);
 
 describe("runAugmentationExperiment", () => {
   it("trains with and without synthetic data per real size and reports test accuracy", async () => {
-    const { onnx } = readModelFolder(copyShippedModel());
+    const { onnx } = await readModelFolder(copyShippedModel());
     const lines: string[] = [];
     const rows = await runAugmentationExperiment({
       onnx,

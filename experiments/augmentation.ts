@@ -15,13 +15,13 @@ import { parseArgs } from "node:util";
 import { type LabelledImages, readImages, trainClassifier } from "@edgegan/eval/classifier";
 import { equalCounts } from "@edgegan/eval/eval-plan";
 import { labelMetrics } from "@edgegan/eval/label-metrics";
+import { readModelFolder } from "@edgegan/model/read-model-folder";
 import { fromPixel, NUM_CLASSES, PIXELS_PER_IMAGE } from "@edgegan/shared";
 import { writeFileAtomic } from "@edgegan/trainer/atomic-write";
 import { selectBackend } from "@edgegan/trainer/backend";
+import { EDGE_MODEL_DIR } from "@edgegan/trainer/commands/edge-models";
 import { loadDataset } from "@edgegan/trainer/dataset";
 import { seededSubset } from "@edgegan/trainer/eval/classifier-cache";
-import { readModelFolder } from "@edgegan/trainer/eval/manifest-eval";
-import { EDGE_MODEL_DIR } from "@edgegan/trainer/export-artifact";
 import { fromInvocationDir } from "@edgegan/trainer/invocation-dir";
 import { synthesize } from "@edgegan/trainer/synthesize";
 
@@ -165,7 +165,7 @@ async function main(argv: string[]): Promise<number> {
     return n;
   };
   const modelDir = values.model ? fromInvocationDir(values.model) : EDGE_MODEL_DIR;
-  const folder = readModelFolder(modelDir);
+  const folder = await readModelFolder(modelDir);
   const dataset = values.dataset ?? folder.manifest.dataset.name;
   const realSizes = (values.real ?? "500,2000").split(",").map((s) => int("real", s.trim()));
   const backend = await selectBackend("wasm");

@@ -13,10 +13,10 @@
  */
 import { parseArgs } from "node:util";
 import { labelMetrics } from "@edgegan/eval/label-metrics";
+import { readModelFolder } from "@edgegan/model/read-model-folder";
 import { selectBackend } from "@edgegan/trainer/backend";
 import { classNamesFor } from "@edgegan/trainer/dataset";
 import { evaluateGeneratorWithSamples } from "@edgegan/trainer/eval/evaluate";
-import { readModelFolder } from "@edgegan/trainer/eval/manifest-eval";
 import { folderNameOf } from "@edgegan/trainer/image-folder/write-image-folder";
 
 const { values } = parseArgs({
@@ -38,7 +38,7 @@ for (const [what, dir] of [
   ["trained on the PNG folder", values["folder-model"]],
   ["trained on the IDX files", values["idx-model"]],
 ] as const) {
-  const { manifest, onnx } = readModelFolder(dir);
+  const { manifest, onnx } = await readModelFolder(dir);
   const { metrics, samples } = await evaluateGeneratorWithSamples(onnx, {
     dataset,
     classNames: folderClasses,

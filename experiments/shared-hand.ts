@@ -15,10 +15,11 @@
  *   npm run shared-hand -w @edgegan/experiments -- --model apps/edge-api/models/mnist --seeds 500 \
  *     --out docs/marketing-outputs
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { renameSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { generatePlan, openOnnxGenerator } from "@edgegan/eval/onnx-generator";
+import { generatePlan, openOnnxGenerator } from "@edgegan/model/onnx-generator";
+import { readModelFolder } from "@edgegan/model/read-model-folder";
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS_PER_IMAGE, toPixels } from "@edgegan/shared";
 import { encodeGridPng } from "@edgegan/shared/png";
 import { upscaleTiles } from "@edgegan/shared/resample";
@@ -136,9 +137,7 @@ function spread(rows: Rows, all: Rows, feature: "slant" | "width"): number {
 }
 
 async function main(): Promise<void> {
-  const generator = await openOnnxGenerator(
-    new Uint8Array(readFileSync(join(modelDir, "generator.onnx"))),
-  );
+  const generator = await openOnnxGenerator((await readModelFolder(modelDir)).onnx);
   const shared = await sequences(generator, "shared");
   const each = await sequences(generator, "each");
   await generator.release();

@@ -6,10 +6,10 @@
  *
  *   npm run side-by-side -w @edgegan/experiments -- --out docs/lean-generator/side-by-side.png DIR [DIR ...]
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { generatePlan, openOnnxGenerator } from "@edgegan/eval/onnx-generator";
+import { generatePlan, openOnnxGenerator } from "@edgegan/model/onnx-generator";
+import { readModelFolder } from "@edgegan/model/read-model-folder";
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS_PER_IMAGE, toPixels } from "@edgegan/shared";
 import { encodeGridPng } from "@edgegan/shared/png";
 import type { PlannedImage } from "@edgegan/shared/sample-plan";
@@ -36,9 +36,7 @@ async function main(): Promise<void> {
   const columns = positionals.length * NUM_CLASSES + (positionals.length - 1) * gap;
   const tiles = new Uint8Array(columns * NUM_CLASSES * PIXELS_PER_IMAGE).fill(255);
   for (const [m, dir] of positionals.entries()) {
-    const generator = await openOnnxGenerator(
-      new Uint8Array(readFileSync(join(dir, "generator.onnx"))),
-    );
+    const generator = await openOnnxGenerator((await readModelFolder(dir)).onnx);
     const pixels = toPixels(await generatePlan(generator, plan));
     await generator.release();
     for (const item of plan) {

@@ -1,13 +1,14 @@
 /**
- * The R2 objects that release one model folder (`models/NAME/` with generator.onnx and
- * model.json), in upload order: the version's files first, the `live` pointer last, so a reader
- * never sees a live version whose files are not there yet. Shared by the local seeding of
+ * The R2 objects that release one model folder (`models/NAME/` with model.json and the ONNX file
+ * it names, verified together first), in upload order: the version's files first, the `live`
+ * pointer last, so a reader never sees a live version whose files are not there yet. Shared by the local seeding of
  * `npm start` and the tests' bucket (seed-local-models.ts) and by the release to Cloudflare
  * (release-model.ts), so both write the layout src/r2-models.ts reads.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { parseManifest } from "@edgegan/shared";
+import { readModelFolder } from "@edgegan/model/read-model-folder";
+import { MANIFEST_FILE } from "@edgegan/shared";
 import { livePointerKey, versionObjectKey } from "../src/r2-layout.ts";
 import { APP_DIR } from "./wrangler-dev.ts";
 
@@ -26,7 +27,7 @@ export interface ModelRelease {
   objects: ReleaseObject[];
 }
 
-/** The shipped model folders: apps/edge-api/models/NAME/ (each with a model.json). */
+/** The shipped model folders: apps/edge-api/models/NAME/. */
 export function shippedModelDirs(): string[] {
   const root = join(APP_DIR, "models");
   return readdirSync(root, { withFileTypes: true })
@@ -37,13 +38,14 @@ export function shippedModelDirs(): string[] {
 
 /**
  * The release of the model in `dir`, published as `name` (default: the folder's name).
- * @throws Error when model.json is missing or invalid (parseManifest's message).
+ * @throws Error naming the file when the folder does not verify (a file missing, the manifest
+ *   invalid, or the ONNX bytes not the ones it describes): such a folder is never released.
  */
-export function modelRelease(
+export async function modelRelease(
   dir: string,
   name = dir.split(/[\\/]/).filter(Boolean).pop() ?? "",
-): ModelRelease {
-  const manifest = parseManifest(JSON.parse(readFileSync(join(dir, "model.json"), "utf8")));
+): Promise<ModelRelease> {
+  const { manifest } = await readModelFolder(dir);
   const { version } = manifest;
   return {
     name,
@@ -55,8 +57,8 @@ export function modelRelease(
         text: null,
       },
       {
-        key: versionObjectKey(name, version, "model.json"),
-        file: join(dir, "model.json"),
+        key: versionObjectKey(name, version, MANIFEST_FILE),
+        file: join(dir, MANIFEST_FILE),
         text: null,
       },
       { key: livePointerKey(name), file: null, text: version },

@@ -33,7 +33,7 @@ export function releaseCommands(
   }));
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const { target, rest } = parseDeployArgs(process.argv.slice(2));
   const dryRun = rest.includes("--dry-run");
   const dirs = rest.filter((arg) => arg !== "--dry-run");
@@ -41,7 +41,7 @@ function main(): void {
   const plan = planDeploy(target);
   if (!plan.modelsBucket) throw new Error(`env.${target} binds no MODELS bucket`);
   for (const dir of dirs) {
-    const release = modelRelease(resolve(APP_DIR, dir));
+    const release = await modelRelease(resolve(APP_DIR, dir));
     console.log(
       `releasing ${release.name}@${release.version} into ${plan.modelsBucket} (${target}, Worker ${plan.workerName})`,
     );
@@ -59,10 +59,8 @@ function main(): void {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  try {
-    main();
-  } catch (error) {
+  main().catch((error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
     process.exit(1);
-  }
+  });
 }

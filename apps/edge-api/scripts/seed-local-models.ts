@@ -45,7 +45,7 @@ export async function seedLocalModels(
     if (!bucket) throw new Error("wrangler.jsonc binds no MODELS bucket to seed");
     const summary: SeedSummary = { models: [], written: 0, kept: 0 };
     for (const dir of shippedModelDirs()) {
-      const release = modelRelease(dir);
+      const release = await modelRelease(dir);
       summary.models.push(`${release.name}@${release.version}`);
       for (const object of release.objects) {
         if (object.file === null) {

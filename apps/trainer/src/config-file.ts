@@ -5,7 +5,7 @@
  * recorded, like gWidth, is read as today's). Flags given beside it win. Every setting but
  * `config` itself: a file names no other file of settings.
  *
- * Paths in the file (out, teacher, logdir, a dataset folder) are relative to the file's own folder, so a
+ * Paths in the file (out, teacher, logdir, publishDir, a dataset folder) are relative to the file's own folder, so a
  * committed config works from wherever it is run. Every problem names the file and the key.
  */
 import { readFileSync } from "node:fs";
@@ -79,6 +79,7 @@ export function readConfigFile(file: string): Partial<TrainConfig> {
   if (typeof fields.out === "string") fields.out = absolute(fields.out);
   if (typeof fields.teacher === "string") fields.teacher = absolute(fields.teacher);
   if (typeof fields.logdir === "string") fields.logdir = absolute(fields.logdir);
+  if (typeof fields.publishDir === "string") fields.publishDir = absolute(fields.publishDir);
   if (typeof fields.dataset === "string") {
     fields.dataset = datasetWithAbsolutePath(fields.dataset, absolute);
   }

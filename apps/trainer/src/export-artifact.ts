@@ -1,19 +1,29 @@
 /**
- * Turns a trained generator into the served artifact: generator.onnx + model.json.
+ * Turns a trained generator into the served artifact: a model folder (generator.onnx +
+ * model.json, @edgegan/shared's model-folder.ts).
  *
  * The ONNX graph is checked against TF.js through onnxruntime-web before anything is
  * written: beyond the tolerance the export fails and the previous artifact stays. Both files
- * are written atomically; `publishArtifact` copies them into the edge API's model folder.
+ * are written atomically; `publishArtifact` copies a verified folder to where a server reads it
+ * (the command says where: `edgegan train --publish [--publish-dir DIR]`).
  */
 
-import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, renameSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import { exportGeneratorToOnnx } from "@edgegan/model/export-onnx";
 import { toFloat16Weights } from "@edgegan/model/onnx-float16";
 import { checkOnnxParity } from "@edgegan/model/onnx-parity";
-import { type Architecture, ONNX_OPSET, type OnnxWeightType } from "@edgegan/shared";
+import { readModelFolder } from "@edgegan/model/read-model-folder";
+import {
+  type Architecture,
+  EVAL_FILE,
+  EVAL_PICTURE_FILE,
+  MANIFEST_FILE,
+  ONNX_FILE,
+  ONNX_OPSET,
+  type OnnxWeightType,
+  sha256Hex,
+} from "@edgegan/shared";
 import {
   MANIFEST_FORMAT_VERSION,
   type ModelManifest,
@@ -33,21 +43,6 @@ export const PARITY_TOLERANCE: Readonly<Record<OnnxWeightType, number>> = {
   float16: 2e-3,
 };
 export const PARITY_SAMPLES = 64;
-export const ONNX_FILE = "generator.onnx";
-export const MANIFEST_FILE = "model.json";
-
-/**
- * The edge API's shipped models: one folder per model name (the default one is bundled into the
- * worker, the others served from R2), found through the package (the trainer publishes into it)
- * rather than a path across the repository.
- */
-export const EDGE_MODELS_DIR = join(
-  dirname(createRequire(import.meta.url).resolve("@edgegan/edge-api/package.json")),
-  "models/",
-);
-
-/** The default model the edge API serves (MNIST), and the default of eval and synth. */
-export const EDGE_MODEL_DIR = `${EDGE_MODELS_DIR}mnist/`;
 
 export interface ArtifactInput {
   generator: LayersModel;
@@ -85,7 +80,7 @@ export async function exportVerifiedArtifact(
         `${tolerance} (${weights} weights); the previous ${ONNX_FILE} in ${outDir} (if any) was kept`,
     );
   }
-  const sha256 = createHash("sha256").update(onnx).digest("hex");
+  const sha256 = await sha256Hex(onnx);
   const createdAt = new Date().toISOString();
   const manifest = parseManifest({
     formatVersion: MANIFEST_FORMAT_VERSION,
@@ -99,19 +94,31 @@ export async function exportVerifiedArtifact(
     training: input.training,
     parity: { maxAbsDiff: parity.maxAbsDiff, samples: parity.samples },
   } satisfies ModelManifest);
-  mkdirSync(outDir, { recursive: true });
-  writeFileAtomic(join(outDir, ONNX_FILE), onnx);
-  writeFileAtomic(join(outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeModelFiles(outDir, onnx, manifest);
   return manifest;
 }
 
-/** Copy a verified artifact from `fromDir` into `toDir` (default: the edge API's model folder). */
-export function publishArtifact(fromDir: string, toDir: string = EDGE_MODEL_DIR): string {
+/** Write a model folder's two files atomically, the ONNX first (a reader goes by the manifest). */
+function writeModelFiles(dir: string, onnx: Uint8Array, manifest: ModelManifest): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileAtomic(join(dir, manifest.onnx.file), onnx);
+  writeFileAtomic(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/**
+ * Copy the model folder `fromDir` into `toDir` (created if needed), verified first: a folder
+ * whose ONNX does not match its manifest is never published. The manifest is copied byte for
+ * byte; an evaluation left in `toDir` by the model it replaces is removed, as it no longer
+ * describes what is served (`npm run eval` writes the new one).
+ * @returns toDir
+ * @throws Error naming the file when `fromDir` does not verify (nothing written).
+ */
+export async function publishArtifact(fromDir: string, toDir: string): Promise<string> {
+  const { manifest, onnx } = await readModelFolder(fromDir);
+  const manifestBytes = new Uint8Array(readFileSync(join(fromDir, MANIFEST_FILE)));
   mkdirSync(toDir, { recursive: true });
-  for (const file of [ONNX_FILE, MANIFEST_FILE]) {
-    const temp = join(toDir, `.${file}.tmp-${process.pid}`);
-    copyFileSync(join(fromDir, file), temp);
-    renameSync(temp, join(toDir, file));
-  }
+  writeFileAtomic(join(toDir, manifest.onnx.file), onnx);
+  writeFileAtomic(join(toDir, MANIFEST_FILE), manifestBytes);
+  for (const stale of [EVAL_FILE, EVAL_PICTURE_FILE]) rmSync(join(toDir, stale), { force: true });
   return toDir;
 }

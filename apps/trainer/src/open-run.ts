@@ -17,7 +17,7 @@ import { removeStaleTempFiles } from "./atomic-write.ts";
 import { type BackendChoice, backendLine, selectBackend } from "./backend.ts";
 import { startCursor } from "./batches.ts";
 import { CHECKPOINT_FILE, loadCheckpoint, type RunState } from "./checkpoint.ts";
-import { type Dataset, isKnownDataset, loadDataset } from "./dataset.ts";
+import { type Dataset, loadDataset } from "./dataset.ts";
 import { WeightEma } from "./ema.ts";
 import { truncateJsonLines } from "./metrics-log.ts";
 import { openTeacher, type Teacher } from "./teacher.ts";
@@ -78,11 +78,6 @@ export async function openRun(config: TrainConfig, log: (message: string) => voi
   if (!config.resume && existsSync(join(outDir, CHECKPOINT_FILE))) {
     throw new Error(
       `${outDir} already holds a checkpoint from an earlier run: pass --resume to continue it, or choose another --out`,
-    );
-  }
-  if (config.publish && !isKnownDataset(config.dataset)) {
-    throw new Error(
-      `--publish serves models of the known datasets (mnist, fashion-mnist); for ${config.dataset}, copy the run's generator.onnx + model.json into apps/edge-api/models/NAME/ (npm start serves every folder there; deployed workers read it from R2 after npm run release:model)`,
     );
   }
 

@@ -5,18 +5,18 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { equalCounts, planPerClass } from "@edgegan/eval/eval-plan";
-import { openOnnxGenerator } from "@edgegan/eval/onnx-generator";
+import { openOnnxGenerator } from "@edgegan/model/onnx-generator";
+import { readModelFolder } from "@edgegan/model/read-model-folder";
 import { PIXELS_PER_IMAGE, toPixels } from "@edgegan/shared";
 import { buildGeneratorInputs } from "@edgegan/shared/sample-plan";
 import { describe, expect, it } from "vitest";
 import { loadDataset } from "./dataset.ts";
-import { readModelFolder } from "./eval/manifest-eval.ts";
 import { copyShippedModel, tempDir } from "./eval/test-fixtures.ts";
 import { SYNTH_INFO_FILE, synthesize, writeSyntheticSet } from "./synthesize.ts";
 
 describe("synthesize + writeSyntheticSet", () => {
   it("writes IDX files that loadDataset(dir, 'train') reads back, labels balanced", async () => {
-    const { onnx } = readModelFolder(copyShippedModel());
+    const { onnx } = await readModelFolder(copyShippedModel());
     const set = await synthesize(onnx, equalCounts(23), { seed: 4 });
     const dir = tempDir("synth");
     writeSyntheticSet(dir, set, { onnx, seed: 4 });
@@ -47,7 +47,7 @@ describe("synthesize + writeSyntheticSet", () => {
   });
 
   it("honours explicit per-class counts", async () => {
-    const { onnx } = readModelFolder(copyShippedModel());
+    const { onnx } = await readModelFolder(copyShippedModel());
     const set = await synthesize(onnx, [0, 0, 4, 0, 0, 0, 0, 0, 1, 0]);
     expect(Array.from(set.labels).sort()).toEqual([2, 2, 2, 2, 8]);
   });

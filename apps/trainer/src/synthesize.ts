@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { planPerClass } from "@edgegan/eval/eval-plan";
-import { generatePlan, openOnnxGenerator } from "@edgegan/eval/onnx-generator";
+import { generatePlan, openOnnxGenerator } from "@edgegan/model/onnx-generator";
 import { PIXELS_PER_IMAGE, toPixels } from "@edgegan/shared";
 import { gatherRows } from "@edgegan/shared/gather";
 import { encodeIdxImages, encodeIdxLabels } from "@edgegan/shared/idx";

@@ -5,9 +5,9 @@
  */
 
 import { basename, resolve } from "node:path";
-import { type OnnxGenerator, openOnnxGenerator } from "@edgegan/eval/onnx-generator";
+import { type OnnxGenerator, openOnnxGenerator } from "@edgegan/model/onnx-generator";
+import { type ModelFolder, readModelFolder } from "@edgegan/model/read-model-folder";
 import { LATENT_SIZE, NUM_CLASSES, type TeacherRef } from "@edgegan/shared";
-import { readModelFolder } from "./eval/manifest-eval.ts";
 
 /** An open teacher. Call `release` when done. */
 export interface Teacher {
@@ -29,9 +29,9 @@ export interface Teacher {
  * @throws Error when the folder is not a verified model, or was trained on another dataset.
  */
 export async function openTeacher(dir: string, dataset: string): Promise<Teacher> {
-  let folder: ReturnType<typeof readModelFolder>;
+  let folder: ModelFolder;
   try {
-    folder = readModelFolder(dir);
+    folder = await readModelFolder(dir);
   } catch (error) {
     throw new Error(`--teacher ${dir}: ${(error as Error).message}`);
   }

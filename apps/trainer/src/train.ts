@@ -19,7 +19,7 @@ import { batches } from "./batches.ts";
 import { cardTraining } from "./card-config.ts";
 import { saveCheckpoint } from "./checkpoint.ts";
 import { type EvaluateOptions, evaluateGenerator } from "./eval/evaluate.ts";
-import { EDGE_MODELS_DIR, exportVerifiedArtifact, publishArtifact } from "./export-artifact.ts";
+import { exportVerifiedArtifact } from "./export-artifact.ts";
 import { appendJsonLine, MetricsLog } from "./metrics-log.ts";
 import { openRun, type Run } from "./open-run.ts";
 import { ProgressReporter } from "./progress.ts";
@@ -47,7 +47,6 @@ export interface TrainResult {
   /** Mean ms per training step measured in this process (null if it ran no step). */
   msPerStep: number | null;
   manifest: ModelManifest | null;
-  publishedTo: string | null;
 }
 
 export class NonFiniteLossError extends Error {}
@@ -82,7 +81,6 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     backend: run.backend.name,
     msPerStep: timing.steps ? timing.stepMillis / timing.steps : null,
     manifest,
-    publishedTo: null,
   });
   const reachedLimit = () =>
     (config.maxSteps !== null && state.step >= config.maxSteps) ||
@@ -170,11 +168,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     );
     const done = result("completed", manifest);
     writeRunReport(run, clock.wallTime(), done.msPerStep, manifest.parity.maxAbsDiff);
-    const publishedTo = config.publish
-      ? publishArtifact(outDir, join(EDGE_MODELS_DIR, config.dataset))
-      : null;
-    if (publishedTo) log(`published to ${publishedTo}`);
-    return { ...done, publishedTo };
+    return done;
   } finally {
     report.tensorboard?.close();
     await run.teacher?.release();

@@ -4,7 +4,8 @@
  * The wasm training kernels (`@edgegan/model/wasm-backend`, `./kernels/*`) are deliberately not
  * re-exported: importing them registers kernels, which only the trainer should choose to do.
  * Each module is also importable alone (`@edgegan/model/export-onnx` pulls in no TF.js runtime
- * code; `@edgegan/model/onnx-parity` is the only module that loads onnxruntime-web).
+ * code; `@edgegan/model/onnx-generator`, Node's one ONNX runner, is the only module that loads
+ * onnxruntime-web, and `@edgegan/model/read-model-folder` reads a served model folder in Node).
  */
 export { assertArchitecture } from "./architecture.ts";
 export type { GanBatch } from "./batch.ts";
@@ -23,6 +24,7 @@ export {
   hingeGeneratorLoss,
   sigmoidCrossEntropyWithLogits,
 } from "./losses.ts";
+export { generatePlan, type OnnxGenerator, openOnnxGenerator } from "./onnx-generator.ts";
 export {
   decodeOnnx,
   encodeOnnx,
@@ -31,6 +33,7 @@ export {
   type OnnxSummary,
 } from "./onnx-inspect.ts";
 export { checkOnnxParity, type ParityOptions, type ParityResult } from "./onnx-parity.ts";
+export { type ModelFolder, readModelFolder } from "./read-model-folder.ts";
 export {
   createGan,
   type Gan,

@@ -1,13 +1,14 @@
 /**
- * Parity check: run the exported ONNX with onnxruntime-web (wasm, in Node) and the TF.js
- * generator (inference mode) on the same seeded inputs, and report the largest difference.
- * The export step gates on this so a wrong fold, layout or padding never ships.
+ * Parity check: run the exported ONNX with onnxruntime-web (wasm, in Node: ./onnx-generator.ts,
+ * the runner eval and synth use too) and the TF.js generator (inference mode) on the same
+ * seeded inputs, and report the largest difference. The export step gates on this so a wrong
+ * fold, layout or padding never ships.
  */
-import { imageBatchShape, LATENT_SIZE, NUM_CLASSES, ONNX_IO, oneHot } from "@edgegan/shared";
+import { LATENT_SIZE, NUM_CLASSES, oneHot } from "@edgegan/shared";
 import { createRng } from "@edgegan/shared/rng";
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import * as ort from "onnxruntime-web/wasm";
+import { openOnnxGenerator } from "./onnx-generator.ts";
 
 /** Options of {@link checkOnnxParity}. */
 export interface ParityOptions {
@@ -30,7 +31,8 @@ export interface ParityResult {
  * TF.js side: `generator.predict([z, label])` (training=false, BatchNorm on moving statistics),
  * [N,28,28,1] transposed to NCHW. ONNX side: onnxruntime-web wasm, one thread.
  *
- * @throws Error when the ONNX output is missing or not float32 [samples, 1, 28, 28].
+ * @throws Error when onnxruntime cannot load the bytes, or the ONNX output is missing or not
+ *   float32 [samples, 1, 28, 28].
  * @example
  * const { maxAbsDiff } = await checkOnnxParity(g, exportGeneratorToOnnx(g, "dcgan"), { seed: 1 });
  * if (maxAbsDiff > 1e-4) throw new Error("export broke the generator");
@@ -69,25 +71,10 @@ export async function checkOnnxParity(
 
 /** Run the generator graph once; returns the `image` output [n, 1, 28, 28] as a flat array. */
 async function runOnnx(bytes: Uint8Array, z: Float32Array, labels: Float32Array, n: number) {
-  ort.env.wasm.numThreads = 1;
-  ort.env.logLevel = "error";
-  const session = await ort.InferenceSession.create(bytes);
+  const generator = await openOnnxGenerator(bytes);
   try {
-    const result = await session.run({
-      [ONNX_IO.latentInput]: new ort.Tensor("float32", z, [n, LATENT_SIZE]),
-      [ONNX_IO.labelInput]: new ort.Tensor("float32", labels, [n, NUM_CLASSES]),
-    });
-    const image = result[ONNX_IO.imageOutput];
-    const want = imageBatchShape(n);
-    if (image?.type !== "float32" || JSON.stringify(image.dims) !== JSON.stringify(want)) {
-      throw new Error(
-        `ONNX output "${ONNX_IO.imageOutput}" must be float32 [${want}], got ${
-          image ? `${image.type} [${image.dims}]` : `outputs ${Object.keys(result).join(", ")}`
-        }`,
-      );
-    }
-    return image.data as Float32Array;
+    return await generator.run(z, labels, n);
   } finally {
-    await session.release();
+    await generator.release();
   }
 }

@@ -182,7 +182,12 @@ export const trainCommandSchema = z
     resume: z.boolean().default(false).meta({ description: "continue from DIR/checkpoint.bin" }),
     publish: z.boolean().default(false).meta({
       description:
-        "copy the verified generator.onnx + model.json into apps/edge-api/models/<dataset>/",
+        "copy the verified generator.onnx + model.json into the --publish-dir folder, as <dataset>/",
+    }),
+    publishDir: z.string().min(1).nullable().default(null).meta({
+      value: "DIR",
+      description:
+        "the models folder --publish copies into (default: the edge API's, apps/edge-api/models/, resolved by the command)",
     }),
   })
   .strict();

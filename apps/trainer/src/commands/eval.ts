@@ -10,18 +10,15 @@ import {
   formatComparisonTable,
   formatMetricsTable,
 } from "@edgegan/eval/format-metrics";
+import { readModelFolder } from "@edgegan/model/read-model-folder";
+import { EVAL_FILE, EVAL_PICTURE_FILE, MANIFEST_FILE } from "@edgegan/shared";
 import { writeFileAtomic } from "../atomic-write.ts";
 import { backendLine, selectBackend } from "../backend.ts";
 import { settleFlags } from "../cli-runner.ts";
 import { datasetFromInvocationDir } from "../dataset.ts";
 import { EVAL_USAGE, parseEvalArgs } from "../eval/cli-options.ts";
 import { evaluateGeneratorWithSamples } from "../eval/evaluate.ts";
-import {
-  EVAL_FILE,
-  EVAL_PICTURE_FILE,
-  readModelFolder,
-  writeEvalBesideModel,
-} from "../eval/manifest-eval.ts";
+import { writeEvalBesideModel } from "../eval/manifest-eval.ts";
 import { fromInvocationDir } from "../invocation-dir.ts";
 
 /** Run the command with its flags (argv without the command name); resolves to the exit code. */
@@ -31,7 +28,9 @@ export async function run(argv: string[]): Promise<number> {
   const options = flags.options;
   const dataset = options.dataset === null ? null : datasetFromInvocationDir(options.dataset);
   // read every folder first: a bad one fails before minutes of work on the others
-  const folders = options.model.map((dir) => readModelFolder(fromInvocationDir(dir)));
+  const folders = await Promise.all(
+    options.model.map((dir) => readModelFolder(fromInvocationDir(dir))),
+  );
   const backend = await selectBackend(options.backend);
   console.log(`classifier ${backendLine(backend)}`);
   const rows: ComparisonRow[] = [];
@@ -50,7 +49,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(formatMetricsTable(metrics, `evaluation of ${folder.manifest.version}`));
     rows.push({ manifest: folder.manifest, metrics });
     if (options.noWrite) continue;
-    writeEvalBesideModel(folder.dir, metrics);
+    await writeEvalBesideModel(folder.dir, metrics);
     const picture = renderEvalPicture(
       samples.images,
       samples.labels,
@@ -60,7 +59,7 @@ export async function run(argv: string[]): Promise<number> {
     );
     writeFileAtomic(join(folder.dir, EVAL_PICTURE_FILE), picture.png);
     console.log(
-      `wrote ${join(folder.dir, EVAL_FILE)}, ${EVAL_PICTURE_FILE} (${picture.wrong.length} wrong readings framed, ${picture.pairs.drawn} closest pairs) and merged "eval" into model.json`,
+      `wrote ${join(folder.dir, EVAL_FILE)}, ${EVAL_PICTURE_FILE} (${picture.wrong.length} wrong readings framed, ${picture.pairs.drawn} closest pairs) and merged "eval" into ${MANIFEST_FILE}`,
     );
   }
   if (rows.length > 1) process.stdout.write(formatComparisonTable(rows));

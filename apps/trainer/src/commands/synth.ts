@@ -2,9 +2,9 @@
  * `edgegan synth --count N --out DIR` (`npm run synth -- ...`): write a labelled synthetic dataset (IDX files) from a
  * generator ONNX (default: the shipped model). Exit codes: 0 done, 1 failed, 2 bad flags.
  */
+import { readModelFolder } from "@edgegan/model/read-model-folder";
 import { settleFlags } from "../cli-runner.ts";
 import { parseSynthArgs, SYNTH_USAGE, synthCounts } from "../eval/cli-options.ts";
-import { readModelFolder } from "../eval/manifest-eval.ts";
 import { fromInvocationDir } from "../invocation-dir.ts";
 import { synthesize, writeSyntheticSet } from "../synthesize.ts";
 
@@ -16,7 +16,7 @@ export async function run(argv: string[]): Promise<number> {
   const modelDir = fromInvocationDir(flags.options.model);
   const outDir = fromInvocationDir(flags.options.out);
   const perClass = synthCounts(flags.options);
-  const folder = readModelFolder(modelDir);
+  const folder = await readModelFolder(modelDir);
   const started = performance.now();
   let last = 0;
   const set = await synthesize(folder.onnx, perClass, {

@@ -1,6 +1,6 @@
 /** Flags of `npm run eval` and `npm run synth`: defaults from their schemas, refusals. */
 import { describe, expect, it } from "vitest";
-import { EDGE_MODEL_DIR } from "../export-artifact.ts";
+import { EDGE_MODEL_DIR } from "../commands/edge-models.ts";
 import {
   EVAL_USAGE,
   parseEvalArgs,

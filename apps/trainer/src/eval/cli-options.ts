@@ -13,7 +13,7 @@ import { MAX_SEED } from "@edgegan/shared/rng";
 import { BACKENDS } from "@edgegan/shared/train-config";
 import { z } from "zod";
 import type { ParsedFlags } from "../cli-runner.ts";
-import { EDGE_MODEL_DIR } from "../export-artifact.ts";
+import { EDGE_MODEL_DIR } from "../commands/edge-models.ts";
 import { flagsHelp, parseFlags } from "../schema-flags.ts";
 
 const integerIn = (min: number, max: number) => {

@@ -9,7 +9,8 @@ import { join } from "node:path";
 import { renderEvalPicture } from "@edgegan/eval/eval-picture";
 import { planEvaluation } from "@edgegan/eval/eval-plan";
 import { formatMetricsTable } from "@edgegan/eval/format-metrics";
-import { NUM_CLASSES, PIXELS_PER_IMAGE } from "@edgegan/shared";
+import { readModelFolder } from "@edgegan/model/read-model-folder";
+import { EVAL_FILE, NUM_CLASSES, PIXELS_PER_IMAGE } from "@edgegan/shared";
 import { gatherRows } from "@edgegan/shared/gather";
 import { parseManifest } from "@edgegan/shared/manifest";
 import type { PlannedImage } from "@edgegan/shared/sample-plan";
@@ -17,7 +18,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadDataset } from "../dataset.ts";
 import type { EvalClassifier } from "./classifier-cache.ts";
 import { evaluateGenerator, evaluateGeneratorWithSamples, evaluateImages } from "./evaluate.ts";
-import { EVAL_FILE, readModelFolder, writeEvalBesideModel } from "./manifest-eval.ts";
+import { writeEvalBesideModel } from "./manifest-eval.ts";
 import { copyShippedModel, TINY_CLASSIFIER, tinyClassifier, useWasm } from "./test-fixtures.ts";
 
 let classifier: EvalClassifier;
@@ -28,7 +29,7 @@ beforeAll(async () => {
   await useWasm();
   classifier = await tinyClassifier();
   modelDir = copyShippedModel();
-  onnx = readModelFolder(modelDir).onnx;
+  onnx = (await readModelFolder(modelDir)).onnx;
 });
 
 describe("evaluateGenerator", () => {
@@ -132,7 +133,10 @@ describe("the memorisation figure", () => {
     expect(m?.pixels.nearCopyShare).toBeLessThanOrEqual(m?.pixels.limit ?? 0);
     expect(m?.pixels.samples.p1).toBeGreaterThan(1); // no sample is a copy
     expect(samples.closestPairs).toHaveLength(12);
-    const manifest = parseManifest({ ...readModelFolder(modelDir).manifest, eval: metrics });
+    const manifest = parseManifest({
+      ...(await readModelFolder(modelDir)).manifest,
+      eval: metrics,
+    });
     expect(manifest.eval?.memorisation).toEqual(m);
     const skipped = await evaluateGenerator(onnx, {
       dataset: "mnist",
@@ -151,15 +155,15 @@ describe("writeEvalBesideModel", () => {
       samplesPerClass: 2,
       classifier,
     });
-    const before = readModelFolder(modelDir);
-    writeEvalBesideModel(modelDir, metrics);
+    const before = await readModelFolder(modelDir);
+    await writeEvalBesideModel(modelDir, metrics);
     const manifest = parseManifest(JSON.parse(readFileSync(join(modelDir, "model.json"), "utf8")));
     expect(manifest.eval?.frechetDistance).toBe(metrics.frechetDistance);
     expect(manifest.onnx).toEqual(before.manifest.onnx);
     expect(JSON.parse(readFileSync(join(modelDir, EVAL_FILE), "utf8")).labelAccuracy).toBe(
       metrics.labelAccuracy,
     );
-    expect(() => readModelFolder(modelDir)).not.toThrow(); // sha256 still matches
+    await expect(readModelFolder(modelDir)).resolves.toBeDefined(); // sha256 still matches
   });
 
   it("refuses metrics of other ONNX bytes, and a folder whose ONNX does not match its manifest", async () => {
@@ -168,11 +172,11 @@ describe("writeEvalBesideModel", () => {
       samplesPerClass: 1,
       classifier,
     });
-    expect(() =>
+    await expect(
       writeEvalBesideModel(modelDir, { ...metrics, onnxSha256: "0".repeat(64) }),
-    ).toThrow(/is not .*generator\.onnx.*nothing written/);
+    ).rejects.toThrow(/is not .*generator\.onnx.*nothing written/);
     const broken = copyShippedModel();
     writeFileSync(join(broken, "generator.onnx"), new Uint8Array([1, 2, 3]));
-    expect(() => writeEvalBesideModel(broken, metrics)).toThrow(/do not belong together/);
+    await expect(writeEvalBesideModel(broken, metrics)).rejects.toThrow(/do not belong together/);
   });
 });

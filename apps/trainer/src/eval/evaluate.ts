@@ -5,7 +5,6 @@
  * This is the function the trainer calls (at the end of a run, or every N epochs with the
  * generator exported by exportGeneratorToOnnx) and the one `npm run eval` prints.
  */
-import { createHash } from "node:crypto";
 import { FEATURE_SIZE, readImages } from "@edgegan/eval/classifier";
 import { planEvaluation, SAMPLES_PER_CLASS } from "@edgegan/eval/eval-plan";
 import { formatNearCopies } from "@edgegan/eval/format-metrics";
@@ -19,8 +18,8 @@ import {
   type EvalMetrics,
   type EvalSamples,
 } from "@edgegan/eval/metrics";
-import { generatePlan, openOnnxGenerator } from "@edgegan/eval/onnx-generator";
-import { PIXELS_PER_IMAGE } from "@edgegan/shared";
+import { generatePlan, openOnnxGenerator } from "@edgegan/model/onnx-generator";
+import { PIXELS_PER_IMAGE, sha256Hex } from "@edgegan/shared";
 import { gatherRows } from "@edgegan/shared/gather";
 import type { Memorisation } from "@edgegan/shared/memorisation";
 import type { PlannedImage } from "@edgegan/shared/sample-plan";
@@ -83,7 +82,7 @@ export async function evaluateGeneratorWithSamples(
   }
   const generateSeconds = (performance.now() - started) / 1000;
   return evaluateImages(
-    { images, plan, onnxSha256: createHash("sha256").update(onnx).digest("hex"), generateSeconds },
+    { images, plan, onnxSha256: await sha256Hex(onnx), generateSeconds },
     { ...options, classifier },
   );
 }

@@ -5,8 +5,9 @@
 import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { MANIFEST_FILE, ONNX_FILE } from "@edgegan/shared";
 import { selectBackend } from "../backend.ts";
-import { EDGE_MODEL_DIR } from "../export-artifact.ts";
+import { EDGE_MODEL_DIR } from "../commands/edge-models.ts";
 import {
   type ClassifierBuildOptions,
   type EvalClassifier,
@@ -33,7 +34,7 @@ export function tempDir(prefix: string): string {
 /** A private copy of the shipped model folder (model.json + generator.onnx). */
 export function copyShippedModel(): string {
   const dir = tempDir("model");
-  for (const file of ["model.json", "generator.onnx"])
+  for (const file of [MANIFEST_FILE, ONNX_FILE])
     cpSync(join(EDGE_MODEL_DIR, file), join(dir, file));
   return dir;
 }

@@ -1,6 +1,7 @@
 /**
- * Runs a generator ONNX with onnxruntime-web (wasm) in Node: the runtime the edge worker uses,
- * so an evaluation judges the very bytes that are served, not a TF.js twin of them.
+ * Node's one runner of a generator ONNX: onnxruntime-web (wasm, one thread), the runtime the edge
+ * worker uses, so the export's parity gate (./onnx-parity.ts), evaluation, synthetic data and a
+ * distillation teacher all judge or learn from the very bytes that are served, not a TF.js twin.
  */
 import {
   imageBatchShape,
