@@ -70,12 +70,13 @@ describe("train config", () => {
       out: "x",
       resume: true,
       publish: true,
+      publishDir: "models",
     };
     const recorded = recordedSettings(config);
     expect(Object.keys(recorded).sort()).toEqual(
       [...Object.keys(ganSettingsSchema.shape), ...Object.keys(runSettingsSchema.shape)].sort(),
     );
-    expect(COMMAND_FIELDS).toEqual(["config", "preset", "out", "resume", "publish"]);
+    expect(COMMAND_FIELDS).toEqual(["config", "preset", "out", "resume", "publish", "publishDir"]);
     // an earlier trainer's card: gWidth, and the command's fields
     const { generatorWidth: _, ...rest } = recordedSettings(DEFAULT_TRAIN_CONFIG);
     expect(recordedSettings({ ...rest, gWidth: 64, out: "run", preset: "full" })).toEqual({
