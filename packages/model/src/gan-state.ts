@@ -71,30 +71,38 @@ async function adamState(optimizer: tf.Optimizer): Promise<TensorData[]> {
 
 /**
  * Make `gan`, freshly built with the captured GAN's config, equal to `state` (once: TF.js's Adam
- * does not release the slots it replaces).
- * @throws Error naming the group and tensor that do not fit (count or shape); `gan` may then be
- *   partly overwritten, so callers give up on it.
+ * does not release the slots it replaces). Every group is checked before anything is written.
+ * @throws Error naming the group and tensor that do not fit (count or shape)
  */
 export async function applyGanState(gan: Gan, state: GanState): Promise<void> {
-  setModelWeights("generator", gan.generator, state.generator);
-  setModelWeights("discriminator", gan.discriminator, state.discriminator);
-  await setAdamState(
-    "gOptimizer",
-    gan.gOptimizer,
-    trainableVariables(gan.generator),
-    state.gOptimizer,
-  );
-  await setAdamState(
-    "dOptimizer",
-    gan.dOptimizer,
-    trainableVariables(gan.discriminator),
-    state.dOptimizer,
-  );
+  const networks = [
+    ["generator", gan.generator, "gOptimizer", gan.gOptimizer],
+    ["discriminator", gan.discriminator, "dOptimizer", gan.dOptimizer],
+  ] as const;
+  for (const [group, model, adamGroup] of networks) {
+    checkGroup(
+      group,
+      state[group],
+      model.weights.map((w) => w.shape as number[]),
+      "weights",
+    );
+    checkAdamGroup(adamGroup, state[adamGroup], trainableVariables(model));
+  }
+  for (const [group, model, adamGroup, optimizer] of networks) {
+    const tensors = state[group].map(dataTensor);
+    model.setWeights(tensors);
+    tf.dispose(tensors);
+    await setAdamState(adamGroup, optimizer, state[adamGroup]);
+  }
 }
 
 const shapeText = (shape: readonly number[]) => `[${shape.join(", ")}]`;
 
-function checkShapes(group: string, data: TensorData[], shapes: readonly number[][]): void {
+/** Throw unless `data` holds one tensor of each shape in `shapes`, in order. */
+function checkGroup(group: string, data: TensorData[], shapes: number[][], what: string): void {
+  if (data.length !== shapes.length) {
+    throw new Error(`${group}: ${data.length} tensors, this model has ${shapes.length} ${what}`);
+  }
   data.forEach((d, i) => {
     const want = shapes[i] as number[];
     if (!tf.util.arraysEqual(d.shape, want)) {
@@ -105,32 +113,11 @@ function checkShapes(group: string, data: TensorData[], shapes: readonly number[
   });
 }
 
-function setModelWeights(group: string, model: tfl.LayersModel, data: TensorData[]): void {
-  if (data.length !== model.weights.length) {
-    throw new Error(
-      `${group}: ${data.length} tensors, this model has ${model.weights.length} weights`,
-    );
-  }
-  checkShapes(
-    group,
-    data,
-    model.weights.map((w) => w.shape as number[]),
-  );
-  const tensors = data.map(dataTensor);
-  model.setWeights(tensors);
-  tf.dispose(tensors);
-}
-
 /**
- * Adam's state back into `optimizer`: the step count, then one first and one second moment per
- * trainable variable (none before the first step).
+ * Adam's state for `variables`: the step count, then one first and one second moment per
+ * variable (none before the first step).
  */
-async function setAdamState(
-  group: string,
-  optimizer: tf.AdamOptimizer,
-  variables: tf.Variable[],
-  data: TensorData[],
-): Promise<void> {
+function checkAdamGroup(group: string, data: TensorData[], variables: tf.Variable[]): void {
   const moments = variables.map((v) => v.shape);
   const full = 1 + 2 * moments.length;
   if (data.length !== 1 && data.length !== full) {
@@ -138,7 +125,15 @@ async function setAdamState(
       `${group}: ${data.length} tensors, Adam for this model has 1 (before the first step) or ${full}`,
     );
   }
-  checkShapes(group, data, [[], ...(data.length === 1 ? [] : [...moments, ...moments])]);
+  const shapes = data.length === 1 ? [[]] : [[], ...moments, ...moments];
+  checkGroup(group, data, shapes, "Adam tensors");
+}
+
+async function setAdamState(
+  group: string,
+  optimizer: tf.AdamOptimizer,
+  data: TensorData[],
+): Promise<void> {
   // the names only label the slots (TF.js matches them to variables by position)
   const named = data.map((d, i) => ({ name: `${group}_${i}`, tensor: dataTensor(d) }));
   await optimizer.setWeights(named);
