@@ -1,15 +1,16 @@
 /** Plumbing of the augmentation experiment at toy size: rows, epochs scaled to the set size, table. */
 
 import { readModelFolder } from "@edgegan/model/read-model-folder";
-import { copyShippedModel, useWasm } from "@edgegan/trainer/eval/test-fixtures";
+import { selectBackend } from "@edgegan/trainer/backend";
+import { EDGE_MODEL_DIR } from "@edgegan/trainer/commands/edge-models";
 import { beforeAll, describe, expect, it } from "vitest";
 import { augmentationTable, runAugmentationExperiment } from "./augmentation.ts";
 
-beforeAll(useWasm);
+beforeAll(() => selectBackend("wasm"));
 
 describe("runAugmentationExperiment", () => {
   it("trains with and without synthetic data per real size and reports test accuracy", async () => {
-    const { onnx } = await readModelFolder(copyShippedModel());
+    const { onnx } = await readModelFolder(EDGE_MODEL_DIR);
     const lines: string[] = [];
     const rows = await runAugmentationExperiment({
       onnx,

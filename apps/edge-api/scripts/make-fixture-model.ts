@@ -14,9 +14,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { exportGeneratorToOnnx } from "@edgegan/model/export-onnx";
 import { buildGenerator } from "@edgegan/model/generator";
+import { initCpuTrainingBackend } from "@edgegan/model/kernels/cpu-conv2d-backprop-filter";
 import { OnnxGraphBuilder } from "@edgegan/model/onnx-graph";
 import { checkOnnxParity } from "@edgegan/model/onnx-parity";
-import { useCpuBackend } from "@edgegan/model/test-backend";
 import {
   DATASET_CLASS_NAMES,
   LATENT_SIZE,
@@ -94,7 +94,7 @@ function wrongIoModel(): Uint8Array {
 
 async function main(): Promise<void> {
   writeAtomic(join(FIXTURE_DIR, "wrong-io.onnx"), wrongIoModel());
-  await useCpuBackend();
+  await initCpuTrainingBackend();
   // the DCGAN graph at a tiny width: the same layers, ops and I/O as a served model, ~180 KB
   const generator = buildGenerator("dcgan", FIXTURE_WIDTH);
   const bytes = exportGeneratorToOnnx(generator, "dcgan");

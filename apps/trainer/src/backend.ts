@@ -9,8 +9,7 @@
  * machine with a Vulkan GPU. The choice carries a GPU line (gpu-report.ts): whether TensorFlow
  * sees a GPU, and which.
  */
-import "@tensorflow/tfjs-backend-cpu";
-import { registerCpuTrainingKernels } from "@edgegan/model/kernels/cpu-conv2d-backprop-filter";
+import { initCpuTrainingBackend } from "@edgegan/model/kernels/cpu-conv2d-backprop-filter";
 import { initWasmTrainingBackend } from "@edgegan/model/wasm-backend";
 import type { BackendName } from "@edgegan/shared/train-config";
 import * as tf from "@tensorflow/tfjs-core";
@@ -100,9 +99,7 @@ async function tryWasm(): Promise<Chosen | string> {
 }
 
 async function useCpu(): Promise<Chosen> {
-  registerCpuTrainingKernels();
-  await tf.setBackend("cpu");
-  await tf.ready();
+  await initCpuTrainingBackend();
   return {
     name: "cpu",
     reason: "pure-JS cpu backend with EdgeGAN's Conv2DBackpropFilter (slow: ~20 s per DCGAN step)",

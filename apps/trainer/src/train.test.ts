@@ -15,9 +15,9 @@ import {
   type TrainConfig,
 } from "@edgegan/shared/train-config";
 import { describe, expect, it } from "vitest";
+import { tinyClassifier } from "../test/fixtures.ts";
 import { CHECKPOINT_FILE, decodeCheckpoint } from "./checkpoint.ts";
 import { classNamesFor } from "./dataset.ts";
-import { tinyClassifier } from "./eval/test-fixtures.ts";
 import { exportVerifiedArtifact } from "./export-artifact.ts";
 import { readMetrics } from "./metrics-log.ts";
 import { train } from "./train.ts";

@@ -3,7 +3,7 @@
  * returns training images is flagged (share 100%, distance 0), one that makes new points as far
  * from the training set as real test points are is not; the quantile and share rules, worked.
  */
-import { useCpuBackend } from "@edgegan/model/test-backend";
+import { initCpuTrainingBackend } from "@edgegan/model/kernels/cpu-conv2d-backprop-filter";
 import { memorisationSchema } from "@edgegan/shared/memorisation";
 import { createRng } from "@edgegan/shared/rng";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -17,7 +17,7 @@ import {
 } from "./memorisation.ts";
 import type { Rows } from "./nearest-neighbour.ts";
 
-beforeAll(() => useCpuBackend());
+beforeAll(() => initCpuTrainingBackend());
 
 /** n points of `dim` values ~ U(-1, 1) from `seed`: the same "distribution" for every set. */
 function points(count: number, dim: number, seed: number): Rows {

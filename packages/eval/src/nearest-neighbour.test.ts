@@ -2,12 +2,12 @@
  * Nearest-neighbour search: the blocked matMul form agrees with a plain loop, block edges
  * included, an exact copy reads as distance ~0, and bad shapes are refused.
  */
-import { useCpuBackend } from "@edgegan/model/test-backend";
+import { initCpuTrainingBackend } from "@edgegan/model/kernels/cpu-conv2d-backprop-filter";
 import { createRng } from "@edgegan/shared/rng";
 import { beforeAll, describe, expect, it } from "vitest";
 import { nearestNeighbours, type Rows } from "./nearest-neighbour.ts";
 
-beforeAll(() => useCpuBackend());
+beforeAll(() => initCpuTrainingBackend());
 
 function randomRows(count: number, dim: number, seed: number): Rows {
   const rng = createRng(seed);

@@ -2,9 +2,9 @@ import { ARCHITECTURES, LATENT_SIZE, NUM_CLASSES, oneHot } from "@edgegan/shared
 import { DEFAULT_GAN_SETTINGS } from "@edgegan/shared/train-config";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { useCpuBackend } from "../test/cpu-backend.ts";
 import { buildDiscriminator } from "./discriminator.ts";
 import { buildGenerator } from "./generator.ts";
-import { useCpuBackend } from "./test-backend.ts";
 
 beforeAll(() => useCpuBackend());
 

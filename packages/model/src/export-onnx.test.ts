@@ -2,11 +2,11 @@ import { ARCHITECTURES, ONNX_IO, ONNX_OPSET } from "@edgegan/shared";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { useCpuBackend } from "../test/cpu-backend.ts";
 import { exportGeneratorToOnnx } from "./export-onnx.ts";
 import { buildGenerator } from "./generator.ts";
 import { decodeOnnx, encodeOnnx, inspectOnnx } from "./onnx-inspect.ts";
 import { checkOnnxParity } from "./onnx-parity.ts";
-import { useCpuBackend } from "./test-backend.ts";
 
 beforeAll(() => useCpuBackend());
 

@@ -8,8 +8,8 @@ import { createRng } from "@edgegan/shared/rng";
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { useCpuBackend } from "../test/cpu-backend.ts";
 import { buildDiscriminator } from "./discriminator.ts";
-import { useCpuBackend } from "./test-backend.ts";
 import { createGan, trainableVariables } from "./train-step.ts";
 
 beforeAll(() => useCpuBackend({ fastConvFilterGrad: true }));

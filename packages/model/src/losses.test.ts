@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { useCpuBackend } from "../test/cpu-backend.ts";
 import {
   adversarialLosses,
   discriminatorLoss,
@@ -9,7 +10,6 @@ import {
   hingeGeneratorLoss,
   sigmoidCrossEntropyWithLogits,
 } from "./losses.ts";
-import { useCpuBackend } from "./test-backend.ts";
 
 beforeAll(() => useCpuBackend());
 

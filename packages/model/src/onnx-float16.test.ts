@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { useCpuBackend } from "../test/cpu-backend.ts";
 import { exportGeneratorToOnnx } from "./export-onnx.ts";
 import { buildGenerator } from "./generator.ts";
 import { float16Bits, toFloat16Weights } from "./onnx-float16.ts";
 import { inspectOnnx } from "./onnx-inspect.ts";
 import { checkOnnxParity } from "./onnx-parity.ts";
-import { useCpuBackend } from "./test-backend.ts";
 
 describe("float16Bits", () => {
   it.each([

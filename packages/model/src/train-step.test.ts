@@ -1,10 +1,14 @@
 import { ARCHITECTURES, LATENT_SIZE, NUM_CLASSES, oneHot } from "@edgegan/shared";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
+import { useCpuBackend } from "../test/cpu-backend.ts";
 import { batchTensors, type GanBatch } from "./batch.ts";
 import { exportGeneratorToOnnx } from "./export-onnx.ts";
+import {
+  fastConv2DBackpropFilter,
+  stockConvFilterGrad,
+} from "./kernels/cpu-conv2d-backprop-filter.ts";
 import { checkOnnxParity } from "./onnx-parity.ts";
-import { fastConv2DBackpropFilter, stockConvFilterGrad, useCpuBackend } from "./test-backend.ts";
 import { textbookStep } from "./textbook-step.ts";
 import { createGan, trainStep, withFrozenBatchNormStats } from "./train-step.ts";
 

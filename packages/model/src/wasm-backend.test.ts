@@ -5,7 +5,7 @@ import {
   randomTensor,
   relativeError,
   setupBackends,
-} from "./kernels/backend-compare.ts";
+} from "../test/backend-compare.ts";
 import { conv2DBackpropFilter } from "./kernels/conv2d-backprop-filter.ts";
 import { conv2DBackpropInput } from "./kernels/conv2d-backprop-input.ts";
 import { prunedConvGradientsEnabled } from "./kernels/pruned-conv-gradients.ts";

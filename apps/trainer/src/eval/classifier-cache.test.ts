@@ -7,6 +7,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readImages, trainClassifier } from "@edgegan/eval/classifier";
 import { beforeAll, describe, expect, it } from "vitest";
+import { TINY_CLASSIFIER, tempDir, useWasm } from "../../test/fixtures.ts";
 import { loadDataset } from "../dataset.ts";
 import {
   CLASSIFIER_CODE_VERSION,
@@ -15,7 +16,6 @@ import {
   loadOrTrainClassifier,
   seededSubset,
 } from "./classifier-cache.ts";
-import { TINY_CLASSIFIER, tempDir, useWasm } from "./test-fixtures.ts";
 
 beforeAll(useWasm);
 

@@ -1,8 +1,8 @@
 /** PNG and JPEG told apart by signature; broken files named as such. */
 import { encodeGrayscalePng } from "@edgegan/shared/png";
 import { describe, expect, it } from "vitest";
+import { jpegFile } from "../../test/image-folders.ts";
 import { decodeImage } from "./decode-image.ts";
-import { jpegFile } from "./test-folder.ts";
 
 describe("decodeImage", () => {
   it("reads a PNG and a JPEG by their signatures", () => {

@@ -14,9 +14,9 @@ import { join } from "node:path";
 import { PIXELS_PER_IMAGE } from "@edgegan/shared";
 import { encodeGrayscalePng } from "@edgegan/shared/png";
 import { describe, expect, it } from "vitest";
+import { jpegFile, mnistImageFolder, tempFolder } from "../../test/image-folders.ts";
 import { classNamesFor, loadDataset } from "../dataset.ts";
 import { listImageFolder, readImageFolder } from "./image-folder.ts";
-import { jpegFile, mnistImageFolder, tempFolder } from "./test-folder.ts";
 
 describe("listImageFolder", () => {
   it("takes sorted class folders and holds out round(n / 7) per class, the same every time", () => {

@@ -8,10 +8,10 @@ import { join } from "node:path";
 import { decodeGrayscalePng } from "@edgegan/shared/png-decode";
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from "@edgegan/shared/train-config";
 import { describe, expect, it } from "vitest";
+import { TINY_CLASSIFIER, useWasm } from "../../test/fixtures.ts";
+import { mnistImageFolder, tempFolder } from "../../test/image-folders.ts";
 import { loadOrTrainClassifier } from "../eval/classifier-cache.ts";
-import { TINY_CLASSIFIER, useWasm } from "../eval/test-fixtures.ts";
 import { train } from "../train.ts";
-import { mnistImageFolder, tempFolder } from "./test-folder.ts";
 
 const quiet = {
   log: () => {},

@@ -1,6 +1,6 @@
 /**
  * The event files read back by readers that are not the writer: protobufjs decodes the records
- * with TensorFlow's event.proto / summary.proto field numbers (read-events.ts), and when Python's
+ * with TensorFlow's event.proto / summary.proto field numbers (test/read-events.ts; its CRC check is pinned by the golden value below), and when Python's
  * tensorboard package is installed, its own event loader reads the file (else that test skips).
  */
 import { execFileSync } from "node:child_process";
@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { crc32c } from "@edgegan/shared/crc32";
 import { encodeGrayscalePng } from "@edgegan/shared/png";
 import { describe, expect, it } from "vitest";
+import { readEventDir, records } from "../../test/read-events.ts";
 import { EventFileWriter, tfRecord } from "./event-file.ts";
 import { maskedCrc32c } from "./masked-crc.ts";
-import { readEventDir, records } from "./read-events.ts";
 
 function writeSampleLog(): { dir: string; png: Uint8Array } {
   const dir = mkdtempSync(join(tmpdir(), "edgegan-tb-"));

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_TRAIN_CONFIG } from "@edgegan/shared/train-config";
 import { describe, expect, it } from "vitest";
-import { tinyClassifier, useWasm } from "../eval/test-fixtures.ts";
+import { tinyClassifier, useWasm } from "../../test/fixtures.ts";
+import { readEventDir } from "../../test/read-events.ts";
 import { train } from "../train.ts";
-import { readEventDir } from "./read-events.ts";
 
 describe("train --logdir", () => {
   it("logs losses, D(x), D(G(z)), images/s, eval figures and the sample grids", async () => {

@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { useCpuBackend } from "../test-backend.ts";
+import { useCpuBackend } from "../../test/cpu-backend.ts";
 import {
   createSharedAverager,
   createSharedStepMemory,

@@ -1,6 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { onBothBackends, randomTensor, relativeError, setupBackends } from "./backend-compare.ts";
+import {
+  onBothBackends,
+  randomTensor,
+  relativeError,
+  setupBackends,
+} from "../../test/backend-compare.ts";
 
 type Pad = "same" | "valid";
 /** [x shape NHWC, filter shape [kh, kw, cin, cout], stride, pad] */

@@ -3,8 +3,8 @@
  *
  * The stock cpu kernel indexes through TensorBuffer.get() and takes ~92% of a DCGAN step
  * (~200 s at batch 64, docs/design-notes.md). This one computes the same sum directly; the
- * trainer registers it when it falls back to `--backend cpu`, and the model tests use it too
- * (train-step.test.ts checks it against the stock kernel).
+ * trainer activates it with the cpu backend when it falls back to `--backend cpu`, and the
+ * tests use it too (train-step.test.ts checks it against the stock kernel).
  */
 import "@tensorflow/tfjs-backend-cpu";
 import type { MathBackendCPU } from "@tensorflow/tfjs-backend-cpu";
@@ -33,6 +33,13 @@ export function registerCpuTrainingKernels(): void {
     backendName: "cpu",
     kernelFunc: fastConv2DBackpropFilter as unknown as KernelFunc,
   });
+}
+
+/** Activate the cpu backend with {@link fastConv2DBackpropFilter}: the cpu twin of `initWasmTrainingBackend`. */
+export async function initCpuTrainingBackend(): Promise<void> {
+  registerCpuTrainingKernels();
+  await tf.setBackend("cpu");
+  await tf.ready();
 }
 
 /**

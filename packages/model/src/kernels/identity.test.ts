@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { setupBackends } from "./backend-compare.ts";
+import { setupBackends } from "../../test/backend-compare.ts";
 
 describe("zero-copy Identity on wasm", () => {
   beforeAll(setupBackends);

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { randomTensor, relativeError, setupBackends } from "./backend-compare.ts";
+import { randomTensor, relativeError, setupBackends } from "../../test/backend-compare.ts";
 import {
   disablePrunedConvGradients,
   enablePrunedConvGradients,

@@ -1,6 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { onBothBackends, randomTensor, relativeError, setupBackends } from "./backend-compare.ts";
+import {
+  onBothBackends,
+  randomTensor,
+  relativeError,
+  setupBackends,
+} from "../../test/backend-compare.ts";
 import { columnSums } from "./reduce-leading.ts";
 
 describe("Sum / Mean over leading axes on wasm", () => {

@@ -1,6 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { onBothBackends, randomTensor, relativeError, setupBackends } from "./backend-compare.ts";
+import {
+  onBothBackends,
+  randomTensor,
+  relativeError,
+  setupBackends,
+} from "../../test/backend-compare.ts";
 import { tileInto } from "./tile.ts";
 
 const CASES: [number[], number[]][] = [

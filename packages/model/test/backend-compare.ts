@@ -1,26 +1,21 @@
 /**
- * Test helper: run the same computation on the cpu backend (the reference) and on wasm with our
- * kernels, and measure how far apart they are. Used by the kernel tests beside this file.
+ * Test support: run the same computation on the cpu backend (the reference) and on wasm with
+ * EdgeGAN's kernels, and measure how far apart they are. Used by the kernel tests in
+ * src/kernels/ and by src/wasm-backend.test.ts.
  */
+import { createRng } from "@edgegan/shared/rng";
 import "@tensorflow/tfjs-backend-cpu";
 import * as tf from "@tensorflow/tfjs-core";
-import { initWasmTrainingBackend } from "../wasm-backend.ts";
+import { initWasmTrainingBackend } from "../src/wasm-backend.ts";
 
-/** Deterministic uniform values in [-1, 1) (LCG), so failures reproduce. */
-export function randomValues(shape: readonly number[], seed: number): Float32Array {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 4294967296) * 2 - 1;
-  }
-  return out;
-}
-
-/** A tensor of {@link randomValues}. */
+/** Uniform values in [-1, 1) from the project's seeded RNG, so a failure reproduces. */
 export function randomTensor(shape: readonly number[], seed: number): tf.Tensor {
-  return tf.tensor(randomValues(shape, seed), [...shape], "float32");
+  const rng = createRng(seed);
+  const values = Float32Array.from(
+    { length: shape.reduce((a, b) => a * b, 1) },
+    () => rng.nextFloat() * 2 - 1,
+  );
+  return tf.tensor(values, [...shape], "float32");
 }
 
 /** max |a - b| / max |a| (0 when both are all zero). */

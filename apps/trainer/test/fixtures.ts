@@ -1,18 +1,18 @@
 /**
- * Test helpers for the eval folder: the wasm backend, a temp folder, the shipped (fixture)
- * model, and a tiny classifier (a few hundred images, one epoch) cached in a temp cache root.
+ * Test support for the trainer's tests: the wasm backend, a temp folder, a private copy of the
+ * shipped model, and a tiny classifier (a few hundred images, one epoch) cached in a temp root.
  */
 import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { MANIFEST_FILE, ONNX_FILE } from "@edgegan/shared";
-import { selectBackend } from "../backend.ts";
-import { EDGE_MODEL_DIR } from "../commands/edge-models.ts";
+import { selectBackend } from "../src/backend.ts";
+import { EDGE_MODEL_DIR } from "../src/commands/edge-models.ts";
 import {
   type ClassifierBuildOptions,
   type EvalClassifier,
   loadOrTrainClassifier,
-} from "./classifier-cache.ts";
+} from "../src/eval/classifier-cache.ts";
 
 /** Options of a classifier that trains in about a second (not a usable judge: plumbing only). */
 export const TINY_CLASSIFIER: ClassifierBuildOptions = {

