@@ -11,6 +11,7 @@
  * dimension, then the data in row-major order. Only type 0x08 (unsigned byte) is read.
  */
 import { gunzipSync } from "fflate";
+import { concatBytes } from "./bytes.ts";
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS_PER_IMAGE } from "./contract.ts";
 import { crc32 } from "./crc32.ts";
 
@@ -57,7 +58,7 @@ const u32le = (b: Uint8Array, at: number) =>
   0;
 
 /** True when bytes start with the gzip magic 1f 8b. */
-export function isGzip(bytes: Uint8Array): boolean {
+function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
@@ -198,13 +199,6 @@ function idxHeader(dims: number[]): Uint8Array {
   return out;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
-}
-
 /**
  * Encode images as an IDX3 file (magic 0x00000803, dims [count, 28, 28]).
  * @param pixels uint8 [count, 28, 28] row-major
@@ -216,7 +210,7 @@ export function encodeIdxImages(pixels: Uint8Array, count: number): Uint8Array {
       `IDX images need count * ${PIXELS_PER_IMAGE} pixels; got ${pixels.length} for count ${count}`,
     );
   }
-  return concat(idxHeader([count, IMAGE_SIZE, IMAGE_SIZE]), pixels);
+  return concatBytes([idxHeader([count, IMAGE_SIZE, IMAGE_SIZE]), pixels]);
 }
 
 /**
@@ -228,5 +222,5 @@ export function encodeIdxLabels(labels: Uint8Array): Uint8Array {
   if (bad >= 0) {
     throw new RangeError(`label at index ${bad} is ${labels[bad]}, expected 0..${NUM_CLASSES - 1}`);
   }
-  return concat(idxHeader([labels.length]), labels);
+  return concatBytes([idxHeader([labels.length]), labels]);
 }

@@ -13,6 +13,7 @@
  * IHDR, then per frame an fcTL and the frame's data, IDAT for the first and fdAT after it.
  */
 import { zlibSync } from "fflate";
+import { concatBytes } from "./bytes.ts";
 import { IMAGE_SIZE } from "./contract.ts";
 import { crc32 } from "./crc32.ts";
 
@@ -39,7 +40,7 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
 }
 
 /** The PNG Paeth predictor of a pixel from its left (a), upper (b) and upper-left (c) neighbours. */
-export function paeth(a: number, b: number, c: number): number {
+function paeth(a: number, b: number, c: number): number {
   const p = a + b - c;
   const pa = Math.abs(p - a);
   const pb = Math.abs(p - b);
@@ -51,7 +52,7 @@ export function paeth(a: number, b: number, c: number): number {
  * Images larger than this (512 x 512) are deflated at level 1: every sheet of 28 px tiles stays
  * below it (256 tiles: 478 x 478), so only upscaled sheets trade size for encode time.
  */
-export const LARGE_IMAGE_PIXELS = 512 * 512;
+const LARGE_IMAGE_PIXELS = 512 * 512;
 
 /** A residual byte's cost in the filter heuristic: |residual| read as int8. */
 const cost = (residual: number) => (residual < 128 ? residual : 256 - residual);
@@ -176,17 +177,6 @@ function compressed(pixels: Uint8Array, width: number, height: number, channels:
   return zlibSync(filterRows(pixels, width, height, channels), { level });
 }
 
-/** The parts, one after the other, in one array. */
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
-
 /**
  * Encode an 8-bit image as PNG.
  *
@@ -203,7 +193,7 @@ export function encodePng(
   channels: Channels = 1,
 ): Uint8Array {
   checkImage(pixels, width, height, channels);
-  return concat([
+  return concatBytes([
     SIGNATURE,
     chunk("IHDR", header(width, height, channels)),
     chunk("IDAT", compressed(pixels, width, height, channels)),
@@ -272,7 +262,7 @@ export function encodeAnimatedPng(
     }
   }
   parts.push(chunk("IEND", new Uint8Array(0)));
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 /** Layout options of a grid. */
@@ -357,7 +347,7 @@ export interface GridPixels {
  * @returns uint8 [height, width, channels]
  * @throws RangeError when images.length does not match the layout
  */
-export function composeGrid(
+function composeGrid(
   images: Uint8Array,
   count: number,
   layout: GridLayout,
