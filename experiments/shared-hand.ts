@@ -40,7 +40,7 @@ const outDir = from(values.out);
 const DIGITS = Array.from({ length: NUM_CLASSES }, (_, i) => i);
 
 /** Slant and stroke width of one 28x28 intensity image. */
-export function handFeatures(pixels: Uint8Array): { slant: number; width: number } {
+function handFeatures(pixels: Uint8Array): { slant: number; width: number } {
   let mass = 0;
   let sx = 0;
   let sy = 0;

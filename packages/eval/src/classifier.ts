@@ -58,7 +58,7 @@ export interface LabelledImages {
 }
 
 /** Build the untrained CNN; one model with two outputs: [features [N, FEATURE_SIZE], logits [N, 10]]. */
-export function buildClassifier(seed = DEFAULT_CLASSIFIER_OPTIONS.seed): tfl.LayersModel {
+function buildClassifier(seed = DEFAULT_CLASSIFIER_OPTIONS.seed): tfl.LayersModel {
   const init = (k: number) => tfl.initializers.glorotUniform({ seed: seed * 16 + k });
   const input = tfl.input({ shape: [IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS], name: "image" });
   // conv -> ReLU -> max-pool, twice: [N,28,28,1] -> [N,13,13,32] -> [N,5,5,64]

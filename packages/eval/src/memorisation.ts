@@ -33,7 +33,7 @@ export interface ImagesInSpaces {
 }
 
 /** Quantile of the calibration distances that sets the threshold. */
-export const NEAR_COPY_QUANTILE = 0.01;
+const NEAR_COPY_QUANTILE = 0.01;
 
 /**
  * Default samples searched for near-copies (evenly spaced over the plan, 200 per class by default):
@@ -43,7 +43,7 @@ export const NEAR_COPY_QUANTILE = 0.01;
 export const MEMORISATION_SAMPLES = 2000;
 
 /** Pairs per space kept for the picture. */
-export const CLOSEST_PAIRS_PER_SPACE = 6;
+const CLOSEST_PAIRS_PER_SPACE = 6;
 
 /** What every model's measurement compares against: the train set and the test split's distances. */
 export interface MemorisationReference {
@@ -82,7 +82,7 @@ export function nearestRankQuantile(values: Float32Array, q: number): number {
 }
 
 /** Standard errors of the share difference allowed before a generator is flagged. */
-export const NOISE_ALLOWANCE = 3;
+const NOISE_ALLOWANCE = 3;
 
 /**
  * The flagging limit: the reference share plus {@link NOISE_ALLOWANCE} standard errors of the

@@ -12,7 +12,7 @@ export type OnnxModelProto = onnxProto.onnx.ModelProto;
 export type OnnxValueInfo = onnxProto.onnx.IValueInfoProto;
 
 /** IR version 8 (ONNX 1.10-1.12): enough for opset 17 and accepted by onnxruntime-web 1.30. */
-export const ONNX_IR_VERSION = 8;
+const ONNX_IR_VERSION = 8;
 
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
 const INT64 = onnx.TensorProto.DataType.INT64;

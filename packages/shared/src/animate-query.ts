@@ -21,7 +21,7 @@ import {
 } from "./sample-query.ts";
 
 /** Frames of an animation: bounds and default. */
-export const FRAMES = { min: 2, max: 64, default: 16 } as const;
+const FRAMES = { min: 2, max: 64, default: 16 } as const;
 /** Frames per second: bounds and default. */
 export const FPS = { min: 1, max: 30, default: 12 } as const;
 

@@ -9,7 +9,7 @@
  * graph with {@link toPixel}, so parity is measured on the [-1, 1] scale the model learns.
  */
 
-/** Size of the latent vector z. */
+/** Size of the latent vector z, drawn from a standard normal N(0, 1) in training and serving alike. */
 export const LATENT_SIZE = 100;
 
 /** Number of classes; labels enter the generator one-hot encoded. */
@@ -23,12 +23,6 @@ export const IMAGE_CHANNELS = 1;
 
 /** Pixels per image: 28 * 28 * 1. */
 export const PIXELS_PER_IMAGE = IMAGE_SIZE * IMAGE_SIZE * IMAGE_CHANNELS;
-
-/** z is drawn from a standard normal, N(0, 1), in training and at serving time alike. */
-export const Z_DISTRIBUTION = "standard-normal" as const;
-
-/** Range of the generator's output (tanh). */
-export const OUTPUT_RANGE = [-1, 1] as const;
 
 /** ONNX tensor names and shapes (N is the dynamic batch dimension). */
 export const ONNX_IO = {
@@ -112,8 +106,6 @@ export const DATASET_CLASS_NAMES = {
     "Ankle boot",
   ],
 } as const satisfies Record<string, readonly string[]>;
-
-export type KnownDataset = keyof typeof DATASET_CLASS_NAMES;
 
 /** Architectures the model package can build. */
 export const ARCHITECTURES = ["dcgan", "mlp"] as const;

@@ -17,7 +17,7 @@ const share = z.number().min(0).max(1);
 const distance = z.number().min(0);
 
 /** Percentiles of a set of nearest-training-image distances. */
-export const distanceSummarySchema = z.object({
+const distanceSummarySchema = z.object({
   p1: distance,
   p5: distance,
   p50: distance,
@@ -25,7 +25,7 @@ export const distanceSummarySchema = z.object({
 });
 
 /** One space (features or pixels): distances, threshold, and the shares under it. */
-export const memorisationSpaceSchema = z.object({
+const memorisationSpaceSchema = z.object({
   /** Nearest-training-image distances of the generated samples. */
   samples: distanceSummarySchema,
   /** The same for the held-out test images. */
@@ -45,7 +45,7 @@ export const memorisationSpaceSchema = z.object({
 });
 
 /** A sample and its nearest training image (indices into the plan and the train split). */
-export const closestPairSchema = z.object({
+const closestPairSchema = z.object({
   sample: z.number().int().nonnegative(),
   train: z.number().int().nonnegative(),
   space: z.enum(["features", "pixels"]),

@@ -57,7 +57,7 @@ function describe(value: unknown): string {
 }
 
 /** True when `value` is an integer in 0..2^32-1. */
-export function isSeed(value: unknown): value is number {
+function isSeed(value: unknown): value is number {
   return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= MAX_SEED;
 }
 

@@ -33,7 +33,7 @@ export type AnimateRequest = Partial<AnimateQuery>;
  * The canonical query string of an /animate request, checked with the server's parser.
  * @throws RangeError with the server's own message for a request it would refuse.
  */
-export function animateSearch(request: AnimateRequest): string {
+function animateSearch(request: AnimateRequest): string {
   const params = new URLSearchParams();
   for (const { name } of ANIMATE_PARAMETERS) {
     const value = request[queryKey(name)];

@@ -12,7 +12,7 @@ import { SEQUENCE_STYLES } from "./sample-query.ts";
 const pixels = z.number().int().min(0);
 
 /** One image in the JSON response. */
-export const sampleImageSchema = z
+const sampleImageSchema = z
   .object({
     index: z.number().int().min(0),
     label: z.number().int().min(0),
@@ -30,7 +30,7 @@ export const sampleImageSchema = z
   .strict();
 
 /** Where the tiles lie in the PNG sprite sheet that format=png gives for the same query. */
-export const spriteLayoutSchema = z
+const spriteLayoutSchema = z
   .object({
     width: pixels,
     height: pixels,
@@ -75,6 +75,4 @@ export const sampleDocumentSchema = z
   })
   .strict();
 
-export type SampleImage = z.infer<typeof sampleImageSchema>;
-export type SpriteLayout = z.infer<typeof spriteLayoutSchema>;
 export type SampleDocument = z.infer<typeof sampleDocumentSchema>;

@@ -15,11 +15,11 @@ import { IMAGE_SIZE } from "./contract.ts";
 export type Contour = Float64Array;
 
 /** Contour level: half of full intensity. */
-export const TRACE_LEVEL = 127.5;
+const TRACE_LEVEL = 127.5;
 /** Largest distance (source pixels) the simplification may move the outline. */
-export const SIMPLIFY_TOLERANCE = 0.12;
+const SIMPLIFY_TOLERANCE = 0.12;
 /** Contours enclosing less than this (square source pixels) are specks, left out. */
-export const MIN_CONTOUR_AREA = 0.5;
+const MIN_CONTOUR_AREA = 0.5;
 
 /** Nodes per side of the field padded with one empty pixel all round (closed contours). */
 const N = IMAGE_SIZE + 2;

@@ -66,7 +66,7 @@ export function planPhase(
 
 /**
  * Sub-filter of phase (rh, rw) as [th, tw, Cout, Cin] (a conv filter from Cout to Cin channels):
- * F[j, l, co, ci] = W[(th-1-j)*sh + rh, (tw-1-l)*sw + rw, ci, co]. Exported for tests.
+ * F[j, l, co, ci] = W[(th-1-j)*sh + rh, (tw-1-l)*sw + rw, ci, co].
  */
 export function phaseFilter(
   w: ArrayLike<number>,
@@ -97,9 +97,8 @@ export function phaseFilter(
 /**
  * Rearrange a [kh, kw, Cin, Cout] conv filter into the sub-pixel filter [Mh, Mw, Cout, sh*sw*Cin]:
  * F[j, l, co, (rh*sw + rw)*Cin + ci] = W[(Mh-1-j)*sh + rh, (Mw-1-l)*sw + rw, ci, co] (0 outside W).
- * Exported for tests.
  */
-export function subPixelFilter(
+function subPixelFilter(
   w: ArrayLike<number>,
   shape: readonly [number, number, number, number],
   sh: number,
@@ -185,7 +184,7 @@ export function conv2DBackpropInput(args: {
 export type ConvInfo = backend_util.Conv2DInfo;
 
 /** s*s XNNPACK convs (one per output phase) interleaved into dx: exact multiply-adds. Exported for benchmarks. */
-export function separatePhases(
+function separatePhases(
   backend: BackendWasm,
   dy: TensorInfo,
   filter: TensorInfo,
@@ -270,7 +269,7 @@ export function separatePhases(
  * One XNNPACK conv computing all s*s phases as s*s*Cin channels (filter from {@link subPixelFilter}),
  * then depth-to-space (reshape + transpose) and a crop of the padding. Exported for benchmarks.
  */
-export function combinedPhases(
+function combinedPhases(
   backend: BackendWasm,
   dy: TensorInfo,
   filter: TensorInfo,

@@ -17,7 +17,7 @@ export interface KernelArgs {
 export type FastPath = (args: KernelArgs) => TensorInfo | TensorInfo[] | null;
 
 /** Marker so a fast path is never wrapped around an already wrapped kernel. */
-export const FAST_PATH = Symbol.for("edgegan.wasmFastPath");
+const FAST_PATH = Symbol.for("edgegan.wasmFastPath");
 
 /**
  * The stock config with `fast` tried first. The stock setupFunc is kept (the stock kernel function

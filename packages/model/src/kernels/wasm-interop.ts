@@ -25,7 +25,7 @@ const fnCache = new WeakMap<BackendWasm, Map<string, WasmFn>>();
  * A C entry point of the wasm module taking `argCount` numeric arguments (cwrapped once per backend).
  * @param name exported C function name, e.g. "Conv2D".
  */
-export function wasmFunction(backend: BackendWasm, name: string, argCount: number): WasmFn {
+function wasmFunction(backend: BackendWasm, name: string, argCount: number): WasmFn {
   let fns = fnCache.get(backend);
   if (fns === undefined) {
     fns = new Map();
@@ -41,7 +41,7 @@ export function wasmFunction(backend: BackendWasm, name: string, argCount: numbe
 }
 
 /** The wasm heap id of a tensor (what the C functions take). */
-export function heapId(backend: BackendWasm, info: TensorInfo): number {
+function heapId(backend: BackendWasm, info: TensorInfo): number {
   const data = backend.dataIdMap.get(info.dataId);
   if (data === undefined) throw new Error("wasm kernel: tensor data is not on the wasm backend");
   return data.id;
