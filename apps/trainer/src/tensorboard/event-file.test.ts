@@ -1,7 +1,8 @@
 /**
  * The event files read back by readers that are not the writer: protobufjs decodes the records
- * with TensorFlow's event.proto / summary.proto field numbers (test/read-events.ts; its CRC check is pinned by the golden value below), and when Python's
- * tensorboard package is installed, its own event loader reads the file (else that test skips).
+ * with TensorFlow's event.proto / summary.proto field numbers (test/read-events.ts; the CRC it
+ * shares with the writer is pinned by the golden value below), and when Python's tensorboard
+ * package is installed, its own event loader reads the file (else that test skips).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
