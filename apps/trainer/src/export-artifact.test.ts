@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { readModelFolder } from "@edgegan/model/read-model-folder";
 import { MANIFEST_FILE, ONNX_FILE } from "@edgegan/shared";
 import { describe, expect, it } from "vitest";
-import { copyShippedModel, tempDir } from "./eval/test-fixtures.ts";
+import { copyShippedModel, tempDir } from "../test/fixtures.ts";
 import { publishArtifact } from "./export-artifact.ts";
 
 describe("publishArtifact", () => {

@@ -10,7 +10,7 @@ import { readModelFolder } from "@edgegan/model/read-model-folder";
 import { PIXELS_PER_IMAGE, toPixels } from "@edgegan/shared";
 import { buildGeneratorInputs } from "@edgegan/shared/sample-plan";
 import { describe, expect, it } from "vitest";
-import { copyShippedModel, copyShippedModel, tempDir, tempDir } from "../test/fixtures.ts";
+import { copyShippedModel, tempDir } from "../test/fixtures.ts";
 import { loadDataset } from "./dataset.ts";
 import { SYNTH_INFO_FILE, synthesize, writeSyntheticSet } from "./synthesize.ts";
 

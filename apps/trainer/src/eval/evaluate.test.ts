@@ -15,7 +15,7 @@ import { gatherRows } from "@edgegan/shared/gather";
 import { parseManifest } from "@edgegan/shared/manifest";
 import type { PlannedImage } from "@edgegan/shared/sample-plan";
 import { beforeAll, describe, expect, it } from "vitest";
-import { copyShippedModel, copyShippedModel, TINY_CLASSIFIER, TINY_CLASSIFIER, tinyClassifier, tinyClassifier, useWasm, useWasm } from "../../test/fixtures.ts";
+import { copyShippedModel, TINY_CLASSIFIER, tinyClassifier, useWasm } from "../../test/fixtures.ts";
 import { loadDataset } from "../dataset.ts";
 import type { EvalClassifier } from "./classifier-cache.ts";
 import { evaluateGenerator, evaluateGeneratorWithSamples, evaluateImages } from "./evaluate.ts";
