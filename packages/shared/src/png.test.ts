@@ -1,7 +1,7 @@
 import * as zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
 import { PIXELS_PER_IMAGE } from "./contract.ts";
-import { encodeGrayscalePng, encodeGridPng, gridLayout } from "./png.ts";
+import { encodeGrayscalePng, encodeGridPng, encodePng, gridLayout } from "./png.ts";
 
 /**
  * An independent PNG decoder for 8-bit grayscale: parses chunks, checks every CRC with
@@ -248,7 +248,7 @@ describe("grid", () => {
 
 describe("encodeGrayscalePng row filters", () => {
   /** The filter a full search picks for each row (smallest sum of |residual|, first on ties). */
-  function searchedFilters(pixels: Uint8Array, width: number, height: number): number[] {
+  function searchedFilters(pixels: Uint8Array, width: number, height: number, bpp = 1): number[] {
     const types: number[] = [];
     for (let y = 0; y < height; y++) {
       let best = 0;
@@ -256,10 +256,10 @@ describe("encodeGrayscalePng row filters", () => {
       for (const type of [0, 1, 2, 4]) {
         if (type === 2 && y === 0) continue;
         let score = 0;
-        for (let x = 0; x < width; x++) {
+        for (let x = 0; x < width * bpp; x++) {
           const at = (yy: number, xx: number) =>
-            yy < 0 || xx < 0 ? 0 : (pixels[yy * width + xx] as number);
-          const [a, b, c] = [at(y, x - 1), at(y - 1, x), at(y - 1, x - 1)];
+            yy < 0 || xx < 0 ? 0 : (pixels[yy * width * bpp + xx] as number);
+          const [a, b, c] = [at(y, x - bpp), at(y - 1, x), at(y - 1, x - bpp)];
           const p = a + b - c;
           const paeth =
             Math.abs(p - a) <= Math.abs(p - b) && Math.abs(p - a) <= Math.abs(p - c)
@@ -299,5 +299,28 @@ describe("encodeGrayscalePng row filters", () => {
     expect(chosen).toEqual(searchedFilters(pixels, width, height));
     expect(chosen).toContain(0); // the black band's repeated rows
     expect(chosen).toContain(2); // the other repeated rows
+  });
+
+  it("picks the searched filters of RGB and RGBA rows (left = one pixel back)", () => {
+    for (const channels of [3, 4] as const) {
+      const [width, height] = [23, 17];
+      // sparse noise, ramps along x and rows repeated from the one above: every filter can win
+      const rowBytes = width * channels;
+      const pixels = noise(width * height * channels, channels).map((v, i) => {
+        const [y, x] = [Math.floor(i / rowBytes), i % rowBytes];
+        return y % 3 === 0 ? (v < 140 ? 0 : v) : y % 3 === 1 ? (x * 7 + y) & 0xff : 0;
+      });
+      for (let y = 2; y < height; y += 3) {
+        pixels.copyWithin(y * rowBytes, (y - 1) * rowBytes, y * rowBytes);
+      }
+      const png = encodePng(pixels, width, height, channels);
+      const raw = zlib.inflateSync(png.subarray(8 + 25 + 8, png.length - 4 - 12));
+      const stride = width * channels + 1;
+      const chosen = Array.from({ length: height }, (_, y) => raw[y * stride]);
+      expect(chosen, `${channels} channels`).toEqual(
+        searchedFilters(pixels, width, height, channels),
+      );
+      expect(new Set(chosen).size).toBeGreaterThan(1);
+    }
   });
 });
