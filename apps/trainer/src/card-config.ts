@@ -9,7 +9,7 @@
 import { basename, resolve } from "node:path";
 import type { TeacherRef } from "@edgegan/shared/manifest";
 import { recordedSettings, type TrainConfig } from "@edgegan/shared/train-config";
-import { isKnownDataset } from "./dataset.ts";
+import { datasetCardName } from "./dataset.ts";
 
 /** `config` without the command's fields, its paths replaced by names, and the teacher's identity. */
 export function cardTraining(
@@ -19,7 +19,7 @@ export function cardTraining(
   return {
     config: {
       ...recordedSettings(config),
-      dataset: isKnownDataset(config.dataset) ? config.dataset : basename(resolve(config.dataset)),
+      dataset: datasetCardName(config.dataset),
       teacher: teacher?.name ?? null,
       logdir: config.logdir === null ? null : basename(resolve(config.logdir)),
     },

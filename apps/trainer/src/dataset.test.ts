@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { encodeIdxImages, encodeIdxLabels } from "@edgegan/shared/idx";
 import { describe, expect, it } from "vitest";
-import { datasetSlug, fashionMnistDir, loadDataset, resolveDatasetDir } from "./dataset.ts";
+import {
+  datasetCardName,
+  datasetSlug,
+  fashionMnistDir,
+  loadDataset,
+  resolveDatasetDir,
+} from "./dataset.ts";
 
 /** Run `fn` with EDGEGAN_FASHION_MNIST_DIR pointing at `dir`. */
 function withFashionDir<T>(dir: string, fn: () => T): T {
@@ -125,5 +131,13 @@ describe("datasetSlug", () => {
     expect(datasetSlug("folder:/data/My Photos/")).toBe("my-photos");
     expect(datasetSlug("/srv/idx/letters_v2")).toBe("letters-v2");
     expect(datasetSlug("folder:/")).toBe("data");
+  });
+});
+
+describe("datasetCardName", () => {
+  it("names a folder dataset by its folder's name, never its path", () => {
+    expect(datasetCardName("mnist")).toBe("mnist");
+    expect(datasetCardName("folder:/data/My Photos/")).toBe("My Photos");
+    expect(datasetCardName("/srv/idx/letters_v2")).toBe("letters_v2");
   });
 });

@@ -9,7 +9,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { DATASET_CLASS_NAMES, fromPixel, PIXELS_PER_IMAGE } from "@edgegan/shared";
 import { parseIdxImages, parseIdxLabels } from "@edgegan/shared/idx";
 import {
@@ -53,6 +53,18 @@ export function datasetWithAbsolutePath(
   if (isKnownDataset(dataset)) return dataset;
   if (isFolderDataset(dataset)) return `folder:${absolute(folderOf(dataset))}`;
   return absolute(dataset);
+}
+
+/**
+ * A dataset as a model card (model.json `dataset.name`, `training.config.dataset`) records it:
+ * "mnist" and "fashion-mnist" unchanged, an IDX directory or `folder:DIR` by its folder's own
+ * name ("folder:/data/My Photos" -> "My Photos"). `GET /model` serves the card to anyone, so a
+ * path of the training machine never goes in; `edgegan eval` takes such a dataset by its flag.
+ */
+export function datasetCardName(dataset: string): string {
+  if (isKnownDataset(dataset)) return dataset;
+  const path = isFolderDataset(dataset) ? folderOf(dataset) : dataset;
+  return basename(resolve(path));
 }
 
 /**

@@ -8,6 +8,7 @@ import { basename, resolve } from "node:path";
 import { type OnnxGenerator, openOnnxGenerator } from "@edgegan/model/onnx-generator";
 import { type ModelFolder, readModelFolder } from "@edgegan/model/read-model-folder";
 import { LATENT_SIZE, NUM_CLASSES, type TeacherRef } from "@edgegan/shared";
+import { datasetCardName } from "./dataset.ts";
 
 /** An open teacher. Call `release` when done. */
 export interface Teacher {
@@ -36,9 +37,9 @@ export async function openTeacher(dir: string, dataset: string): Promise<Teacher
     throw new Error(`--teacher ${dir}: ${(error as Error).message}`);
   }
   const { manifest } = folder;
-  if (manifest.dataset.name !== dataset) {
+  if (manifest.dataset.name !== datasetCardName(dataset)) {
     throw new Error(
-      `--teacher ${dir} was trained on ${manifest.dataset.name}, but this run trains on ${dataset}`,
+      `--teacher ${dir} was trained on ${manifest.dataset.name}, but this run trains on ${datasetCardName(dataset)}`,
     );
   }
   const generator: OnnxGenerator = await openOnnxGenerator(folder.onnx);

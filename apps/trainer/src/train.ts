@@ -18,6 +18,7 @@ import { recalibrateBatchNorm } from "./batch-norm-recalibration.ts";
 import { batches } from "./batches.ts";
 import { cardTraining } from "./card-config.ts";
 import { saveCheckpoint } from "./checkpoint.ts";
+import { datasetCardName } from "./dataset.ts";
 import { type EvaluateOptions, evaluateGenerator } from "./eval/evaluate.ts";
 import { exportVerifiedArtifact } from "./export-artifact.ts";
 import { appendJsonLine, MetricsLog } from "./metrics-log.ts";
@@ -150,7 +151,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       generator: run.emaGenerator,
       arch: config.arch,
       generatorWidth: config.arch === "dcgan" ? config.generatorWidth : null,
-      dataset: { name: run.data.name, classNames: run.data.classNames },
+      dataset: { name: datasetCardName(run.data.name), classNames: run.data.classNames },
       seed: config.seed,
       weights: config.onnxWeights,
       training: {

@@ -39,6 +39,15 @@ describe("model.json and paths of the training machine", () => {
     expect(() => parseManifest(nested)).toThrow(/training\.config\.extra\.0\.dir/);
   });
 
+  it("refuses a dataset named by a path, and takes one named by its folder", () => {
+    const manifest = shipped("mnist");
+    const named = (name: string) => ({ ...manifest, dataset: { ...manifest.dataset, name } });
+    expect(() => parseManifest(named("/data/my-photos"))).toThrow(
+      /dataset\.name: is a path of the training machine; record the dataset folder's name/,
+    );
+    expect(parseManifest(named("my-photos")).dataset.name).toBe("my-photos");
+  });
+
   it("reads an earlier trainer's config with today's names and without the command's fields", () => {
     const manifest = shipped("mnist");
     const { generatorWidth, ...settings } = manifest.training.config;

@@ -95,7 +95,13 @@ export const modelManifestSchema = z.object({
   /** The DCGAN generator's width (training.config's generatorWidth); absent: an MLP, or an early manifest (generatorWidthOf). */
   generatorWidth: z.number().int().positive().optional(),
   dataset: z.object({
-    name: z.string().min(1),
+    /** "mnist", "fashion-mnist", or a folder dataset's folder name: never a path (served to anyone). */
+    name: z
+      .string()
+      .min(1)
+      .refine((name) => !MACHINE_PATH.test(name), {
+        message: "is a path of the training machine; record the dataset folder's name instead",
+      }),
     /** Label i's name; a model trained on fewer classes than the contract's 10 lists only those. */
     classNames: z.array(z.string()).min(1).max(NUM_CLASSES),
   }),

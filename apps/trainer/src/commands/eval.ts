@@ -15,7 +15,7 @@ import { EVAL_FILE, EVAL_PICTURE_FILE, MANIFEST_FILE } from "@edgegan/shared";
 import { writeFileAtomic } from "../atomic-write.ts";
 import { backendLine, selectBackend } from "../backend.ts";
 import { settleFlags } from "../cli-runner.ts";
-import { datasetFromInvocationDir } from "../dataset.ts";
+import { datasetCardName, datasetFromInvocationDir, isKnownDataset } from "../dataset.ts";
 import { EVAL_USAGE, parseEvalArgs } from "../eval/cli-options.ts";
 import { evaluateGeneratorWithSamples } from "../eval/evaluate.ts";
 import { writeEvalBesideModel } from "../eval/manifest-eval.ts";
@@ -31,6 +31,15 @@ export async function run(argv: string[]): Promise<number> {
   const folders = await Promise.all(
     options.model.map((dir) => readModelFolder(fromInvocationDir(dir))),
   );
+  // a card names a folder dataset by its folder's name only (no path): it needs the flag
+  const unfound = folders.find((f) => dataset === null && !isKnownDataset(f.manifest.dataset.name));
+  if (unfound) {
+    process.stderr.write(
+      `error: ${unfound.dir} was trained on "${unfound.manifest.dataset.name}", a folder its model card names without its path; ` +
+        "pass --dataset folder:DIR (or the directory of IDX files) to evaluate it\n",
+    );
+    return 2;
+  }
   const backend = await selectBackend(options.backend);
   console.log(`classifier ${backendLine(backend)}`);
   const rows: ComparisonRow[] = [];
@@ -40,7 +49,9 @@ export async function run(argv: string[]): Promise<number> {
     const { metrics, samples } = await evaluateGeneratorWithSamples(folder.onnx, {
       dataset: data,
       classNames:
-        data === folder.manifest.dataset.name ? folder.manifest.dataset.classNames : undefined,
+        datasetCardName(data) === folder.manifest.dataset.name
+          ? folder.manifest.dataset.classNames
+          : undefined,
       samplesPerClass: options.perClass,
       memorisationSamples: options.memorisationSamples,
       seed: options.seed,

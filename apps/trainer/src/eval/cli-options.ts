@@ -34,7 +34,7 @@ export const evalFlagsSchema = z
     dataset: z.string().min(1).nullable().default(null).meta({
       value: "NAME",
       description:
-        "mnist, fashion-mnist, a directory of IDX files or folder:DIR of class subfolders (default: the manifest's)",
+        "mnist, fashion-mnist, a directory of IDX files or folder:DIR of class subfolders (default: the manifest's; needed for a folder's model)",
     }),
     perClass: integerIn(1, 100_000)
       .default(SAMPLES_PER_CLASS)

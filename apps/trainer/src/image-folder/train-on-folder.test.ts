@@ -4,12 +4,14 @@
  * run before it writes anything.
  */
 import { existsSync, readdirSync, readFileSync, truncateSync } from "node:fs";
-import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import { decodeGrayscalePng } from "@edgegan/shared/png-decode";
 import { DEFAULT_TRAIN_CONFIG, type TrainConfig } from "@edgegan/shared/train-config";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { TINY_CLASSIFIER, useWasm } from "../../test/fixtures.ts";
 import { mnistImageFolder, tempFolder } from "../../test/image-folders.ts";
+import { run as evalCommand } from "../commands/eval.ts";
 import { loadOrTrainClassifier } from "../eval/classifier-cache.ts";
 import { train } from "../train.ts";
 
@@ -51,15 +53,29 @@ describe("train on folder:DIR", () => {
       { ...quiet, evaluation: { classifier, samplesPerClass: 4 } },
     );
     expect(result.steps).toBe(3); // 102 images / 32
-    expect(result.manifest?.dataset).toEqual({ name: dataset, classNames: ["one", "two", "zero"] });
-    const model = JSON.parse(readFileSync(join(out, "model.json"), "utf8"));
+    // the card (served to anyone) names the folder, never its path on this machine
+    expect(result.manifest?.dataset).toEqual({
+      name: basename(dir),
+      classNames: ["one", "two", "zero"],
+    });
+    const text = readFileSync(join(out, "model.json"), "utf8");
+    expect(text).not.toContain(tmpdir());
+    expect(text).not.toContain(dir);
+    const model = JSON.parse(text);
     expect(model.dataset.classNames).toEqual(["one", "two", "zero"]);
+    expect(model.training.config.dataset).toBe(basename(dir));
     // one grid row per class: 3 rows of 28 px tiles
     const grid = decodeGrayscalePng(new Uint8Array(readFileSync(join(out, "samples-final.png"))));
     expect(grid.height).toBeLessThan(4 * 28);
     expect(grid.height).toBeGreaterThan(3 * 28);
     const history = JSON.parse(readFileSync(join(out, "eval-history.jsonl"), "utf8"));
     expect(history.labelAccuracy).toBeGreaterThanOrEqual(0);
+    // eval cannot find the folder from the card: it asks for the flag (exit 2, before any work)
+    const err: string[] = [];
+    vi.spyOn(process.stderr, "write").mockImplementation((chunk) => err.push(String(chunk)) > 0);
+    expect(await evalCommand(["--model", out])).toBe(2);
+    vi.restoreAllMocks();
+    expect(err.join("")).toMatch(/trained on ".*", a folder .*pass --dataset folder:DIR/);
   });
 
   it("stops before training on a broken image and leaves the run folder empty", async () => {
