@@ -1,8 +1,7 @@
 /** Plumbing of the augmentation experiment at toy size: rows, epochs scaled to the set size, table. */
 
 import { readModelFolder } from "@edgegan/model/read-model-folder";
-import { selectBackend } from "@edgegan/trainer/backend";
-import { EDGE_MODEL_DIR } from "@edgegan/trainer/commands/edge-models";
+import { EDGE_MODEL_DIR, selectBackend } from "@edgegan/trainer";
 import { beforeAll, describe, expect, it } from "vitest";
 import { augmentationTable, runAugmentationExperiment } from "./augmentation.ts";
 

@@ -17,13 +17,15 @@ import { equalCounts } from "@edgegan/eval/eval-plan";
 import { labelMetrics } from "@edgegan/eval/label-metrics";
 import { readModelFolder } from "@edgegan/model/read-model-folder";
 import { fromPixel, NUM_CLASSES, PIXELS_PER_IMAGE } from "@edgegan/shared";
-import { writeFileAtomic } from "@edgegan/trainer/atomic-write";
-import { selectBackend } from "@edgegan/trainer/backend";
-import { EDGE_MODEL_DIR } from "@edgegan/trainer/commands/edge-models";
-import { loadDataset } from "@edgegan/trainer/dataset";
-import { seededSubset } from "@edgegan/trainer/eval/classifier-cache";
-import { fromInvocationDir } from "@edgegan/trainer/invocation-dir";
-import { synthesize } from "@edgegan/trainer/synthesize";
+import { seededSubset } from "@edgegan/shared/rng";
+import {
+  EDGE_MODEL_DIR,
+  fromInvocationDir,
+  loadDataset,
+  selectBackend,
+  synthesize,
+  writeFileAtomic,
+} from "@edgegan/trainer";
 
 /** Options of {@link runAugmentationExperiment}. */
 export interface AugmentationOptions {

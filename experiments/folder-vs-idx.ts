@@ -14,10 +14,12 @@
 import { parseArgs } from "node:util";
 import { labelMetrics } from "@edgegan/eval/label-metrics";
 import { readModelFolder } from "@edgegan/model/read-model-folder";
-import { selectBackend } from "@edgegan/trainer/backend";
-import { classNamesFor } from "@edgegan/trainer/dataset";
-import { evaluateGeneratorWithSamples } from "@edgegan/trainer/eval/evaluate";
-import { folderNameOf } from "@edgegan/trainer/image-folder/write-image-folder";
+import {
+  classNamesFor,
+  evaluateGeneratorWithSamples,
+  folderNameOf,
+  selectBackend,
+} from "@edgegan/trainer";
 
 const { values } = parseArgs({
   options: {

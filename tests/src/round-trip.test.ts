@@ -13,7 +13,7 @@ import { base64ToBytes } from "@edgegan/shared/base64";
 import { decodeGrayscalePng } from "@edgegan/shared/png-decode";
 import { buildGeneratorInputs, planSample } from "@edgegan/shared/sample-plan";
 import { DEFAULT_TRAIN_CONFIG } from "@edgegan/shared/train-config";
-import { train } from "@edgegan/trainer/train";
+import { train } from "@edgegan/trainer";
 import * as ort from "onnxruntime-web/wasm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unstable_startWorker } from "wrangler";

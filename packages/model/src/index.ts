@@ -3,7 +3,7 @@
  *
  * The wasm training kernels (`@edgegan/model/wasm-backend`, `./kernels/*`) are deliberately not
  * re-exported: importing them registers kernels, which only the trainer should choose to do.
- * Each module is also importable alone (`@edgegan/model/export-onnx` pulls in no TF.js runtime
+ * The modules package.json lists in `exports` are also importable alone (`@edgegan/model/export-onnx` pulls in no TF.js runtime
  * code; `@edgegan/model/onnx-generator`, Node's one ONNX runner, is the only module that loads
  * onnxruntime-web, and `@edgegan/model/read-model-folder` reads a served model folder in Node).
  */

@@ -1,4 +1,7 @@
-/** Public surface of @edgegan/shared; modules are also importable one by one ("@edgegan/shared/rng"). */
+/**
+ * Public surface of @edgegan/shared; the modules package.json lists in `exports` are also
+ * importable one by one ("@edgegan/shared/rng").
+ */
 
 export * from "./base64.ts";
 export * from "./contract.ts";

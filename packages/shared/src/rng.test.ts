@@ -8,6 +8,7 @@ import {
   type RngState,
   randomSeed,
   seededPermutation,
+  seededSubset,
   seedState,
 } from "./rng.ts";
 import { LATENT_SEED_123 } from "./rng-golden.ts";
@@ -262,5 +263,18 @@ describe("seededPermutation", () => {
     expect(Array.from(seededPermutation(50, 8))).not.toEqual(Array.from(a));
     // pinned: the order of training epochs and synthetic sets depends on it
     expect(Array.from(seededPermutation(6, 1))).toEqual([4, 0, 5, 3, 1, 2]);
+  });
+});
+
+describe("seededSubset", () => {
+  it("draws distinct indices, reproducibly, at most n", () => {
+    const a = seededSubset(100, 30, 4);
+    expect(new Set(a).size).toBe(30);
+    expect(Math.max(...a)).toBeLessThan(100);
+    expect(Array.from(seededSubset(100, 30, 4))).toEqual(Array.from(a));
+    expect(seededSubset(10, 30, 4).length).toBe(10);
+    // pinned: the cached evaluation classifiers' floor sets depend on it
+    expect(Array.from(seededSubset(6, 3, 1))).toEqual([2, 0, 5]);
+    expect(Array.from(seededSubset(10, 10, 2))).toEqual([1, 6, 7, 5, 2, 4, 0, 8, 9, 3]);
   });
 });

@@ -263,6 +263,23 @@ export function seededPermutation(n: number, seed: number): Uint32Array {
 }
 
 /**
+ * A seeded subset of `count` distinct indices of 0..n-1 (partial Fisher-Yates from the front,
+ * j = i + rng.int(n - i)), in drawn order: the real images an evaluation classifier's floor or an
+ * experiment uses. At most n indices.
+ * @throws RangeError when seed is not an integer in 0..4294967295.
+ */
+export function seededSubset(n: number, count: number, seed: number): Uint32Array {
+  const take = Math.min(count, n);
+  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  const rng = createRng(seed);
+  for (let i = 0; i < take; i++) {
+    const j = i + rng.int(n - i);
+    [order[i], order[j]] = [order[j] as number, order[i] as number];
+  }
+  return order.slice(0, take);
+}
+
+/**
  * A fresh random seed from the platform's CSPRNG (`crypto.getRandomValues`, present in
  * Node >= 19 and workerd): for requests that give none, so the seed can be reported back.
  */

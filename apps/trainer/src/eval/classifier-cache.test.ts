@@ -14,7 +14,6 @@ import {
   classifierCacheKey,
   clearClassifierMemory,
   loadOrTrainClassifier,
-  seededSubset,
 } from "./classifier-cache.ts";
 
 beforeAll(useWasm);
@@ -89,15 +88,5 @@ describe("loadOrTrainClassifier", () => {
     expect(rebuilt.cached).toBe(false);
     expect(lines.join("\n")).toMatch(/unusable .*weights\.bin does not match/);
     clearClassifierMemory();
-  });
-});
-
-describe("seededSubset", () => {
-  it("draws distinct indices, reproducibly", () => {
-    const a = seededSubset(100, 30, 4);
-    expect(new Set(a).size).toBe(30);
-    expect(Math.max(...a)).toBeLessThan(100);
-    expect(Array.from(seededSubset(100, 30, 4))).toEqual(Array.from(a));
-    expect(seededSubset(10, 30, 4).length).toBe(10);
   });
 });

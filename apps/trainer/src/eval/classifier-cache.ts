@@ -33,7 +33,7 @@ import {
 import { labelMetrics } from "@edgegan/eval/label-metrics";
 import { PIXELS_PER_IMAGE } from "@edgegan/shared";
 import { gatherRows } from "@edgegan/shared/gather";
-import { createRng } from "@edgegan/shared/rng";
+import { seededSubset } from "@edgegan/shared/rng";
 import * as tf from "@tensorflow/tfjs-core";
 import type { LayersModel } from "@tensorflow/tfjs-layers";
 import { writeFileAtomic } from "../atomic-write.ts";
@@ -161,18 +161,6 @@ export interface LoadOrTrainOptions extends ClassifierBuildOptions {
 }
 
 const memory = new Map<string, EvalClassifier>();
-
-/** A seeded subset of `count` distinct indices of 0..n-1 (partial Fisher-Yates). */
-export function seededSubset(n: number, count: number, seed: number): Uint32Array {
-  const take = Math.min(count, n);
-  const order = Uint32Array.from({ length: n }, (_, i) => i);
-  const rng = createRng(seed);
-  for (let i = 0; i < take; i++) {
-    const j = i + rng.int(n - i);
-    [order[i], order[j]] = [order[j] as number, order[i] as number];
-  }
-  return order.slice(0, take);
-}
 
 function pick(data: Dataset, indices: Uint32Array): LabelledImages {
   return {
