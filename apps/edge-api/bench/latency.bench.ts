@@ -22,10 +22,11 @@
  * Flags: --requests N (default 300 per case and runtime), --reference DIR (default
  * apps/edge-api/models/mnist-full). Writes bench-results/latency-<timestamp>.json (git-ignored).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { readModelFolder } from "@edgegan/model/read-model-folder";
 import { LATENT_SIZE, NUM_CLASSES, ONNX_IO } from "@edgegan/shared";
 import { buildGeneratorInputs, planSample } from "@edgegan/shared/sample-plan";
 import { parseSampleQuery } from "@edgegan/shared/sample-query";
@@ -257,8 +258,8 @@ async function main(): Promise<void> {
   // bare onnxruntime-web in this process: the served model and the reference model
   const ort = await import("onnxruntime-web");
   ort.env.wasm.numThreads = 1;
-  const sessionOf = (dir: string) =>
-    ort.InferenceSession.create(new Uint8Array(readFileSync(join(dir, "generator.onnx"))), {
+  const sessionOf = async (dir: string) =>
+    ort.InferenceSession.create((await readModelFolder(dir)).onnx, {
       graphOptimizationLevel: "all",
     });
   const served = await sessionOf(join(appDir, "models", "mnist"));

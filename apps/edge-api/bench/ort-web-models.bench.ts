@@ -6,9 +6,8 @@
  *
  *   npx tsx apps/edge-api/bench/ort-web-models.bench.ts --model DIR [--model DIR ...] [--runs 200]
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { readModelFolder } from "@edgegan/model/read-model-folder";
 import { sessionFloor } from "./timing.ts";
 
 const { values } = parseArgs({
@@ -16,13 +15,13 @@ const { values } = parseArgs({
 });
 const dirs = values.model ?? [];
 if (dirs.length === 0)
-  throw new Error("give at least one --model DIR (a folder with generator.onnx)");
+  throw new Error("give at least one --model DIR (a model folder: model.json + its ONNX)");
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1)
   throw new Error(`--runs must be a positive integer, got ${values.runs}`);
 
 const models = Object.fromEntries(
-  dirs.map((dir) => [dir, new Uint8Array(readFileSync(join(dir, "generator.onnx")))]),
+  await Promise.all(dirs.map(async (dir) => [dir, (await readModelFolder(dir)).onnx] as const)),
 );
 const web = await import("onnxruntime-web");
 web.env.wasm.numThreads = 1;

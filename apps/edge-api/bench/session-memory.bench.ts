@@ -8,10 +8,11 @@
  *
  *   npx tsx apps/edge-api/bench/session-memory.bench.ts [--model DIR ...]   (default: models/*)
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { readModelFolder } from "@edgegan/model/read-model-folder";
 
 const modelsRoot = fileURLToPath(new URL("../models/", import.meta.url));
 const { values } = parseArgs({ options: { model: { type: "string", multiple: true } } });
@@ -50,13 +51,13 @@ async function runOnce(session: import("onnxruntime-web").InferenceSession): Pro
 }
 
 const SESSIONS_PER_MODEL = 6;
-await ort.InferenceSession.create(readFileSync(join(dirs[0] as string, "generator.onnx"))).then(
+await ort.InferenceSession.create((await readModelFolder(dirs[0] as string)).onnx).then(
   (s) => s.release(), // the runtime's own start-up, not charged to a model
 );
 console.log(`ORT wasm heap after start-up: ${mib(heap())} MiB`);
 const kept = [];
 for (const dir of dirs) {
-  const bytes = readFileSync(join(dir, "generator.onnx"));
+  const bytes = (await readModelFolder(dir)).onnx;
   const before = heap();
   // several sessions of one model, all kept (none freed, so none of their space is reused)
   for (let i = 0; i < SESSIONS_PER_MODEL; i++) {
@@ -72,7 +73,7 @@ for (const dir of dirs) {
 for (const session of kept) await session.release();
 const afterRelease = heap();
 const again = await ort.InferenceSession.create(
-  readFileSync(join(dirs.at(-1) as string, "generator.onnx")),
+  (await readModelFolder(dirs.at(-1) as string)).onnx,
 );
 await runOnce(again);
 console.log(

@@ -16,12 +16,12 @@
  *   npm run bench:bounds-checks -w @edgegan/edge-api -- [--model mnist|mnist-full] [--rounds 8]
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { readModelFolder } from "@edgegan/model/read-model-folder";
 import { LATENT_SIZE, NUM_CLASSES, ONNX_IO } from "@edgegan/shared";
 import { startPreview } from "../scripts/workerd-preview.ts";
 import { APP_DIR } from "../scripts/wrangler-dev.ts";
@@ -46,7 +46,7 @@ if (model !== "mnist" && model !== "mnist-full") {
 async function child(): Promise<void> {
   const ort = await import("onnxruntime-web");
   ort.env.wasm.numThreads = 1;
-  const bytes = new Uint8Array(readFileSync(join(APP_DIR, "models", model, "generator.onnx")));
+  const bytes = (await readModelFolder(join(APP_DIR, "models", model))).onnx;
   const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: "all" });
   const { z, label } = feedsFor(COUNT, 1);
   const feeds = {

@@ -6,6 +6,7 @@
  * bundled). The same layout as scripts/model-release-objects.ts, which the Node side uses.
  */
 import { env } from "cloudflare:test";
+import { MANIFEST_FILE } from "@edgegan/shared";
 import { beforeAll } from "vitest";
 import { livePointerKey, versionObjectKey } from "../src/r2-layout.ts";
 
@@ -28,7 +29,7 @@ async function seed(bucket: R2Bucket): Promise<void> {
     if (!bytes) throw new Error(`${path} has no generator.onnx beside it`);
     await bucket.put(versionObjectKey(name, manifest.version, manifest.onnx.file), bytes);
     await bucket.put(
-      versionObjectKey(name, manifest.version, "model.json"),
+      versionObjectKey(name, manifest.version, MANIFEST_FILE),
       JSON.stringify(manifest),
     );
     await bucket.put(livePointerKey(name), manifest.version);
