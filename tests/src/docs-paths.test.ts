@@ -2,7 +2,9 @@
  * The docs name only files that exist: every relative link of README.md, docs/ and the package
  * READMEs (with its #anchor, when it has one, among the target's headings), and every path
  * written in backticks (`packages/model/src/train-step.ts`), must point at something in the repo.
- * A file moved or renamed without its docs fails here, not in a reader's hands.
+ * A file moved or renamed without its docs fails here, not in a reader's hands. Likewise every
+ * flag of an `npm run train -- ...` command the docs show must be one `edgegan train` takes (as
+ * listed in apps/trainer/README.md's flag reference, which its own test keeps equal to the schema).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -73,6 +75,24 @@ function codePaths(text: string): string[] {
 
 const files = markdownFiles();
 
+/** The flags of `edgegan train`: `--help`, and the first cell of each row of the trainer README's flag reference. */
+const TRAIN_FLAGS = new Set([
+  "--help",
+  ...[
+    ...readFileSync(join(ROOT, "apps/trainer/README.md"), "utf8").matchAll(
+      /^\| `(--[a-z][a-z0-9-]*)/gm,
+    ),
+  ].map((m) => m[1] as string),
+]);
+
+/** The flags given to `npm run train --` (or `edgegan train`) on one line, before any # comment. */
+function trainFlags(text: string): string[] {
+  return text.split("\n").flatMap((line) => {
+    const command = /(?:npm run train --|edgegan train)([^#`]*)/.exec(line)?.[1] ?? "";
+    return [...command.matchAll(/(?:^|\s)(--[a-z][a-z0-9-]*)/g)].map((m) => m[1] as string);
+  });
+}
+
 /** Folders a path may be relative to: the root, and every workspace package (docs often write `test/x.ts` of a package). */
 const BASES = [
   ROOT,
@@ -115,6 +135,16 @@ describe("paths named in the docs", () => {
     expect(missing, `${file} names paths that do not exist`).toEqual([]);
   });
 
+  it.each(files)(
+    "%s: every flag of a `npm run train` command is a flag of edgegan train",
+    (file) => {
+      const unknown = trainFlags(readFileSync(join(ROOT, file), "utf8")).filter(
+        (flag) => !TRAIN_FLAGS.has(flag),
+      );
+      expect(unknown, `${file} shows train flags that edgegan train does not take`).toEqual([]);
+    },
+  );
+
   it("reads backticked paths and anchors the way the docs write them", () => {
     expect(
       codePaths("see `packages/model/src/train-step.ts`, and `apps/edge-api/models/NAME/`"),
@@ -126,6 +156,12 @@ describe("paths named in the docs", () => {
       "preview-the-deploy-bundle-in-bare-workerd",
     );
     expect(anchorOf("The full-width model (`mnist-full`)")).toBe("the-full-width-model-mnist-full");
+    expect(trainFlags("npm run train -- --out a --resume  # then --nothing")).toEqual([
+      "--out",
+      "--resume",
+    ]);
+    expect(TRAIN_FLAGS).toContain("--generator-width");
+    expect(TRAIN_FLAGS.size).toBeGreaterThan(20);
     expect(statSync(ROOT).isDirectory()).toBe(true);
   });
 });
