@@ -36,7 +36,6 @@ import { HEX_COLOUR_PATTERN, TRANSPARENT } from "./tile-colour.ts";
 
 /** Response formats of GET /sample. */
 export const SAMPLE_FORMATS = ["json", "png", "svg"] as const;
-export type SampleFormat = (typeof SAMPLE_FORMATS)[number];
 
 /** Images per request when `count` is absent. */
 export const DEFAULT_SAMPLE_COUNT = 16;
@@ -65,7 +64,6 @@ export const MODEL_VERSION_PATTERN = /^[A-Za-z0-9._-]{1,100}$/;
 
 /** How a sequence (`labels`, `text`) draws its images: one latent vector for all, or one each. */
 export const SEQUENCE_STYLES = ["shared", "each"] as const;
-export type SequenceStyle = (typeof SEQUENCE_STYLES)[number];
 
 /** Spelling of `labels`: classes 0..9 separated by commas ("2,0,2,6"); the length is checked apart. */
 export const LABELS_PATTERN = new RegExp(

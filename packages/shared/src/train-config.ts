@@ -18,7 +18,6 @@ export const BACKENDS = ["auto", "tensorflow", "webgpu", "wasm", "cpu"] as const
 export type BackendName = (typeof BACKENDS)[number];
 
 export const PRESETS = ["full", "quick"] as const;
-export type Preset = (typeof PRESETS)[number];
 
 /** GAN losses: the non-saturating sigmoid cross-entropy, or the hinge loss. */
 export const GAN_LOSSES = ["bce", "hinge"] as const;
