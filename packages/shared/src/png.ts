@@ -104,6 +104,46 @@ function scoreRow(
 }
 
 /**
+ * Write one row's residuals under filter `type` (0 None, 1 Sub, 2 Up, 4 Paeth) into `out` at
+ * `base`. Row `at` must have a row above for Up and Paeth.
+ */
+function writeResiduals(
+  type: number,
+  pixels: Uint8Array,
+  at: number,
+  rowBytes: number,
+  bpp: number,
+  out: Uint8Array,
+  base: number,
+): void {
+  const above = at - rowBytes;
+  if (type === 0) {
+    out.set(pixels.subarray(at, at + rowBytes), base);
+  } else if (type === 1) {
+    for (let x = 0; x < rowBytes; x++) {
+      const left = x >= bpp ? (pixels[at + x - bpp] as number) : 0;
+      out[base + x] = ((pixels[at + x] as number) - left) & 0xff;
+    }
+  } else if (type === 2) {
+    for (let x = 0; x < rowBytes; x++) {
+      out[base + x] = ((pixels[at + x] as number) - (pixels[above + x] as number)) & 0xff;
+    }
+  } else {
+    for (let x = 0; x < bpp; x++) {
+      out[base + x] = ((pixels[at + x] as number) - (pixels[above + x] as number)) & 0xff;
+    }
+    for (let x = bpp; x < rowBytes; x++) {
+      const predicted = paeth(
+        pixels[at + x - bpp] as number,
+        pixels[above + x] as number,
+        pixels[above + x - bpp] as number,
+      );
+      out[base + x] = ((pixels[at + x] as number) - predicted) & 0xff;
+    }
+  }
+}
+
+/**
  * Filter the rows: output is height * (1 + width * bytesPerPixel) bytes, each row starting
  * with its filter type byte (0 None, 1 Sub, 2 Up, 4 Paeth). Each row gets the filter with the
  * smallest sum of |residual|, the first one on ties.
@@ -138,10 +178,7 @@ function filterRows(
       }
       const type = sub < none ? 1 : 0;
       out[0] = type;
-      for (let x = 0; x < rowBytes; x++) {
-        const left = type === 1 && x >= bpp ? (pixels[x - bpp] as number) : 0;
-        out[base + x] = ((pixels[x] as number) - left) & 0xff;
-      }
+      writeResiduals(type, pixels, 0, rowBytes, bpp, out, base);
       continue;
     }
     const row = pixels.subarray(at, at + rowBytes);
@@ -164,31 +201,7 @@ function filterRows(
     }
     if (paethScore < best) type = 4;
     out[y * stride] = type;
-    const above = at - rowBytes;
-    if (type === 0) {
-      out.set(row, base);
-    } else if (type === 1) {
-      for (let x = 0; x < rowBytes; x++) {
-        const left = x >= bpp ? (pixels[at + x - bpp] as number) : 0;
-        out[base + x] = ((pixels[at + x] as number) - left) & 0xff;
-      }
-    } else if (type === 2) {
-      for (let x = 0; x < rowBytes; x++) {
-        out[base + x] = ((pixels[at + x] as number) - (pixels[above + x] as number)) & 0xff;
-      }
-    } else {
-      for (let x = 0; x < bpp; x++) {
-        out[base + x] = ((pixels[at + x] as number) - (pixels[above + x] as number)) & 0xff;
-      }
-      for (let x = bpp; x < rowBytes; x++) {
-        const predicted = paeth(
-          pixels[at + x - bpp] as number,
-          pixels[above + x] as number,
-          pixels[above + x - bpp] as number,
-        );
-        out[base + x] = ((pixels[at + x] as number) - predicted) & 0xff;
-      }
-    }
+    writeResiduals(type, pixels, at, rowBytes, bpp, out, base);
   }
   return out;
 }
@@ -210,13 +223,8 @@ function upRows(pixels: Uint8Array, width: number, height: number, bytesPerPixel
     const at = y * rowBytes;
     const base = y * stride + 1;
     out[base - 1] = 2;
-    if (y === 0) {
-      out.set(pixels.subarray(0, rowBytes), base);
-      continue;
-    }
-    for (let x = 0; x < rowBytes; x++) {
-      out[base + x] = ((pixels[at + x] as number) - (pixels[at - rowBytes + x] as number)) & 0xff;
-    }
+    // the first row's "above" is zeros: its Up residuals are its bytes, as None writes them
+    writeResiduals(y === 0 ? 0 : 2, pixels, at, rowBytes, bytesPerPixel, out, base);
   }
   return out;
 }
