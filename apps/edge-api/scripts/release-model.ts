@@ -42,8 +42,11 @@ async function main(): Promise<void> {
   if (!plan.modelsBucket) throw new Error(`env.${target} binds no MODELS bucket`);
   for (const dir of dirs) {
     const release = await modelRelease(resolve(APP_DIR, dir));
+    const kept = release.earlierVersions.length
+      ? ` with the earlier versions it keeps for pinned URLs (${release.earlierVersions.join(", ")})`
+      : "";
     console.log(
-      `releasing ${release.name}@${release.version} into ${plan.modelsBucket} (${target}, Worker ${plan.workerName})`,
+      `releasing ${release.name}@${release.version}${kept} into ${plan.modelsBucket} (${target}, Worker ${plan.workerName})`,
     );
     for (const { args, stdin } of releaseCommands(release, plan.modelsBucket)) {
       console.log(`  wrangler ${args.join(" ")}${stdin === null ? "" : ` <<< ${stdin}`}`);

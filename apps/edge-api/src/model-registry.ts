@@ -2,7 +2,8 @@
  * The models one worker serves: those bundled into it (the zero-config default) and, when an R2
  * binding is configured, those released into the bucket. Each model is resolved by name and
  * optional version to a GeneratorHolder; sessions are created lazily, one per model version.
- * Bundled models keep theirs for the isolate's life; R2 versions (live and pinned alike) are kept
+ * Bundled models keep theirs for the isolate's life; R2 versions (live and pinned alike, including
+ * earlier versions of a bundled model, released to the bucket so pinned URLs outlive a new bundle) are kept
  * in an LRU of {@link MAX_R2_SESSIONS}, so pinned URLs of many old versions cannot fill the
  * isolate's 128 MB: the least recently used session is released when another is needed (its
  * next request recreates it). A model that fails to load answers 503 for itself only.
@@ -109,6 +110,24 @@ export function createModelRegistry(
     ...(await bucketNames(bucket)),
   ];
 
+  /** The R2 holder of `name@version` (most recently used: moved to the end of the LRU). */
+  const r2Holder = (store: R2ModelStore, name: string, version: string): GeneratorHolder => {
+    const key = `${name}@${version}`;
+    let holder = r2Holders.get(key);
+    if (holder) {
+      r2Holders.delete(key);
+    } else {
+      holder = createGeneratorHolder(() => store.load(name, version));
+      while (r2Holders.size >= maxR2Sessions) {
+        const [oldest, victim] = r2Holders.entries().next().value as [string, GeneratorHolder];
+        r2Holders.delete(oldest);
+        void victim.release(); // after the runs it has queued; a request holding it finishes
+      }
+    }
+    r2Holders.set(key, holder);
+    return holder;
+  };
+
   return {
     defaultName,
     names: allNames,
@@ -120,9 +139,12 @@ export function createModelRegistry(
           (m) => m.version,
           () => null,
         );
-        return live === version
-          ? { name, source: "bundle", holder }
-          : { kind: "unknown_version", liveVersion: live };
+        if (live === version) return { name, source: "bundle", holder };
+        // an earlier version of a bundled model, kept in the bucket for pinned URLs
+        if (bucket && (await storeOf(bucket).hasVersion(name, version))) {
+          return { name, source: "r2", holder: r2Holder(storeOf(bucket), name, version) };
+        }
+        return { kind: "unknown_version", liveVersion: live };
       }
       if (!bucket) return { kind: "unknown_model", known: [...bundledHolders.keys()] };
       const store = storeOf(bucket);
@@ -137,21 +159,13 @@ export function createModelRegistry(
       if (wanted !== live && !(await store.hasVersion(name, wanted))) {
         return { kind: "unknown_version", liveVersion: live };
       }
-      const key = `${name}@${wanted}`;
-      let r2Holder = r2Holders.get(key);
-      if (r2Holder) {
-        r2Holders.delete(key); // most recently used: to the end
-      } else {
-        r2Holder = createGeneratorHolder(() => store.load(name, wanted));
-        while (r2Holders.size >= maxR2Sessions) {
-          const [oldest, holder] = r2Holders.entries().next().value as [string, GeneratorHolder];
-          r2Holders.delete(oldest);
-          void holder.release(); // after the runs it has queued; a request holding it finishes
-        }
-      }
-      r2Holders.set(key, r2Holder);
       lastLive.set(name, live);
-      return { name, source: "r2", holder: r2Holder, ...(liveMoved ? { liveMoved } : {}) };
+      return {
+        name,
+        source: "r2",
+        holder: r2Holder(store, name, wanted),
+        ...(liveMoved ? { liveMoved } : {}),
+      };
     },
   };
 }

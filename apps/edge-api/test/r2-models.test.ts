@@ -85,6 +85,37 @@ describe("models from R2", () => {
     expect(back.headers.get("X-Model-Version")).toBe("shapes-v1");
   });
 
+  it("serves an earlier version of the bundled model from the bucket when a URL pins it", async () => {
+    // a new bundle replaced mnist's version; the old one was released to R2 (no live pointer:
+    // the bundle is the live version) so URLs pinned to it keep their bytes
+    await upload("mnist", "mnist-earlier", fixtureVariant("e"));
+    const app = freshApp();
+    const pinned = await call(app, "/sample?count=2&seed=5&version=mnist-earlier", {}, bindings);
+    expect(pinned.status).toBe(200);
+    expect(pinned.headers.get("X-Model-Version")).toBe("mnist-earlier");
+    expect(pinned.headers.get("Cache-Control")).toMatch(/immutable/);
+    const live = await call(app, "/sample?count=2&seed=5", {}, bindings);
+    expect(live.headers.get("X-Model-Version")).toBe(fixtureManifest.version);
+    expect(live.headers.get("ETag")).not.toBe(pinned.headers.get("ETag"));
+    const bundledPin = `/sample?count=2&seed=5&version=${fixtureManifest.version}`;
+    expect((await call(app, bundledPin, {}, bindings)).headers.get("X-Model-Version")).toBe(
+      fixtureManifest.version,
+    );
+    // a version in neither place, or any earlier version without the bucket: 404 naming the bundle's
+    for (const [query, withBucket] of [
+      ["/sample?version=mnist-never", bindings],
+      ["/sample?version=mnist-earlier", {}],
+    ] as const) {
+      const missing = await call(app, query, {}, withBucket);
+      expect(missing.status).toBe(404);
+      expect(await missing.text()).toContain(`the live version is ${fixtureManifest.version}`);
+    }
+    const list = (await (await call(app, "/models", {}, bindings)).json()) as {
+      models: ModelListing[];
+    };
+    expect(list.models.filter((m) => m.name === "mnist").map((m) => m.source)).toEqual(["bundle"]);
+  });
+
   it("refuses a model whose bytes do not match its manifest's sha256: 503 for it alone", async () => {
     await upload("tampered", "tampered-v1", fixtureVariant("d"), "0".repeat(64));
     await setLive("tampered", "tampered-v1");

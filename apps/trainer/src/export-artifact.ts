@@ -8,7 +8,7 @@
  * (the command says where: `edgegan train --publish [--publish-dir DIR]`).
  */
 
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { exportGeneratorToOnnx } from "@edgegan/model/export-onnx";
 import { toFloat16Weights } from "@edgegan/model/onnx-float16";
@@ -16,6 +16,7 @@ import { checkOnnxParity } from "@edgegan/model/onnx-parity";
 import { readModelFolder } from "@edgegan/model/read-model-folder";
 import {
   type Architecture,
+  EARLIER_VERSIONS_DIR,
   EVAL_FILE,
   EVAL_PICTURE_FILE,
   MANIFEST_FILE,
@@ -108,17 +109,54 @@ function writeModelFiles(dir: string, onnx: Uint8Array, manifest: ModelManifest)
 /**
  * Copy the model folder `fromDir` into `toDir` (created if needed), verified first: a folder
  * whose ONNX does not match its manifest is never published. The manifest is copied byte for
- * byte; an evaluation left in `toDir` by the model it replaces is removed, as it no longer
- * describes what is served (`npm run eval` writes the new one).
+ * byte. The model `toDir` served before, when it is another version, is first copied whole into
+ * `toDir/earlier/VERSION/` (its evaluation included), so URLs pinned to it keep working once
+ * the folder is released; its evaluation is then removed from `toDir`, as it no longer describes
+ * what is served (`npm run eval` writes the new one).
  * @returns toDir
- * @throws Error naming the file when `fromDir` does not verify (nothing written).
+ * @throws Error naming the file when `fromDir` does not verify, or when the model in `toDir`
+ *   does not (nothing written in either case).
  */
 export async function publishArtifact(fromDir: string, toDir: string): Promise<string> {
   const { manifest, onnx } = await readModelFolder(fromDir);
   const manifestBytes = new Uint8Array(readFileSync(join(fromDir, MANIFEST_FILE)));
   mkdirSync(toDir, { recursive: true });
+  await keepReplacedVersion(toDir, manifest.version);
   writeFileAtomic(join(toDir, manifest.onnx.file), onnx);
   writeFileAtomic(join(toDir, MANIFEST_FILE), manifestBytes);
   for (const stale of [EVAL_FILE, EVAL_PICTURE_FILE]) rmSync(join(toDir, stale), { force: true });
   return toDir;
+}
+
+/**
+ * Copy the model `dir` holds into `dir/earlier/VERSION/` unless it is `incomingVersion` (or there
+ * is none, or that version is kept already). The copy is made in a temporary folder and renamed
+ * into place, so `earlier/` never holds half a version.
+ * @returns the folder the replaced version is kept in, or null when nothing is replaced
+ */
+export async function keepReplacedVersion(
+  dir: string,
+  incomingVersion: string,
+): Promise<string | null> {
+  if (!existsSync(join(dir, MANIFEST_FILE))) return null;
+  const { manifest } = await readModelFolder(dir).catch((error: unknown) => {
+    throw new Error(
+      `${dir} holds a model that does not verify, so it cannot be kept for pinned URLs before it is replaced: ${(error as Error).message}`,
+    );
+  });
+  if (manifest.version === incomingVersion) return null;
+  const kept = join(dir, EARLIER_VERSIONS_DIR, manifest.version);
+  if (existsSync(kept)) return kept;
+  const temp = join(dir, EARLIER_VERSIONS_DIR, `.${manifest.version}.tmp-${process.pid}`);
+  try {
+    mkdirSync(temp, { recursive: true });
+    for (const file of [manifest.onnx.file, MANIFEST_FILE, EVAL_FILE, EVAL_PICTURE_FILE]) {
+      if (existsSync(join(dir, file))) copyFileSync(join(dir, file), join(temp, file));
+    }
+    renameSync(temp, kept);
+  } catch (error) {
+    rmSync(temp, { recursive: true, force: true });
+    throw error;
+  }
+  return kept;
 }

@@ -1,7 +1,8 @@
 /**
  * The model folder: what training hands to serving. A folder holds `model.json` (the manifest,
  * ./manifest.ts) and the ONNX file it names (`generator.onnx` when the trainer writes it);
- * `npm run eval` adds `eval.json` and `eval-samples.png` beside them.
+ * `npm run eval` adds `eval.json` and `eval-samples.png` beside them; a served model's folder also
+ * keeps the versions it replaced under `earlier/`.
  *
  * Declared once here with the one check every reader runs before onnxruntime sees the bytes
  * (manifest valid, file present, byte length and sha256 as the manifest says). The hash is Web
@@ -18,6 +19,12 @@ export const ONNX_FILE = "generator.onnx";
 export const EVAL_FILE = "eval.json";
 /** The evaluation picture `npm run eval` writes beside the model. */
 export const EVAL_PICTURE_FILE = "eval-samples.png";
+/**
+ * Inside a served model's folder, the versions it replaced: `earlier/VERSION/` is a model folder of
+ * its own. Publishing a new version moves the old one there, and releases carry them into the
+ * bucket without moving `live`, so URLs pinned to an old version keep their bytes.
+ */
+export const EARLIER_VERSIONS_DIR = "earlier";
 
 /** A model folder's contents as read, not yet checked; null/undefined means the file is missing. */
 export interface RawModel {
