@@ -16,10 +16,10 @@ import { SYNTH_INFO_FILE, synthesize, writeSyntheticSet } from "./synthesize.ts"
 
 describe("synthesize + writeSyntheticSet", () => {
   it("writes IDX files that loadDataset(dir, 'train') reads back, labels balanced", async () => {
-    const { onnx } = await readModelFolder(copyShippedModel());
+    const { onnx, manifest } = await readModelFolder(copyShippedModel());
     const set = await synthesize(onnx, equalCounts(23), { seed: 4 });
     const dir = tempDir("synth");
-    writeSyntheticSet(dir, set, { onnx, seed: 4 });
+    writeSyntheticSet(dir, set, { onnxSha256: manifest.onnx.sha256, seed: 4 });
     const back = loadDataset(dir, "train");
     expect(back.count).toBe(23);
     const counts = new Array(10).fill(0);
@@ -29,6 +29,7 @@ describe("synthesize + writeSyntheticSet", () => {
     expect(Array.from(back.labels)).not.toEqual([...back.labels].sort()); // shuffled, not class-major
     const info = JSON.parse(readFileSync(join(dir, SYNTH_INFO_FILE), "utf8"));
     expect(info.perClass).toEqual(counts);
+    expect(info.onnxSha256).toBe(manifest.onnx.sha256);
 
     // every image is the generator's output for one planned (label, seed)
     const plan = planPerClass(equalCounts(23), 4);

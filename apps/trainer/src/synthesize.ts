@@ -5,7 +5,6 @@
  * `train-images-idx3-ubyte` + `train-labels-idx1-ubyte`, plus `synth.json` saying where they
  * came from. Every file is written atomically.
  */
-import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { planPerClass } from "@edgegan/eval/eval-plan";
@@ -63,13 +62,14 @@ export async function synthesize(
 
 /**
  * Write a synthetic set into `dir` (created if needed) as IDX files + synth.json.
- * @param source what made it: recorded in synth.json with the ONNX sha256
+ * @param source what made it, recorded in synth.json: the model folder, its version and the
+ *   sha256 of its ONNX file as its (verified) manifest states it
  * @returns the paths written
  */
 export function writeSyntheticSet(
   dir: string,
   set: SyntheticSet,
-  source: { onnx: Uint8Array; model?: string; seed: number; manifestVersion?: string },
+  source: { onnxSha256: string; model?: string; seed: number; manifestVersion?: string },
 ): string[] {
   mkdirSync(dir, { recursive: true });
   const paths = [
@@ -87,7 +87,7 @@ export function writeSyntheticSet(
     seed: source.seed,
     model: source.model ?? null,
     modelVersion: source.manifestVersion ?? null,
-    onnxSha256: createHash("sha256").update(source.onnx).digest("hex"),
+    onnxSha256: source.onnxSha256,
     files: { images: SYNTH_IMAGES_FILE, labels: SYNTH_LABELS_FILE },
   };
   writeFileAtomic(paths[2] as string, `${JSON.stringify(info, null, 2)}\n`);

@@ -9,6 +9,8 @@ import type { PlannedImage } from "@edgegan/shared/sample-plan";
 
 /** Default samples per class of an evaluation (10 classes: 10,000 images). */
 export const SAMPLES_PER_CLASS = 1000;
+/** The plan's seed when none is given: every model of a comparison gets the same latent vectors. */
+export const DEFAULT_EVAL_SEED = 0;
 
 /**
  * Plan `counts[c]` images of class c (class-major), seeds from `createRng(seed)`.
@@ -38,7 +40,7 @@ export function planPerClass(counts: readonly number[], seed: number): PlannedIm
 /** The evaluation plan: `perClass` of each of the first `classCount` classes (all 10 by default). */
 export function planEvaluation(
   perClass: number = SAMPLES_PER_CLASS,
-  seed = 0,
+  seed: number = DEFAULT_EVAL_SEED,
   classCount: number = NUM_CLASSES,
 ): PlannedImage[] {
   if (!Number.isInteger(perClass) || perClass < 1) {

@@ -3,7 +3,7 @@
  * then label accuracy per class. Pure text, so it is tested and reused in reports.
  */
 import { dcganGeneratorMacs } from "@edgegan/model/generator";
-import { generatorWidthOf, type ModelManifest } from "@edgegan/shared/manifest";
+import { generatorWidthOf, type ModelManifest, onnxWeightsOf } from "@edgegan/shared/manifest";
 import type { Memorisation } from "@edgegan/shared/memorisation";
 import type { EvalMetrics } from "./metrics.ts";
 
@@ -105,7 +105,7 @@ export function formatComparisonTable(rows: readonly ComparisonRow[]): string {
     const macs = width === null ? "n/a" : `${(dcganGeneratorMacs(width) / 1e6).toFixed(2)} M`;
     const ratio = metrics.frechetDistance / first.metrics.frechetDistance;
     lines.push(
-      `| ${manifest.version} | ${width ?? manifest.arch} | ${macs} | ${manifest.onnx.weights ?? "float32"} | ${manifest.onnx.bytes.toLocaleString("en")} | ${metrics.frechetDistance.toFixed(3)} | ${ratio.toFixed(2)}x | ${pct(metrics.labelAccuracy)} | ${metrics.coverage.toFixed(4)} | ${nearCopyCell(metrics.memorisation)} |`,
+      `| ${manifest.version} | ${width ?? manifest.arch} | ${macs} | ${onnxWeightsOf(manifest)} | ${manifest.onnx.bytes.toLocaleString("en")} | ${metrics.frechetDistance.toFixed(3)} | ${ratio.toFixed(2)}x | ${pct(metrics.labelAccuracy)} | ${metrics.coverage.toFixed(4)} | ${nearCopyCell(metrics.memorisation)} |`,
     );
   }
   return `${lines.join("\n")}\n`;

@@ -39,14 +39,15 @@ export async function readModelFolder(dir: string): Promise<ModelFolder> {
   } catch (error) {
     throw new Error(`${manifestPath} is not JSON (${(error as Error).message})`);
   }
-  const file = (manifest as { onnx?: { file?: unknown } } | null)?.onnx?.file;
-  const onnx =
-    typeof file === "string"
-      ? await readFile(join(dir, file)).then(
-          (bytes) => new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
-          () => null, // missing: verifyModel names it
-        )
-      : null;
-  const verified = await verifyModel({ manifest, onnx }, { where: join(dir, "/") });
+  // the manifest first (it names the ONNX file, which must be a plain file name), then the bytes
+  const where = join(dir, "/");
+  const { onnx: named } = (
+    await verifyModel({ manifest, onnx: null }, { where, checkBytes: false })
+  ).manifest;
+  const onnx = await readFile(join(dir, named.file)).then(
+    (bytes) => new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+    () => null, // missing: verifyModel names it
+  );
+  const verified = await verifyModel({ manifest, onnx }, { where });
   return { dir, manifest: verified.manifest, onnx: verified.bytes };
 }

@@ -60,9 +60,7 @@ export const modelListingSchema = z
     version: z.string().optional(),
     dataset: z.object({ name: z.string(), classNames: z.array(z.string()) }).optional(),
     arch: z.string().optional(),
-    generatorWidth: z.number().int().optional().meta({
-      description: "The DCGAN generator's width (channels of its 7x7 map).",
-    }),
+    generatorWidth: modelManifestSchema.shape.generatorWidth,
     onnx: z.object({ bytes: z.number().int(), sha256: z.string(), weights: z.string() }).optional(),
     eval: z.record(z.string(), z.unknown()).nullable().optional().meta({
       description:

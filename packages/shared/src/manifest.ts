@@ -13,9 +13,10 @@ import {
   NUM_CLASSES,
   ONNX_IO,
   ONNX_WEIGHT_TYPES,
+  type OnnxWeightType,
 } from "./contract.ts";
 import { memorisationSchema } from "./memorisation.ts";
-import { recordedSettings } from "./train-config.ts";
+import { GENERATOR_WIDTH_DESCRIPTION, recordedSettings } from "./train-config.ts";
 
 export const MANIFEST_FORMAT_VERSION = 1;
 
@@ -88,12 +89,17 @@ export const modelManifestSchema = z.object({
     sha256: z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lowercase hex digits"),
     bytes: z.number().int().positive(),
     opset: z.number().int().positive(),
-    /** How the file stores weights; absent: float32. */
+    /** How the file stores weights; absent: float32 ({@link onnxWeightsOf}). */
     weights: z.enum(ONNX_WEIGHT_TYPES).optional(),
   }),
   arch: z.enum(ARCHITECTURES),
   /** The DCGAN generator's width (training.config's generatorWidth); absent: an MLP, or an early manifest (generatorWidthOf). */
-  generatorWidth: z.number().int().positive().optional(),
+  generatorWidth: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .meta({ description: GENERATOR_WIDTH_DESCRIPTION }),
   dataset: z.object({
     /** "mnist", "fashion-mnist", or a folder dataset's folder name: never a path (served to anyone). */
     name: z
@@ -146,6 +152,11 @@ export function manifestContract(): ModelManifest["contract"] {
     outputRange: [-1, 1],
     zDistribution: "standard-normal",
   };
+}
+
+/** How the manifest's ONNX file stores its weights (manifests before float16 files say nothing: float32). */
+export function onnxWeightsOf(manifest: Pick<ModelManifest, "onnx">): OnnxWeightType {
+  return manifest.onnx.weights ?? "float32";
 }
 
 /** Width of the generator of the manifests written before the width was an option. */

@@ -27,6 +27,10 @@ const MAX_UINT32 = 0xffffffff;
 
 const wholeNumber = "must be a whole number";
 
+/** What the generator width is: the setting's help text, and the served cards' description of it. */
+export const GENERATOR_WIDTH_DESCRIPTION =
+  "DCGAN generator width: channels of its 7x7 map, the 14x14 map has half (64 = lean, ~3.6x fewer MACs)";
+
 /** The GAN: its networks and the recipe of one optimisation step (`createGan`'s settings). */
 export const ganSettingsSchema = z
   .object({
@@ -42,10 +46,7 @@ export const ganSettingsSchema = z
       .max(512)
       .refine((w) => w % 2 === 0, "must be even (the 14x14 map has half as many channels)")
       .default(128)
-      .meta({
-        description:
-          "DCGAN generator width: channels of its 7x7 map, the 14x14 map has half (64 = lean, ~3.6x fewer MACs)",
-      }),
+      .meta({ description: GENERATOR_WIDTH_DESCRIPTION }),
     loss: z.enum(GAN_LOSSES).default("bce").meta({
       description:
         "bce: sigmoid cross-entropy, non-saturating L_G; hinge: L_D = E relu(1 - D(x)) + E relu(1 + D(G(z))), L_G = -E D(G(z)) (ignores --real-label-target)",

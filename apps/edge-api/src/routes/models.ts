@@ -5,7 +5,7 @@
  */
 import type { ModelManifest } from "@edgegan/shared";
 import type { ModelListing, ModelsBody } from "@edgegan/shared/api-bodies";
-import { generatorWidthOf } from "@edgegan/shared/manifest";
+import { generatorWidthOf, onnxWeightsOf } from "@edgegan/shared/manifest";
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { ModelUnavailableError } from "../inference.ts";
@@ -29,7 +29,7 @@ function listing(name: string, manifest: ModelManifest): Omit<ModelListing, "def
     onnx: {
       bytes: manifest.onnx.bytes,
       sha256: manifest.onnx.sha256,
-      weights: manifest.onnx.weights ?? "float32",
+      weights: onnxWeightsOf(manifest),
     },
     eval: evaluation,
   };

@@ -29,7 +29,7 @@ export async function run(argv: string[]): Promise<number> {
     },
   });
   const paths = writeSyntheticSet(outDir, set, {
-    onnx: folder.onnx,
+    onnxSha256: folder.manifest.onnx.sha256,
     model: modelDir,
     seed,
     manifestVersion: folder.manifest.version,

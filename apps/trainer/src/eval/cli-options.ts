@@ -6,7 +6,7 @@
  * The commands resolve relative paths against the folder the user ran them in (see
  * invocation-dir.ts: turbo's TURBO_INVOCATION_DIR, npm's INIT_CWD, else the current folder).
  */
-import { equalCounts, SAMPLES_PER_CLASS } from "@edgegan/eval/eval-plan";
+import { DEFAULT_EVAL_SEED, equalCounts, SAMPLES_PER_CLASS } from "@edgegan/eval/eval-plan";
 import { MEMORISATION_SAMPLES } from "@edgegan/eval/memorisation";
 import { NUM_CLASSES } from "@edgegan/shared";
 import { MAX_SEED } from "@edgegan/shared/rng";
@@ -21,7 +21,7 @@ const integerIn = (min: number, max: number) => {
   return z.number().int(message).min(min, message).max(max, message);
 };
 const seed = integerIn(0, MAX_SEED)
-  .default(0)
+  .default(DEFAULT_EVAL_SEED)
   .meta({ value: "S", description: "seed of the sample plan" });
 
 export const evalFlagsSchema = z

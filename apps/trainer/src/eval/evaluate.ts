@@ -6,7 +6,7 @@
  * generator exported by exportGeneratorToOnnx) and the one `npm run eval` prints.
  */
 import { FEATURE_SIZE, readImages } from "@edgegan/eval/classifier";
-import { planEvaluation, SAMPLES_PER_CLASS } from "@edgegan/eval/eval-plan";
+import { DEFAULT_EVAL_SEED, planEvaluation, SAMPLES_PER_CLASS } from "@edgegan/eval/eval-plan";
 import { formatNearCopies } from "@edgegan/eval/format-metrics";
 import { frechetDistance } from "@edgegan/eval/frechet-distance";
 import { gaussianStats } from "@edgegan/eval/gaussian-stats";
@@ -68,7 +68,7 @@ export async function evaluateGeneratorWithSamples(
   const classNames = options.classNames ?? classNamesFor(options.dataset);
   const plan = planEvaluation(
     options.samplesPerClass ?? SAMPLES_PER_CLASS,
-    options.seed ?? 0,
+    options.seed ?? DEFAULT_EVAL_SEED,
     classNames.length,
   );
   // timed from here: the classifier (trained on first use, minutes) is not the generator's time
@@ -150,7 +150,7 @@ export async function evaluateImages(
     evaluatedAt: new Date().toISOString(),
     samples: plan.length,
     samplesPerClass: Number.isInteger(perClass) ? perClass : Math.round(perClass),
-    seed: options.seed ?? 0,
+    seed: options.seed ?? DEFAULT_EVAL_SEED,
     frechetDistance: fd.distance,
     frechetParts: { meanTerm: fd.meanTerm, covTerm: fd.covTerm },
     floor: { frechetDistance: info.floor.distance, trainImages: info.floor.trainCount },
