@@ -29,6 +29,8 @@ export interface Run {
   backend: BackendChoice;
   data: Dataset;
   stepsPerEpoch: number;
+  /** The steps the run plans in all: --epochs of the data, capped by --max-steps (--lr-decay ends there). */
+  plannedSteps: number;
   gan: Gan;
   /** The EMA of G's weights, and a generator to copy it into for grids and the export. */
   ema: WeightEma;
@@ -93,6 +95,13 @@ export async function openRun(config: TrainConfig, log: (message: string) => voi
   log(`data: ${data.name}, ${data.count} images, ${stepsPerEpoch} steps per epoch`);
 
   const gan = createGan(ganSettingsOf(config));
+  const plannedSteps = Math.min(config.maxSteps ?? Infinity, config.epochs * stepsPerEpoch);
+  if (config.lrDecay === "linear") {
+    log(
+      `learning rates: full for the first ${100 * config.lrDecayStart}% of ${plannedSteps} steps, then falling linearly to 0 at the end` +
+        (config.maxMinutes === null ? "" : " (a --max-minutes stop does not shorten the schedule)"),
+    );
+  }
   const teacher = config.teacher ? await openTeacher(config.teacher, data.name) : null;
   if (teacher) log(`distilling from ${teacher.version} (weight ${config.distillWeight})`);
 
@@ -108,6 +117,7 @@ export async function openRun(config: TrainConfig, log: (message: string) => voi
     backend,
     data,
     stepsPerEpoch,
+    plannedSteps,
     gan,
     ema,
     emaGenerator: buildGenerator(config.arch, config.generatorWidth),

@@ -56,40 +56,47 @@ function checkpointTensors(dir: string) {
 }
 
 describe("train (tiny MNIST run)", () => {
-  it("resuming from the epoch-1 checkpoint reproduces the uninterrupted run exactly", async () => {
-    const straight = mkdtempSync(join(tmpdir(), "edgegan-straight-"));
-    const resumed = mkdtempSync(join(tmpdir(), "edgegan-resumed-"));
-    // 5 steps per epoch: resumed after 5 steps, where Adam's bias correction restored with pow()
-    // would differ from the straight run's in the last bit (gan-state.ts restores it exactly)
-    const config = (out: string, overrides: Partial<TrainConfig> = {}) =>
-      tinyConfig(out, { limitImages: 160, ...overrides });
-    // run A: two epochs straight; keep a copy of its checkpoint taken after epoch 1
-    const result = await train(config(straight), {
-      ...quiet,
-      log: (m) => {
-        if (m.includes("(epoch 1 done)"))
-          copyFileSync(join(straight, CHECKPOINT_FILE), join(resumed, CHECKPOINT_FILE));
-      },
-    });
-    expect(result.status).toBe("completed");
-    expect(result.steps).toBe(10); // 160 images / 32 per batch = 5 steps per epoch
-    expect(existsSync(join(straight, "samples-epoch-1.png"))).toBe(true);
-    expect(existsSync(join(straight, "report.md"))).toBe(true);
-    expect(result.manifest?.parity.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+  it.each([
+    { recipe: "default", options: {} },
+    // the rates fall from step 3 of 10 on: the resumed half runs wholly on decayed rates
+    { recipe: "--lr-decay linear", options: { lrDecay: "linear", lrDecayStart: 0.3 } },
+  ] as const)(
+    "resuming from the epoch-1 checkpoint reproduces the uninterrupted run exactly ($recipe)",
+    async ({ options }) => {
+      const straight = mkdtempSync(join(tmpdir(), "edgegan-straight-"));
+      const resumed = mkdtempSync(join(tmpdir(), "edgegan-resumed-"));
+      // 5 steps per epoch: resumed after 5 steps, where Adam's bias correction restored with pow()
+      // would differ from the straight run's in the last bit (gan-state.ts restores it exactly)
+      const config = (out: string, overrides: Partial<TrainConfig> = {}) =>
+        tinyConfig(out, { limitImages: 160, ...options, ...overrides });
+      // run A: two epochs straight; keep a copy of its checkpoint taken after epoch 1
+      const result = await train(config(straight), {
+        ...quiet,
+        log: (m) => {
+          if (m.includes("(epoch 1 done)"))
+            copyFileSync(join(straight, CHECKPOINT_FILE), join(resumed, CHECKPOINT_FILE));
+        },
+      });
+      expect(result.status).toBe("completed");
+      expect(result.steps).toBe(10); // 160 images / 32 per batch = 5 steps per epoch
+      expect(existsSync(join(straight, "samples-epoch-1.png"))).toBe(true);
+      expect(existsSync(join(straight, "report.md"))).toBe(true);
+      expect(result.manifest?.parity.maxAbsDiff).toBeLessThanOrEqual(1e-4);
 
-    // run B: resume the copy of the epoch-1 checkpoint
-    expect(checkpointTensors(resumed).state.step).toBe(5);
-    const second = await train(config(resumed, { resume: true }), quiet);
-    expect(second.steps).toBe(10);
+      // run B: resume the copy of the epoch-1 checkpoint
+      expect(checkpointTensors(resumed).state.step).toBe(5);
+      const second = await train(config(resumed, { resume: true }), quiet);
+      expect(second.steps).toBe(10);
 
-    const a = checkpointTensors(straight);
-    const b = checkpointTensors(resumed);
-    expect(b.state.step).toBe(10);
-    expect(b.state.rngState).toEqual(a.state.rngState);
-    expect(Object.keys(b.tensors)).toEqual(Object.keys(a.tensors));
-    for (const key of Object.keys(a.tensors)) expect(b.tensors[key], key).toEqual(a.tensors[key]);
-    expect(readMetrics(join(resumed, "metrics.jsonl")).map((m) => m.step)).toEqual([6, 8, 10]);
-  });
+      const a = checkpointTensors(straight);
+      const b = checkpointTensors(resumed);
+      expect(b.state.step).toBe(10);
+      expect(b.state.rngState).toEqual(a.state.rngState);
+      expect(Object.keys(b.tensors)).toEqual(Object.keys(a.tensors));
+      for (const key of Object.keys(a.tensors)) expect(b.tensors[key], key).toEqual(a.tensors[key]);
+      expect(readMetrics(join(resumed, "metrics.jsonl")).map((m) => m.step)).toEqual([6, 8, 10]);
+    },
+  );
 
   it("refuses to resume a checkpoint of a different run, and to overwrite one without --resume", async () => {
     const out = mkdtempSync(join(tmpdir(), "edgegan-refuse-"));

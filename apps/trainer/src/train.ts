@@ -116,7 +116,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       if (state.step % config.metricsEvery === 0) flushMetrics(run, report);
       progress.update({
         step: state.step,
-        totalSteps: Math.min(config.maxSteps ?? Infinity, config.epochs * stepsPerEpoch),
+        totalSteps: run.plannedSteps,
         epoch: state.epoch,
         epochs: config.epochs,
         dLoss,
@@ -191,7 +191,9 @@ async function ganStep(run: Run, batch: GanBatch) {
   const teacherImages = run.teacher
     ? await run.teacher.imagesFor(batch.z, batch.fakeLabels)
     : undefined;
-  const { dLoss, gLoss } = await run.stepper.step({ ...batch, teacherImages });
+  // batches() has counted this step already: its 0-based index is one less
+  const position = { step: run.state.step - 1, totalSteps: run.plannedSteps };
+  const { dLoss, gLoss } = await run.stepper.step({ ...batch, teacherImages }, position);
   if (!Number.isFinite(dLoss) || !Number.isFinite(gLoss)) {
     throw new NonFiniteLossError(
       `loss became ${Number.isFinite(dLoss) ? "" : `L_D=${dLoss} `}${Number.isFinite(gLoss) ? "" : `L_G=${gLoss} `}` +

@@ -6,14 +6,20 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { batchTensors, type GanBatch } from "./batch.ts";
 import { adversarialLosses, distillationLoss } from "./losses.ts";
-import { type Gan, trainableVariables, withFrozenBatchNormStats } from "./train-step.ts";
+import type { StepPosition } from "./lr-schedule.ts";
+import { beginStep, type Gan, trainableVariables, withFrozenBatchNormStats } from "./train-step.ts";
 
 /**
  * The plain formulation: D's update on fakes from their own G forward pass (G's statistics left
  * as they were), then G's update on a fresh forward pass through the updated D.
  */
-export function textbookStep(gan: Gan, batch: GanBatch): { dLoss: number; gLoss: number } {
+export function textbookStep(
+  gan: Gan,
+  batch: GanBatch,
+  position: StepPosition | null = null,
+): { dLoss: number; gLoss: number } {
   const { generator: g, discriminator: d } = gan;
+  beginStep(gan, position);
   const tensors = batchTensors(batch);
   const { images, labels, z, fakeLabels, teacherImages } = tensors;
   const fake = withFrozenBatchNormStats(g, () =>

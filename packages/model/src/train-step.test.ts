@@ -8,6 +8,7 @@ import {
   fastConv2DBackpropFilter,
   stockConvFilterGrad,
 } from "./kernels/cpu-conv2d-backprop-filter.ts";
+import { adamRate } from "./lr-schedule.ts";
 import { checkOnnxParity } from "./onnx-parity.ts";
 import { textbookStep } from "./textbook-step.ts";
 import { createGan, trainStep, withFrozenBatchNormStats } from "./train-step.ts";
@@ -135,11 +136,12 @@ describe("trainStep (BatchNorm and inputs)", () => {
   });
 
   it.each([
-    { loss: "bce", dLr: null, gLr: null },
-    { loss: "hinge", dLr: 4e-3, gLr: 1e-3 },
+    { loss: "bce", dLr: null, gLr: null, lrDecay: "none" },
+    { loss: "hinge", dLr: 4e-3, gLr: 1e-3, lrDecay: "none" },
+    { loss: "bce", dLr: null, gLr: null, lrDecay: "linear" },
   ] as const)(
-    "equals the textbook step (D on its own G forward, then G on a fresh forward) to 1e-4: loss $loss, D lr $dLr, G lr $gLr",
-    ({ loss, dLr, gLr }) => {
+    "equals the textbook step (D on its own G forward, then G on a fresh forward) to 1e-4: loss $loss, D lr $dLr, G lr $gLr, decay $lrDecay",
+    ({ loss, dLr, gLr, lrDecay }) => {
       // the step computes G's forward pass once; the plain formulation, written out here, runs it
       // twice. Three steps with BatchNorm and distillation: every weight and statistic agrees.
       const config = {
@@ -150,18 +152,21 @@ describe("trainStep (BatchNorm and inputs)", () => {
         loss,
         generatorWidth: 16,
         distillWeight: 2,
+        lrDecay,
+        lrDecayStart: 0,
       } as const;
       const fused = createGan(config);
       const plain = createGan(config);
       plain.generator.setWeights(fused.generator.getWeights());
       plain.discriminator.setWeights(fused.discriminator.getWeights());
-      for (const seed of [11, 12, 13]) {
+      for (const [step, seed] of [11, 12, 13].entries()) {
         const batch = {
           ...fixedBatch(seed),
           teacherImages: new Float32Array(BATCH * 784).fill(-0.5),
         };
-        const a = trainStep(fused, batch);
-        const b = textbookStep(plain, batch);
+        const position = { step, totalSteps: 3 }; // with decay: rates x1, x2/3, x1/3
+        const a = trainStep(fused, batch, undefined, position);
+        const b = textbookStep(plain, batch, position);
         expect(a.dLoss).toBeCloseTo(b.dLoss, 4);
         expect(a.gLoss).toBeCloseTo(b.gLoss, 4);
       }
@@ -198,6 +203,35 @@ describe("trainStep (BatchNorm and inputs)", () => {
     });
     expect(moved).toBeGreaterThan(3e-4);
     expect(moved).toBeLessThan(4.5e-4);
+  });
+
+  it("--lr-decay linear: each step's Adam applies the scheduled rate, and refuses a step without its position", () => {
+    // decay from the first step over 4 steps: the step at index 3 runs at 1/4 of the rates
+    const gan = createGan({
+      arch: "dcgan",
+      dLr: 4e-4,
+      gLr: 1e-4,
+      lrDecay: "linear",
+      lrDecayStart: 0,
+      generatorWidth: 16,
+    });
+    const trainable = () => gan.discriminator.trainableWeights.map((w) => w.read());
+    const before = trainable().map((t) => t.dataSync().slice());
+    trainStep(gan, fixedBatch(22), undefined, { step: 3, totalSteps: 4 });
+    expect(adamRate(gan.dOptimizer)).toBeCloseTo(1e-4, 12);
+    expect(adamRate(gan.gOptimizer)).toBeCloseTo(2.5e-5, 12);
+    // Adam's first step moves a weight by about its rate: 1e-4 here, not the base 4e-4
+    let moved = 0;
+    trainable().forEach((t, i) => {
+      t.dataSync().forEach((v, k) => {
+        moved = Math.max(moved, Math.abs(v - (before[i]?.[k] ?? 0)));
+      });
+    });
+    expect(moved).toBeGreaterThan(0.75e-4);
+    expect(moved).toBeLessThan(1.15e-4);
+    expect(() => trainStep(gan, fixedBatch(23))).toThrow(
+      /--lr-decay linear needs each step's position/,
+    );
   });
 
   it("withFrozenBatchNormStats restores statistics that a training-mode pass moved", () => {
@@ -240,6 +274,8 @@ describe("trainStep (BatchNorm and inputs)", () => {
       dLr: null,
       gLr: null,
       loss: "bce",
+      lrDecay: "none",
+      lrDecayStart: 0.5,
       beta1: 0.5,
       realLabelTarget: 0.9,
       generatorWidth: 128,

@@ -18,6 +18,7 @@ import { batchTensors, type GanBatch, type StepTensors } from "./batch.ts";
 import { buildDiscriminator } from "./discriminator.ts";
 import { buildGenerator } from "./generator.ts";
 import { adversarialLosses, distillationLoss } from "./losses.ts";
+import { type StepPosition, scheduledRates, setAdamRate } from "./lr-schedule.ts";
 
 /** Everything a training loop needs: both networks, their optimisers, and the config. */
 export interface Gan {
@@ -57,6 +58,16 @@ export function createGan(options: Partial<GanSettings> = {}): Gan {
   };
 }
 
+/**
+ * What a step (fused or textbook) does before its updates: set both Adam rates for this step's
+ * position in the run.
+ */
+export function beginStep(gan: Gan, position: StepPosition | null): void {
+  const rates = scheduledRates(gan.config, position);
+  setAdamRate(gan.gOptimizer, rates.g);
+  setAdamRate(gan.dOptimizer, rates.d);
+}
+
 /** The two networks, as a data-parallel step names them when it averages their gradients. */
 export type Network = "discriminator" | "generator";
 
@@ -94,16 +105,21 @@ export const SINGLE_REPLICA: GradientAverager = {
  * call also creates the optimisers' slot variables.
  * @param batch the host arrays (a replica's shard in a data-parallel step)
  * @param averager how gradients become the update (data-parallel replicas pass theirs)
+ * @param position where the step stands in its run: the rates follow it with `--lr-decay`
+ *   (lr-schedule.ts); without decay it may be null
  * @returns the two losses as numbers (reading them synchronises with the backend).
- * @throws Error when a batch array has the wrong length (`checkBatch`).
+ * @throws Error when a batch array has the wrong length (`checkBatch`), or a decaying rate has
+ *   no position.
  */
 export function trainStep(
   gan: Gan,
   batch: GanBatch,
   averager: GradientAverager = SINGLE_REPLICA,
+  position: StepPosition | null = null,
 ): StepLosses {
   const tensors = batchTensors(batch);
   try {
+    beginStep(gan, position);
     return fusedStep(gan, tensors, averager);
   } finally {
     tf.dispose(Object.values(tensors).filter((t) => t !== null));

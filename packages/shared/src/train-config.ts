@@ -23,6 +23,10 @@ export const PRESETS = ["full", "quick"] as const;
 export const GAN_LOSSES = ["bce", "hinge"] as const;
 export type GanLoss = (typeof GAN_LOSSES)[number];
 
+/** Learning-rate schedules: constant rates, or a linear fall to 0 over the end of the run. */
+export const LR_DECAYS = ["none", "linear"] as const;
+export type LrDecay = (typeof LR_DECAYS)[number];
+
 const MAX_UINT32 = 0xffffffff;
 
 const wholeNumber = "must be a whole number";
@@ -57,6 +61,14 @@ export const ganSettingsSchema = z
     }),
     gLr: z.number().gt(0).max(1).nullable().default(null).meta({
       description: "G's Adam learning rate, for two time-scale updates (default: --lr)",
+    }),
+    lrDecay: z.enum(LR_DECAYS).default("none").meta({
+      description:
+        "none: constant rates; linear: after --lr-decay-start of the run's planned steps (--epochs, --max-steps), G's and D's rates fall linearly to 0 at the run's end",
+    }),
+    lrDecayStart: z.number().min(0).lt(1).default(0.5).meta({
+      description:
+        "with --lr-decay linear: the fraction of the planned steps run at the full rates before the fall",
     }),
     beta1: z.number().min(0).lt(1).default(0.5).meta({ description: "Adam beta1" }),
     realLabelTarget: z.number().gt(0.5).max(1).default(0.9).meta({

@@ -5,6 +5,7 @@
  */
 
 import { LATENT_SIZE } from "@edgegan/shared";
+import type { GanSettings } from "@edgegan/shared/train-config";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { randomBatch } from "../../test/random-batch.ts";
@@ -19,9 +20,13 @@ beforeAll(async () => {
 }, 60_000);
 
 /** Two GANs with the same weights. */
-function twins(arch: "mlp" | "dcgan", generatorWidth = 16): [Gan, Gan] {
-  const a = createGan({ arch, lr: 1e-3, generatorWidth });
-  const b = createGan({ arch, lr: 1e-3, generatorWidth });
+function twins(
+  arch: "mlp" | "dcgan",
+  generatorWidth = 16,
+  recipe: Partial<GanSettings> = {},
+): [Gan, Gan] {
+  const a = createGan({ arch, lr: 1e-3, generatorWidth, ...recipe });
+  const b = createGan({ arch, lr: 1e-3, generatorWidth, ...recipe });
   b.generator.setWeights(a.generator.getWeights());
   b.discriminator.setWeights(a.discriminator.getWeights());
   return [a, b];
@@ -69,34 +74,44 @@ describe("splitBatch", () => {
 });
 
 describe("data-parallel step", () => {
-  it("without BatchNorm (MLP), 2 shards give the one-batch update (to 1e-5)", async () => {
-    const [local, parallel] = twins("mlp");
-    const stepper = await createGanStepper(parallel, 2, "wasm");
-    try {
-      for (const seed of [1, 2, 3]) {
-        const batch = randomBatch(8, seed);
-        const one = trainStep(local, batch);
-        const two = await stepper.step(batch);
-        expect(two.dLoss).toBeCloseTo(one.dLoss, 5);
-        expect(two.gLoss).toBeCloseTo(one.gLoss, 5);
+  it.each([
+    { recipe: "default", settings: {} },
+    // decay from the first step over the 3 steps: rates x1, x2/3, x1/3, which every replica
+    // must take from the position the trainer passes (else its weights part from the trainer's)
+    { recipe: "--lr-decay linear", settings: { lrDecay: "linear", lrDecayStart: 0 } },
+  ] as const)(
+    "without BatchNorm (MLP), 2 shards give the one-batch update (to 1e-5), replicas bit-identical ($recipe)",
+    async ({ settings }) => {
+      const [local, parallel] = twins("mlp", 16, settings);
+      const stepper = await createGanStepper(parallel, 2, "wasm");
+      try {
+        for (const [step, seed] of [1, 2, 3].entries()) {
+          const batch = randomBatch(8, seed);
+          const position = { step, totalSteps: 3 };
+          const one = trainStep(local, batch, undefined, position);
+          const two = await stepper.step(batch, position);
+          expect(two.dLoss).toBeCloseTo(one.dLoss, 5);
+          expect(two.gLoss).toBeCloseTo(one.gLoss, 5);
+        }
+        expect(maxDiff(local.generator.getWeights(), parallel.generator.getWeights())).toBeLessThan(
+          1e-5,
+        );
+        expect(
+          maxDiff(local.discriminator.getWeights(), parallel.discriminator.getWeights()),
+        ).toBeLessThan(1e-5);
+        // two averages (D's, G's) per step in each replica, timed
+        const timings = stepper.timings();
+        expect(timings.map((t) => t.averages)).toEqual([6, 6]);
+        for (const t of timings) expect(t.averageMs).toBeGreaterThan(0);
+        const [replica] = await stepper.replicaWeights();
+        expect(replica?.generator).toEqual(modelWeights(parallel.generator));
+        expect(replica?.discriminator).toEqual(modelWeights(parallel.discriminator));
+      } finally {
+        await stepper.close();
       }
-      expect(maxDiff(local.generator.getWeights(), parallel.generator.getWeights())).toBeLessThan(
-        1e-5,
-      );
-      expect(
-        maxDiff(local.discriminator.getWeights(), parallel.discriminator.getWeights()),
-      ).toBeLessThan(1e-5);
-      // two averages (D's, G's) per step in each replica, timed
-      const timings = stepper.timings();
-      expect(timings.map((t) => t.averages)).toEqual([6, 6]);
-      for (const t of timings) expect(t.averageMs).toBeGreaterThan(0);
-      const [replica] = await stepper.replicaWeights();
-      expect(replica?.generator).toEqual(modelWeights(parallel.generator));
-      expect(replica?.discriminator).toEqual(modelWeights(parallel.discriminator));
-    } finally {
-      await stepper.close();
-    }
-  }, 120_000);
+    },
+    120_000,
+  );
 
   it("with BatchNorm (DCGAN), per-shard statistics: a close but not identical update", async () => {
     const [local, parallel] = twins("dcgan");

@@ -20,6 +20,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import type { GanBatch } from "../batch.ts";
 import { captureGanState, type GanState } from "../gan-state.ts";
+import type { StepPosition } from "../lr-schedule.ts";
 import { type Gan, type StepLosses, trainStep } from "../train-step.ts";
 import type { FromWorker, ToWorker, WorkerBackend } from "./messages.ts";
 import { type Shard, splitBatch } from "./shards.ts";
@@ -37,7 +38,8 @@ import {
 export interface GanStepper {
   /** How many shards (1 = no workers). */
   readonly workers: number;
-  step(batch: GanBatch): Promise<StepLosses>;
+  /** One step on `batch`; `position`: where it stands in the run (the rates follow it with --lr-decay). */
+  step(batch: GanBatch, position?: StepPosition | null): Promise<StepLosses>;
   /** Each worker's weights (G, D: model.weights order), to check that replicas stay identical. */
   replicaWeights(): Promise<Pick<GanState, "generator" | "discriminator">[]>;
   /**
@@ -118,7 +120,7 @@ export async function createGanStepper(
   if (workers === 1) {
     return {
       workers,
-      step: async (batch) => trainStep(gan, batch),
+      step: async (batch, position = null) => trainStep(gan, batch, undefined, position),
       replicaWeights: async () => [],
       timings: () => [],
       close: async () => {},
@@ -155,20 +157,20 @@ export async function createGanStepper(
   let closed = false;
   return {
     workers,
-    async step(batch) {
+    async step(batch, position = null) {
       const [local, ...others] = splitBatch(batch, workers) as [Shard, ...Shard[]];
       if (failure) throw failure;
       if (failedReplica(memory) !== null)
         throw new Error("an earlier step failed; the replicas are out of step");
       const answers = pool.map(async (w, i) => {
         const { batch: shard, share } = others[i] as Shard;
-        const answer = await w.ask({ type: "step", shard, share }, buffersOf(shard));
+        const answer = await w.ask({ type: "step", shard, share, position }, buffersOf(shard));
         if (answer.type === "stepped") workerTimings[i] = answer.timings;
         return answer;
       });
       try {
         averager.setShare(local.share);
-        const losses = trainStep(gan, local.batch, averager);
+        const losses = trainStep(gan, local.batch, averager, position);
         const finished = performance.now();
         await Promise.all(answers);
         averager.timings.waitMs += performance.now() - finished;

@@ -7,6 +7,7 @@
 import type { GanSettings } from "@edgegan/shared/train-config";
 import type { GanBatch } from "../batch.ts";
 import type { GanState, TensorData } from "../gan-state.ts";
+import type { StepPosition } from "../lr-schedule.ts";
 import type { AveragingTimings, SharedStepMemory } from "./shared-averager.ts";
 
 /** The TF.js backend a replica worker trains on: wasm with the training kernels, or cpu. */
@@ -24,8 +25,11 @@ export type ToWorker =
       /** The trainer's state, which the replica starts from. */
       state: GanState;
     }
-  /** Train on a shard of the batch; `share`: its fraction of the batch's rows. */
-  | { type: "step"; shard: GanBatch; share: number }
+  /**
+   * Train on a shard of the batch; `share`: its fraction of the batch's rows; `position`: the
+   * step's place in the run, the same for every replica (their rates follow it).
+   */
+  | { type: "step"; shard: GanBatch; share: number; position: StepPosition | null }
   /** Ask for the replica's weights (to check that replicas stay identical). */
   | { type: "weights" };
 

@@ -45,7 +45,7 @@ async function handle(message: ToWorker): Promise<FromWorker> {
     };
   }
   replica.averager.setShare(message.share);
-  trainStep(replica.gan, message.shard, replica.averager);
+  trainStep(replica.gan, message.shard, replica.averager, message.position);
   return { type: "stepped", timings: { ...replica.averager.timings } };
 }
 
