@@ -21,6 +21,7 @@ import { saveCheckpoint } from "./checkpoint.ts";
 import { datasetCardName } from "./dataset.ts";
 import { type EvaluateOptions, evaluateGenerator } from "./eval/evaluate.ts";
 import { exportVerifiedArtifact } from "./export-artifact.ts";
+import type { LoopProfile } from "./loop-profile.ts";
 import { appendJsonLine, MetricsLog } from "./metrics-log.ts";
 import { openRun, type Run } from "./open-run.ts";
 import { ProgressReporter } from "./progress.ts";
@@ -37,6 +38,8 @@ export interface TrainOptions {
   log?: (message: string) => void;
   /** For --eval-every: another classifier or sample count (tests use a tiny one); default the cached judge, 1,000 per class. */
   evaluation?: Pick<EvaluateOptions, "classifier" | "samplesPerClass">;
+  /** Time each part of every loop iteration into this (the loop bench; a run passes none). */
+  profile?: LoopProfile;
 }
 
 export interface TrainResult {
@@ -93,7 +96,10 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       log(`TensorBoard events: ${report.tensorboard.path}`);
     }
     const { tensorboard } = report;
+    const { profile } = options;
+    profile?.start();
     for (const event of batches(run.data, config, state, run.rng, reachedLimit)) {
+      profile?.lap("batch");
       // End of an epoch: its grid, its checkpoint, and its evaluation when asked for.
       if (event.kind === "epoch-end") {
         writeGrid(run, `samples-epoch-${state.epoch}.png`, tensorboard);
@@ -101,19 +107,25 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         if (config.evalEvery > 0 && state.epoch % config.evalEvery === 0) {
           await evaluateEpoch(run, log, options.evaluation, tensorboard);
         }
+        profile?.start(); // the epoch's end is not a step: not profiled
         continue;
       }
       // One GAN step (D, then G), the EMA, the step's bookkeeping (batches() has already moved
       // the cursor: state.step counts this step).
       const t0 = performance.now();
+      profile?.stepperBefore(run.stepper.timings());
       const { dLoss, gLoss } = await ganStep(run, event.batch);
+      profile?.lap("step");
+      profile?.stepperAfter(run.stepper.timings());
       run.ema.update(gan.generator, state.step - 1);
+      profile?.lap("ema");
       timing.stepMillis += performance.now() - t0;
       timing.steps += 1;
       state.lastLosses = { d: dLoss, g: gLoss };
       // Log: metrics.jsonl every metricsEvery steps, the progress line every step.
       metrics.add(dLoss, gLoss);
       if (state.step % config.metricsEvery === 0) flushMetrics(run, report);
+      profile?.lap("metrics");
       progress.update({
         step: state.step,
         totalSteps: run.plannedSteps,
@@ -125,8 +137,10 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
           secondsLeft: Math.max(0, config.maxMinutes * 60 - clock.wallTime()),
         }),
       });
+      profile?.lap("progress");
       // Stop when asked (the steps are synchronous: let signal handlers run first).
       await new Promise((r) => setImmediate(r));
+      profile?.lap("yield");
       if (options.stopSignal?.aborted) {
         await checkpoint(`stop requested by ${String(options.stopSignal.reason ?? "signal")}`);
         return result("interrupted");
@@ -140,6 +154,8 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       ) {
         await checkpoint(`every ${minutes} min`);
       }
+      profile?.lap("checkpoint check");
+      profile?.endIteration();
     }
 
     // Finish: the last metrics and checkpoint, the final grid, the verified export, the report.

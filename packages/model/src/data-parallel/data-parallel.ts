@@ -24,6 +24,9 @@ import type { StepPosition } from "../lr-schedule.ts";
 import { type Gan, type StepLosses, trainStep } from "../train-step.ts";
 import type { FromWorker, ToWorker, WorkerBackend } from "./messages.ts";
 import { type Shard, splitBatch } from "./shards.ts";
+
+export type { AveragingTimings } from "./shared-averager.ts";
+
 import {
   type AveragingTimings,
   createSharedAverager,
@@ -153,6 +156,7 @@ export async function createGanStepper(
     averageMs: 0,
     waitMs: 0,
     averages: 0,
+    idleMs: 0,
   }));
   let closed = false;
   return {

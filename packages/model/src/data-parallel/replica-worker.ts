@@ -21,6 +21,8 @@ let replica: {
   index: number;
   averager: ReturnType<typeof createSharedAverager>;
 } | null = null;
+/** When this worker answered its last step (its idle time runs from there to the next shard). */
+let answeredAt: number | null = null;
 
 async function handle(message: ToWorker): Promise<FromWorker> {
   if (message.type === "init") {
@@ -44,9 +46,12 @@ async function handle(message: ToWorker): Promise<FromWorker> {
       discriminator: modelWeights(replica.gan.discriminator),
     };
   }
-  replica.averager.setShare(message.share);
-  trainStep(replica.gan, message.shard, replica.averager, message.position);
-  return { type: "stepped", timings: { ...replica.averager.timings } };
+  const { averager } = replica;
+  if (answeredAt !== null) averager.timings.idleMs += performance.now() - answeredAt;
+  averager.setShare(message.share);
+  trainStep(replica.gan, message.shard, averager, message.position);
+  answeredAt = performance.now();
+  return { type: "stepped", timings: { ...averager.timings } };
 }
 
 // one message at a time, in order

@@ -104,6 +104,8 @@ export interface AveragingTimings {
   waitMs: number;
   /** Averages done (two per step: D's and G's). */
   averages: number;
+  /** A worker's time between steps, from its answer to the next shard's arrival (the trainer: 0). */
+  idleMs: number;
 }
 
 /** The wasm backend's view of a tensor's memory (other backends have none). */
@@ -124,7 +126,7 @@ export function createSharedAverager(
   replica: number,
 ): GradientAverager & { setShare(share: number): void; readonly timings: AveragingTimings } {
   let share = 1 / memory.replicas;
-  const timings: AveragingTimings = { averageMs: 0, waitMs: 0, averages: 0 };
+  const timings: AveragingTimings = { averageMs: 0, waitMs: 0, averages: 0, idleMs: 0 };
   const views = {
     discriminator: new Float32Array(memory.slots.discriminator),
     generator: new Float32Array(memory.slots.generator),
