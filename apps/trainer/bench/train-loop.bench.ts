@@ -13,7 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_TRAIN_CONFIG } from "@edgegan/shared/train-config";
-import { LOOP_PARTS, LoopProfile, REPLICA_PARTS } from "../src/loop-profile.ts";
+import { LOOP_PARTS, LoopProfile, NESTED_PARTS, REPLICA_PARTS } from "../src/loop-profile.ts";
 import { train } from "../src/train.ts";
 
 const args = process.argv.slice(2);
@@ -39,14 +39,19 @@ const loadAfter = loadavg()[0] as number;
 
 const medians = profile.medians(skip);
 const fmt = (ms: number | undefined) => (ms === undefined ? "" : ms.toFixed(2));
-const looped = LOOP_PARTS.reduce((sum, part) => sum + (medians[part] ?? 0), 0);
+const looped = [...LOOP_PARTS, ...NESTED_PARTS].reduce(
+  (sum, part) => sum + (medians[part] ?? 0),
+  0,
+);
 console.log(
   `train loop, MNIST, DCGAN, batch 64, ${workers} workers: ${steps} steps, first ${skip} not counted; ` +
     `load ${loadBefore.toFixed(1)} -> ${loadAfter.toFixed(1)}`,
 );
 console.log("| part | median ms per iteration |");
 console.log("| --- | ---: |");
-for (const part of LOOP_PARTS) console.log(`| ${part} | ${fmt(medians[part])} |`);
+for (const part of [...LOOP_PARTS, ...NESTED_PARTS]) {
+  if (medians[part] !== undefined) console.log(`| ${part} | ${fmt(medians[part])} |`);
+}
 console.log(`| **iteration (median of the wall time)** | **${fmt(medians.iteration)}** |`);
 console.log(`| sum of the parts' medians | ${fmt(looped)} |`);
 for (const part of REPLICA_PARTS) {

@@ -1,18 +1,19 @@
 /**
  * The run's batches, in order, and the cursor that says where the run stands in its data: epoch,
- * position in the epoch, the epoch's shuffle seed and the steps in total. `batches()` alone moves
- * the cursor; the training loop and the checkpoint only read it.
+ * position in the epoch, the epoch's shuffle seed and the steps in total.
  *
- * The cursor moves when a batch is drawn, together with the run's RNG that drew its z and fake
- * labels. The loop trains on a batch before it asks for the next and writes checkpoints only
- * between steps, so a checkpoint's cursor, RNG state and weights always agree. Everything random
- * (each epoch's shuffle seed, z, fake labels) comes from the run's RNG in a fixed order, which is
- * what makes a resumed run reproduce the straight one.
+ * `batches()` draws ahead on a cursor of its own: each event carries the cursor and the RNG state
+ * as they are once it is drawn, and the run stands there when the loop takes the event (trains on
+ * the batch, or ends the epoch). The loop may draw the next batch while a step is still running
+ * (to hand it to the replica workers early) and writes checkpoints only between steps, with the
+ * cursor and RNG state of the last event it took, so a checkpoint's cursor, RNG state and weights
+ * always agree. Everything random (each epoch's shuffle seed, z, fake labels) comes from the run's
+ * RNG in a fixed order, which is what makes a resumed run reproduce the straight one.
  */
 import type { GanBatch } from "@edgegan/model/batch";
 import { LATENT_SIZE, oneHot, PIXELS_PER_IMAGE } from "@edgegan/shared";
 import { gatherRows } from "@edgegan/shared/gather";
-import { type Rng, seededPermutation } from "@edgegan/shared/rng";
+import { type Rng, type RngState, seededPermutation } from "@edgegan/shared/rng";
 import type { TrainConfig } from "@edgegan/shared/train-config";
 import type { Dataset } from "./dataset.ts";
 
@@ -52,21 +53,34 @@ function makeBatch(
   };
 }
 
-/** What the loop gets: a batch to train on, or the end of an epoch (the cursor already moved). */
-export type BatchEvent = { kind: "batch"; batch: GanBatch } | { kind: "epoch-end" };
+/** Where the run stands once the loop has taken an event: its cursor and its RNG's state. */
+export interface DataPosition {
+  cursor: DataCursor;
+  rngState: RngState;
+}
+
+/** What the loop gets: a batch to train on, or the end of an epoch, and where it leaves the run. */
+export type BatchEvent = ({ kind: "batch"; batch: GanBatch } | { kind: "epoch-end" }) & {
+  /** Where the run stands once the loop has taken this event. */
+  after: DataPosition;
+};
 
 /**
- * Batches from where `cursor` stands until the configured epochs are done or `shouldStop()`.
- * @param cursor the run's cursor (its checkpointed state): moved on as batches are drawn
+ * Batches from where `start` stands until the configured epochs are done or `shouldStop()`
+ * (asked before each batch is drawn).
+ * @param start the run's cursor: copied, never moved (the loop moves the run's on taking an event)
+ * @param rng the run's RNG, drawn from in order (its state after each event travels with it)
  */
 export function* batches(
   data: Dataset,
   config: Pick<TrainConfig, "epochs" | "batchSize">,
-  cursor: DataCursor,
+  start: DataCursor,
   rng: Rng,
   shouldStop: () => boolean,
 ): Generator<BatchEvent> {
   const stepsPerEpoch = Math.floor(data.count / config.batchSize);
+  const cursor: DataCursor = { ...start };
+  const position = (): DataPosition => ({ cursor: { ...cursor }, rngState: rng.getState() });
   while (cursor.epoch < config.epochs && !shouldStop()) {
     if (cursor.epochSeed === null) {
       cursor.epochSeed = rng.nextUint32();
@@ -78,13 +92,13 @@ export function* batches(
       const batch = makeBatch(data, order, start, config.batchSize, rng);
       cursor.stepInEpoch += 1;
       cursor.step += 1;
-      yield { kind: "batch", batch };
+      yield { kind: "batch", batch, after: position() };
     }
     if (cursor.stepInEpoch >= stepsPerEpoch) {
       cursor.epoch += 1;
       cursor.epochSeed = null;
       cursor.stepInEpoch = 0;
-      yield { kind: "epoch-end" };
+      yield { kind: "epoch-end", after: position() };
     }
   }
 }

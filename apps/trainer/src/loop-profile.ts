@@ -12,15 +12,19 @@ import type { AveragingTimings } from "@edgegan/model/data-parallel/data-paralle
 
 /** The loop's parts, in the order an iteration runs them. */
 export const LOOP_PARTS = [
-  "batch",
   "step",
   "ema",
   "metrics",
   "progress",
   "yield",
   "checkpoint check",
+  "batch",
 ] as const;
 export type LoopPart = (typeof LOOP_PARTS)[number];
+
+/** Timed inside another part (and taken out of it). */
+export const NESTED_PARTS = ["next batch (drawn inside the step)"] as const;
+export type NestedPart = (typeof NESTED_PARTS)[number];
 
 /** The stepper's counters, per step (differences of its running totals). */
 export const REPLICA_PARTS = [
@@ -43,7 +47,7 @@ const median = (values: number[]): number => {
 
 export class LoopProfile {
   private last = performance.now();
-  private readonly laps = new Map<LoopPart | ReplicaPart | "iteration", number[]>();
+  private readonly laps = new Map<LoopPart | NestedPart | ReplicaPart | "iteration", number[]>();
   private iterationStart = Number.NaN;
   private before: AveragingTimings[] = [];
 
@@ -60,10 +64,20 @@ export class LoopProfile {
     this.last = now;
   }
 
+  /**
+   * `ms` spent inside the part now running went to `part` (drawing the next batch inside the
+   * step): recorded apart and taken out of the running part's lap.
+   */
+  nested(part: NestedPart, ms: number): void {
+    this.push(part, ms);
+    this.last += ms;
+  }
+
   /** An iteration ends here (its wall time is recorded; the next begins). */
   endIteration(): void {
-    this.push("iteration", this.last - this.iterationStart);
-    this.iterationStart = this.last;
+    const now = performance.now();
+    this.push("iteration", now - this.iterationStart);
+    this.iterationStart = now;
   }
 
   /** The stepper's running totals before a step. */
@@ -92,11 +106,11 @@ export class LoopProfile {
   }
 
   /** Every recorded value of a part (ms per iteration). */
-  values(part: LoopPart | ReplicaPart | "iteration"): number[] {
+  values(part: LoopPart | NestedPart | ReplicaPart | "iteration"): number[] {
     return this.laps.get(part) ?? [];
   }
 
-  private push(part: LoopPart | ReplicaPart | "iteration", ms: number): void {
+  private push(part: LoopPart | NestedPart | ReplicaPart | "iteration", ms: number): void {
     let list = this.laps.get(part);
     if (!list) {
       list = [];

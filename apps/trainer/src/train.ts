@@ -8,14 +8,14 @@
  * anything is saved, leaving the last good checkpoint.
  */
 import { join } from "node:path";
-import type { GanBatch } from "@edgegan/model/batch";
+import type { NextStep } from "@edgegan/model/data-parallel/data-parallel";
 import { exportGeneratorToOnnx } from "@edgegan/model/export-onnx";
 import { captureGanState } from "@edgegan/model/gan-state";
 import type { ModelManifest } from "@edgegan/shared/manifest";
 import type { TrainConfig } from "@edgegan/shared/train-config";
 import { writeFileAtomic } from "./atomic-write.ts";
 import { recalibrateBatchNorm } from "./batch-norm-recalibration.ts";
-import { batches } from "./batches.ts";
+import { type BatchEvent, batches } from "./batches.ts";
 import { cardTraining } from "./card-config.ts";
 import { saveCheckpoint } from "./checkpoint.ts";
 import { datasetCardName } from "./dataset.ts";
@@ -69,7 +69,6 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
   const timing = { stepMillis: 0, steps: 0 };
   let lastCheckpointAt = performance.now();
   const checkpoint = async (why: string) => {
-    state.rngState = run.rng.getState();
     state.wallTimeSeconds = clock.wallTime();
     const tensors = { ...(await captureGanState(gan)), ema: run.ema.state() };
     const path = saveCheckpoint(outDir, state, tensors);
@@ -97,9 +96,20 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
     }
     const { tensorboard } = report;
     const { profile } = options;
+    const events = batches(run.data, config, state, run.rng, reachedLimit);
+    // A timed checkpoint is due (not when the epoch's own checkpoint follows at once).
+    const minutes = config.checkpointMinutes;
+    const timedCheckpointDue = () =>
+      state.stepInEpoch < stepsPerEpoch &&
+      minutes > 0 &&
+      performance.now() - lastCheckpointAt > minutes * 60_000;
+    let next = events.next();
+    let nextStep: NextStep | null = null; // next.value's step when it was handed out ahead
     profile?.start();
-    for (const event of batches(run.data, config, state, run.rng, reachedLimit)) {
-      profile?.lap("batch");
+    while (!next.done) {
+      const event = next.value;
+      Object.assign(state, event.after.cursor); // the run stands where the event leaves it
+      state.rngState = event.after.rngState;
       // End of an epoch: its grid, its checkpoint, and its evaluation when asked for.
       if (event.kind === "epoch-end") {
         writeGrid(run, `samples-epoch-${state.epoch}.png`, tensorboard);
@@ -107,14 +117,31 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         if (config.evalEvery > 0 && state.epoch % config.evalEvery === 0) {
           await evaluateEpoch(run, log, options.evaluation, tensorboard);
         }
+        next = events.next();
         profile?.start(); // the epoch's end is not a step: not profiled
         continue;
       }
-      // One GAN step (D, then G), the EMA, the step's bookkeeping (batches() has already moved
-      // the cursor: state.step counts this step).
+      // One GAN step (D, then G). Once this thread's part of it is done, the next batch is drawn
+      // and handed to the workers, which start it as soon as they end this one, unless a timed
+      // checkpoint comes first (checkpoints are taken with no step in flight). Then the EMA and
+      // the step's bookkeeping.
+      const step = nextStep ?? (await stepFor(run, event));
+      let drawn: IteratorResult<BatchEvent> | null = null;
+      let checkpointDue = false;
+      const upcoming = async () => {
+        checkpointDue = timedCheckpointDue();
+        if (checkpointDue) return null;
+        const started = performance.now();
+        drawn = events.next();
+        nextStep =
+          drawn.done || drawn.value.kind !== "batch" ? null : await stepFor(run, drawn.value);
+        profile?.nested("next batch (drawn inside the step)", performance.now() - started);
+        return nextStep;
+      };
       const t0 = performance.now();
+      nextStep = null;
       profile?.stepperBefore(run.stepper.timings());
-      const { dLoss, gLoss } = await ganStep(run, event.batch);
+      const { dLoss, gLoss } = await ganStep(run, step, upcoming);
       profile?.lap("step");
       profile?.stepperAfter(run.stepper.timings());
       run.ema.update(gan.generator, state.step - 1);
@@ -145,16 +172,10 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
         await checkpoint(`stop requested by ${String(options.stopSignal.reason ?? "signal")}`);
         return result("interrupted");
       }
-      // A timed checkpoint, unless the epoch's own checkpoint follows at once.
-      const minutes = config.checkpointMinutes;
-      if (
-        state.stepInEpoch < stepsPerEpoch &&
-        minutes > 0 &&
-        performance.now() - lastCheckpointAt > minutes * 60_000
-      ) {
-        await checkpoint(`every ${minutes} min`);
-      }
+      if (checkpointDue) await checkpoint(`every ${minutes} min`);
       profile?.lap("checkpoint check");
+      next = drawn ?? events.next();
+      profile?.lap("batch");
       profile?.endIteration();
     }
 
@@ -200,16 +221,29 @@ function runClock(secondsBefore: number) {
 }
 
 /**
- * One GAN step on a batch (with the teacher's images when distilling).
+ * The step a batch event asks for: its batch (with the teacher's images for its z when
+ * distilling) and its place in the run (the rates follow it with --lr-decay).
+ */
+async function stepFor(run: Run, event: BatchEvent & { kind: "batch" }): Promise<NextStep> {
+  const { batch } = event;
+  const teacherImages = run.teacher ? await run.teacher.imagesFor(batch.z, batch.fakeLabels) : null;
+  return {
+    batch: teacherImages ? { ...batch, teacherImages } : batch,
+    // the event's cursor has counted this step already: its 0-based index is one less
+    position: { step: event.after.cursor.step - 1, totalSteps: run.plannedSteps },
+  };
+}
+
+/**
+ * One GAN step; `upcoming` gives the next step (GanStepper.step).
  * @throws NonFiniteLossError when a loss is NaN or infinite (nothing is saved after it)
  */
-async function ganStep(run: Run, batch: GanBatch) {
-  const teacherImages = run.teacher
-    ? await run.teacher.imagesFor(batch.z, batch.fakeLabels)
-    : undefined;
-  // batches() has counted this step already: its 0-based index is one less
-  const position = { step: run.state.step - 1, totalSteps: run.plannedSteps };
-  const { dLoss, gLoss } = await run.stepper.step({ ...batch, teacherImages }, position);
+async function ganStep(
+  run: Run,
+  { batch, position }: NextStep,
+  upcoming: () => Promise<NextStep | null>,
+) {
+  const { dLoss, gLoss } = await run.stepper.step(batch, position, upcoming);
   if (!Number.isFinite(dLoss) || !Number.isFinite(gLoss)) {
     throw new NonFiniteLossError(
       `loss became ${Number.isFinite(dLoss) ? "" : `L_D=${dLoss} `}${Number.isFinite(gLoss) ? "" : `L_G=${gLoss} `}` +

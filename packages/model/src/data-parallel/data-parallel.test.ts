@@ -155,6 +155,60 @@ describe("data-parallel step", () => {
     }
   }, 120_000);
 
+  it("handing the next step out ahead changes nothing: same losses and weights, bit for bit", async () => {
+    // with a decaying rate, so each step's position must reach the worker with its shard
+    const settings = {
+      arch: "dcgan",
+      lr: 1e-3,
+      generatorWidth: 16,
+      lrDecay: "linear",
+      lrDecayStart: 0,
+    } as const;
+    const plain = createGan(settings);
+    const ahead = createGan(settings);
+    ahead.generator.setWeights(plain.generator.getWeights());
+    ahead.discriminator.setWeights(plain.discriminator.getWeights());
+    const steps = [11, 12, 13].map((seed, step) => ({
+      batch: randomBatch(6, seed),
+      position: { step, totalSteps: 4 },
+    }));
+    const plainStepper = await createGanStepper(plain, 2, "wasm");
+    const aheadStepper = await createGanStepper(ahead, 2, "wasm");
+    try {
+      for (const [i, { batch, position }] of steps.entries()) {
+        const want = await plainStepper.step(batch, position);
+        let handed = false;
+        const got = await aheadStepper.step(batch, position, async () => {
+          handed = true;
+          return steps[i + 1] ?? null;
+        });
+        expect(handed).toBe(true);
+        expect(got).toEqual(want);
+      }
+      expect(modelWeights(ahead.generator)).toEqual(modelWeights(plain.generator));
+      expect(modelWeights(ahead.discriminator)).toEqual(modelWeights(plain.discriminator));
+      const [replica] = await aheadStepper.replicaWeights();
+      for (const i of trainableIndices(ahead.generator))
+        expect(replica?.generator[i]).toEqual(modelWeights(ahead.generator)[i]);
+      // a step handed out ahead must be the next one stepped
+      const next = { batch: randomBatch(6, 15), position: { step: 4, totalSteps: 6 } };
+      await aheadStepper.step(randomBatch(6, 14), { step: 3, totalSteps: 6 }, async () => next);
+      await expect(aheadStepper.step(randomBatch(6, 16))).rejects.toThrow(/another batch/);
+    } finally {
+      await plainStepper.close();
+      await aheadStepper.close();
+    }
+  }, 120_000);
+
+  it("closes without hanging while a worker waits in a step handed out ahead", async () => {
+    const [, parallel] = twins("mlp");
+    const stepper = await createGanStepper(parallel, 2, "wasm");
+    const next = { batch: randomBatch(4, 18), position: null };
+    await stepper.step(randomBatch(4, 17), null, async () => next);
+    await stepper.close(); // the worker is at the first barrier of the next step
+    await expect(stepper.step(next.batch)).rejects.toThrow(/replica workers were closed/);
+  }, 120_000);
+
   it("refuses a batch smaller than the number of replicas", async () => {
     const [, parallel] = twins("mlp");
     const stepper = await createGanStepper(parallel, 2, "wasm");

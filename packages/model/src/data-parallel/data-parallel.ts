@@ -11,6 +11,11 @@
  * DistributedDataParallel does with its default buffer broadcast. Without BatchNorm (the MLP
  * GAN) N shards give the one-batch gradients.
  *
+ * A step's shards go to the workers when it starts, or earlier: the loop may hand the next batch
+ * to `step` (`upcoming`) once the trainer's own part of the step is done, and its shards are sent
+ * at once, so a worker that ends a step starts the next at once instead of sleeping through the
+ * trainer's work between steps (the EMA, logging, the next batch) and two thread wake-ups.
+ *
  * The replicas start from the trainer's state when the stepper is created (fresh or restored), so
  * create it after restoring a checkpoint. A replica that fails or dies ends the step with a clear
  * error (the trainer's last checkpoint stays usable); nothing waits forever.
@@ -41,8 +46,17 @@ import {
 export interface GanStepper {
   /** How many shards (1 = no workers). */
   readonly workers: number;
-  /** One step on `batch`; `position`: where it stands in the run (the rates follow it with --lr-decay). */
-  step(batch: GanBatch, position?: StepPosition | null): Promise<StepLosses>;
+  /**
+   * One step on `batch`; `position`: where it stands in the run (the rates follow it with
+   * --lr-decay). `upcoming`, when given, is called once, after this thread's part of the step and
+   * before it waits for the workers' end: it gives the next step (or null), whose shards go to the
+   * workers at once. The next call must then be `step` on that batch.
+   */
+  step(
+    batch: GanBatch,
+    position?: StepPosition | null,
+    upcoming?: () => Promise<NextStep | null>,
+  ): Promise<StepLosses>;
   /** Each worker's weights (G, D: model.weights order), to check that replicas stay identical. */
   replicaWeights(): Promise<Pick<GanState, "generator" | "discriminator">[]>;
   /**
@@ -54,36 +68,44 @@ export interface GanStepper {
   close(): Promise<void>;
 }
 
+/** A step handed to `GanStepper.step` ahead: its batch and its place in the run. */
+export interface NextStep {
+  batch: GanBatch;
+  position: StepPosition | null;
+}
+
 /** Options mostly for tests: how long a replica waits for the others at a barrier. */
 export interface StepperOptions {
   barrierTimeoutMs?: number;
 }
 
-/** One worker and its pending answer. */
+/** One worker and its pending answers. */
 interface ReplicaWorker {
   worker: Worker;
-  /** Send a message and wait for the answer (rejects if the worker fails or exits). */
+  /**
+   * Send a message; the answer comes after those of the messages sent before it (the worker
+   * handles them in order). Rejects if the worker fails or exits.
+   */
   ask(message: ToWorker, transfer?: ArrayBuffer[]): Promise<FromWorker>;
 }
 
 function startWorker(index: number, onDeath: (error: Error) => void): ReplicaWorker {
   const worker = new Worker(new URL("./replica-worker-entry.mjs", import.meta.url));
-  let pending: { resolve: (m: FromWorker) => void; reject: (e: Error) => void } | null = null;
+  const pending: { resolve: (m: FromWorker) => void; reject: (e: Error) => void }[] = [];
   let dead: Error | null = null;
   const die = (error: Error) => {
     if (dead) return;
     dead = error;
-    pending?.reject(error);
-    pending = null;
+    for (const waiting of pending.splice(0)) waiting.reject(error);
     onDeath(error);
   };
   worker.on("message", (message: FromWorker) => {
+    const waiting = pending.shift();
     if (message.type === "failed") {
-      pending?.reject(new Error(`replica worker ${index} failed: ${message.message}`));
+      waiting?.reject(new Error(`replica worker ${index} failed: ${message.message}`));
     } else {
-      pending?.resolve(message);
+      waiting?.resolve(message);
     }
-    pending = null;
   });
   worker.on("error", (error) =>
     die(new Error(`replica worker ${index} crashed: ${error.message}`)),
@@ -94,7 +116,7 @@ function startWorker(index: number, onDeath: (error: Error) => void): ReplicaWor
     ask(message, transfer = []) {
       if (dead) return Promise.reject(dead);
       return new Promise<FromWorker>((resolve, reject) => {
-        pending = { resolve, reject };
+        pending.push({ resolve, reject });
         worker.postMessage(message, transfer);
       });
     },
@@ -123,7 +145,11 @@ export async function createGanStepper(
   if (workers === 1) {
     return {
       workers,
-      step: async (batch, position = null) => trainStep(gan, batch, undefined, position),
+      async step(batch, position = null, upcoming) {
+        const losses = trainStep(gan, batch, undefined, position);
+        await upcoming?.(); // nobody to hand it to: the caller steps on it next
+        return losses;
+      },
       replicaWeights: async () => [],
       timings: () => [],
       close: async () => {},
@@ -159,22 +185,37 @@ export async function createGanStepper(
     idleMs: 0,
   }));
   let closed = false;
+  /** Send a batch's other shards to the workers; the trainer's own shard and their answers. */
+  const handOut = ({ batch, position }: NextStep) => {
+    const [local, ...others] = splitBatch(batch, workers) as [Shard, ...Shard[]];
+    const answers = pool.map(async (w, i) => {
+      const { batch: shard, share } = others[i] as Shard;
+      const answer = await w.ask({ type: "step", shard, share, position }, buffersOf(shard));
+      if (answer.type === "stepped") workerTimings[i] = answer.timings;
+      return answer;
+    });
+    // awaited by its step; one handed out ahead and never stepped (the run stopped) must not
+    // end the process as an unhandled rejection when close() ends the workers
+    for (const answer of answers) answer.catch(() => {});
+    return { batch, local, answers };
+  };
+  let ahead: ReturnType<typeof handOut> | null = null;
   return {
     workers,
-    async step(batch, position = null) {
-      const [local, ...others] = splitBatch(batch, workers) as [Shard, ...Shard[]];
+    async step(batch, position = null, upcoming) {
       if (failure) throw failure;
       if (failedReplica(memory) !== null)
         throw new Error("an earlier step failed; the replicas are out of step");
-      const answers = pool.map(async (w, i) => {
-        const { batch: shard, share } = others[i] as Shard;
-        const answer = await w.ask({ type: "step", shard, share, position }, buffersOf(shard));
-        if (answer.type === "stepped") workerTimings[i] = answer.timings;
-        return answer;
-      });
+      if (ahead && ahead.batch !== batch) {
+        throw new Error("step() was given another batch than the one handed out ahead");
+      }
+      const { local, answers } = ahead ?? handOut({ batch, position });
+      ahead = null;
       try {
         averager.setShare(local.share);
         const losses = trainStep(gan, local.batch, averager, position);
+        const next = upcoming ? await upcoming() : null;
+        if (next) ahead = handOut(next);
         const finished = performance.now();
         await Promise.all(answers);
         averager.timings.waitMs += performance.now() - finished;
@@ -200,6 +241,7 @@ export async function createGanStepper(
       if (closed) return;
       closed = true;
       failure ??= new Error("the replica workers were closed");
+      raiseFailure(memory, 0); // wakes a worker waiting at a barrier for a step handed out ahead
       await Promise.all(pool.map((w) => w.worker.terminate()));
     },
   };
