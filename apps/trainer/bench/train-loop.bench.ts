@@ -26,13 +26,20 @@ const jsonOut = args.includes("--json") ? args[args.indexOf("--json") + 1] : und
 
 const out = mkdtempSync(join(tmpdir(), "edgegan-loop-bench-"));
 const profile = new LoopProfile();
+// stop as a signal would once `steps` iterations are timed: the run checkpoints and returns
+// without the grid and export a finished run makes (not part of the loop)
+const stop = new AbortController();
+const watch = setInterval(() => {
+  if (profile.values("iteration").length >= steps) stop.abort("the bench");
+}, 50);
 const loadBefore = loadavg()[0] as number;
 try {
   await train(
-    { ...DEFAULT_TRAIN_CONFIG, dataset: "mnist", workers, maxSteps: steps, out },
-    { profile, log: () => {} },
+    { ...DEFAULT_TRAIN_CONFIG, dataset: "mnist", workers, maxSteps: steps + 5, out },
+    { profile, log: () => {}, stopSignal: stop.signal },
   );
 } finally {
+  clearInterval(watch);
   rmSync(out, { recursive: true, force: true });
 }
 const loadAfter = loadavg()[0] as number;
