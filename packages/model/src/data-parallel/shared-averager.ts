@@ -12,7 +12,6 @@
  * replica that never arrives (a thread that died) ends the wait after `timeoutMs`. Nothing hangs.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { backendHasHeap, hostValues } from "../host-values.ts";
 import type { GradientAverager, Network } from "../train-step.ts";
 
 /** The shared buffers of one data-parallel run, sent to every worker at start. */
@@ -109,6 +108,9 @@ export interface AveragingTimings {
   idleMs: number;
 }
 
+/** The wasm backend's view of a tensor's memory (other backends have none). */
+type HeapReader = { typedArrayFromHeap?: (info: tf.TensorInfo) => Float32Array };
+
 /**
  * The averager of replica `replica`. Call `setShare` before each step with the replica's fraction
  * of the batch (shard size / batch size): the average is weighted by it, so it is the full batch's
@@ -144,10 +146,13 @@ export function createSharedAverager(
       if (total !== parameters) {
         throw new Error(`${network} has ${total} gradient values, the shared slot ${parameters}`);
       }
-      const onHeap = backendHasHeap();
+      const heap = (tf.backend() as unknown as HeapReader).typedArrayFromHeap;
+      const onHeap = typeof heap === "function";
       let offset = 0;
       for (const grad of grads) {
-        own.set(hostValues(grad), offset); // a wasm heap view: copied at once
+        // a wasm heap view is valid until the next allocation: copied at once
+        const values = onHeap ? heap.call(tf.backend(), grad) : (grad.dataSync() as Float32Array);
+        own.set(values, offset);
         offset += grad.size;
       }
       own[parameters] = loss.dataSync()[0] as number;
