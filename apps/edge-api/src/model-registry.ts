@@ -15,7 +15,8 @@ import { createR2ModelStore, type R2ModelStore } from "./r2-models.ts";
 /**
  * Most R2 model sessions one isolate keeps. Measured (bench/session-memory.bench.ts, docs/deploy.md
  * "Memory"): a session takes 5.8 MiB of ORT's wasm heap for `mnist-full` (3.2 MiB file), 2.8 for
- * `fashion-mnist`, 1.3 for `mnist`, and its holder keeps the file's bytes (up to 3.2 MiB) on the
+ * the first (width 128) `fashion-mnist`, 1.3 for `mnist` (and today's `fashion-mnist`, the same
+ * network), and its holder keeps the file's bytes (up to 3.2 MiB) on the
  * JS heap; ORT itself starts at 23 MiB of wasm heap. Four full-width sessions are then about
  * 36 MiB beside the runtime's 23: inside the isolate's 128 MB with room for requests.
  */
