@@ -21,6 +21,7 @@ import "@tensorflow/tfjs-layers";
 import {
   BatchMatMul,
   Concat,
+  Conv2D,
   Greater,
   getKernel,
   Identity,
@@ -41,6 +42,7 @@ import { conv2DBackpropFilterConfig } from "./kernels/conv2d-backprop-filter.ts"
 import { conv2DBackpropInputConfig } from "./kernels/conv2d-backprop-input.ts";
 import { greaterFast, leakyReluFast, selectFast } from "./kernels/elementwise.ts";
 import { type FastPath, withFastPath } from "./kernels/fast-path.ts";
+import { conv2dBackpropFilterFma, conv2dBackpropInputFma, conv2dFma } from "./kernels/fma-conv.ts";
 import { identityFast } from "./kernels/identity.ts";
 import { enablePrunedConvGradients } from "./kernels/pruned-conv-gradients.ts";
 import { meanFast, sumFast } from "./kernels/reduce-leading.ts";
@@ -55,6 +57,7 @@ const REGISTERED = Symbol.for("edgegan.wasmTrainingKernels");
 
 /** Stock kernels that get a fast path in front (the stock kernel still handles other inputs). */
 const FAST_PATHS: [string, FastPath][] = [
+  [Conv2D, conv2dFma],
   [Concat, concatFast],
   [SplitV, splitVFast],
   [Sum, sumFast],
@@ -89,8 +92,8 @@ export function registerWasmTrainingKernels(): void {
       "wasm BatchMatMul kernel not found: import @tensorflow/tfjs-backend-wasm first",
     );
   }
-  replaceKernel(conv2DBackpropFilterConfig);
-  replaceKernel(conv2DBackpropInputConfig);
+  replaceKernel(withFastPath(conv2DBackpropFilterConfig, conv2dBackpropFilterFma));
+  replaceKernel(withFastPath(conv2DBackpropInputConfig, conv2dBackpropInputFma));
   replaceKernel(tileConfig);
   for (const [name, fast] of FAST_PATHS) {
     const stock = getKernel(name, WASM);
