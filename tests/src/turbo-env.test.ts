@@ -34,6 +34,10 @@ const READERS: Record<string, { tasks: string[]; why: string }> = {
     why: "CI: the gallery test fails instead of skipping",
   },
   BENCH_SHAPES: { tasks: ["bench"], why: "the train-step bench lists conv shapes" },
+  EDGEGAN_FMA_GEMM: {
+    tasks: ["test", "train", "eval", "synth", "bench"],
+    why: "0 turns off the FMA GEMM convolutions (the XNNPACK ones run)",
+  },
   PORT: { tasks: ["dev"], why: "the dev server's port" },
   TF_CPP_MIN_LOG_LEVEL: { tasks: ["train", "eval", "synth"], why: "TensorFlow's native log level" },
   TF_FORCE_GPU_ALLOW_GROWTH: { tasks: ["train", "eval", "synth"], why: "TensorFlow GPU memory" },

@@ -1,8 +1,9 @@
 /**
  * Benchmark: does our relaxed-SIMD FMA GEMM (src/kernels/fma-gemm.ts, fma-conv.ts) beat the wasm
  * backend's XNNPACK on the DCGAN step's largest convolution? One process, variants interleaved
- * round by round (so the machine's load hits all alike), medians in GMAC/s of the conv's
- * multiply-adds, every copy (im2col, packing, col2im) included in the "conv call" rows.
+ * round by round (so the machine's load hits all alike), medians of wall and of CPU time per
+ * call, in GMAC/s of the conv's multiply-adds, every copy (im2col, packing, col2im) included in
+ * the "conv call" rows; the ratios are of CPU time, which other jobs on the machine do not inflate.
  *
  *   npx tsx packages/model/bench/fma-gemm.bench.ts [--rounds 15] [--batch 32]
  *
@@ -172,32 +173,46 @@ for (const shape of Object.keys(ops) as Shape[]) {
 }
 
 const load0 = loadavg()[0] as number;
-const times = variants.map(() => [] as number[]);
+// Wall time and this process's CPU time per call: on a machine shared with other jobs the wall
+// time also counts the time the OS ran them instead, the CPU time (one thread works here) not.
+const wall = variants.map(() => [] as number[]);
+const cpu = variants.map(() => [] as number[]);
 for (let r = 0; r < rounds + 2; r++) {
   variants.forEach((v, i) => {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     v.run();
-    if (r >= 2) times[i]?.push(performance.now() - t0);
+    const t = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    if (r >= 2) {
+      wall[i]?.push(t);
+      cpu[i]?.push((c.user + c.system) / 1000);
+    }
   });
 }
 const load1 = loadavg()[0] as number;
-const quantile = (xs: number[], q: number) => {
+const median = (xs: number[] = []) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))] as number;
+  return s[s.length >> 1] as number;
 };
 const macs = P * K * 128;
 console.log(
   `\nbatch ${batch} (P = ${P}), ${(macs / 1e6).toFixed(0)} M multiply-adds per call, ${rounds} rounds, load ${load0.toFixed(2)} -> ${load1.toFixed(2)}`,
 );
+console.log(
+  `${"".padEnd(44)}     wall ms (best)    GMAC/s wall | CPU ms  GMAC/s per CPU s  ratio (CPU)`,
+);
 for (const shape of Object.keys(ops) as Shape[]) {
-  console.log(`\n${shape}`);
+  console.log(`${shape}`);
   let base = 0;
   variants.forEach((v, i) => {
     if (v.shape !== shape) return;
-    const ms = quantile(times[i] ?? [], 0.5);
-    if (base === 0) base = ms;
+    const ms = median(wall[i]);
+    const best = Math.min(...(wall[i] ?? []));
+    const cms = median(cpu[i]);
+    if (base === 0) base = cms;
     console.log(
-      `  ${v.name.padEnd(42)} ${ms.toFixed(2).padStart(8)} ms (p10 ${quantile(times[i] ?? [], 0.1).toFixed(2)})  ${(macs / ms / 1e6).toFixed(2).padStart(6)} GMAC/s  ${(base / ms).toFixed(2)}x`,
+      `  ${v.name.padEnd(42)} ${ms.toFixed(1).padStart(7)} (${best.toFixed(1).padStart(6)})  ${(macs / ms / 1e6).toFixed(2).padStart(6)}      | ${cms.toFixed(1).padStart(6)}  ${(macs / cms / 1e6).toFixed(2).padStart(6)}            ${(base / cms).toFixed(2)}x`,
     );
   });
 }

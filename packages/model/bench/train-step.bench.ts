@@ -5,14 +5,16 @@
  *
  *   npx tsx packages/model/bench/train-step.bench.ts [--steps 10] [--warmup 3] [--batch 64]
  *     [--arch dcgan|mlp|both] [--stock] [--no-prune] [--profile] [--workers N] [--block 4]
- *     [--pytorch python3] [--parallel-only]
+ *     [--pytorch python3] [--parallel-only] [--fma-off-too]
  *
  * Then, in the same run, the data-parallel step over --workers shards (default: every core; the
  * trainer plus N - 1 worker threads) against the one-thread step and the textbook step, in
  * alternating blocks of --block steps so that machine noise hits all alike, with the ratios.
  * With --pytorch, PyTorch's step of the same DCGAN (bench/pytorch-step.py run by that Python,
  * torch.set_num_threads(--workers)) is one more variant in the rotation, with the ratio to it.
- * --parallel-only skips the one-variant runs before the alternating blocks.
+ * --parallel-only skips the one-variant runs before the alternating blocks. --fma-off-too adds
+ * trainStep on 1 and on N workers with EDGEGAN_FMA_GEMM=0 (the XNNPACK convolutions instead of our
+ * FMA GEMM, src/kernels/fma-conv.ts) to the rotation: before against after in one run.
  *
  * --stock registers only the missing Conv2DBackpropFilter (stock Conv2DBackpropInput, BatchMatMul,
  * Tile; no gradient pruning), to measure what the rest buys. --no-prune keeps our kernels but lets
@@ -49,6 +51,7 @@ const { values: opts } = parseArgs({
     block: { type: "string", default: "4" },
     pytorch: { type: "string" },
     "parallel-only": { type: "boolean", default: false },
+    "fma-off-too": { type: "boolean", default: false },
   },
 });
 
@@ -173,6 +176,18 @@ async function benchParallel(arch: Architecture): Promise<void> {
   };
   const one = createGan({ arch });
   const many = createGan({ arch });
+  // Worker threads copy the environment when they start: each stepper keeps the FMA setting it
+  // was made with; the trainer's own shard reads it per call, so it is set before each block.
+  const fmaOffToo = opts["fma-off-too"];
+  const setFma = (on: boolean) => {
+    process.env.EDGEGAN_FMA_GEMM = on ? "1" : "0";
+  };
+  const oneOff = fmaOffToo ? createGan({ arch }) : undefined;
+  setFma(false);
+  const stepperOff = fmaOffToo
+    ? await createGanStepper(createGan({ arch }), workers, "wasm")
+    : undefined;
+  setFma(true);
   const stepper = await createGanStepper(many, workers, "wasm");
   const { real, labels } = realBatch(batch);
   const z = rng.fillNormal(new Float32Array(batch * LATENT_SIZE)); // [batch, 100]
@@ -181,6 +196,8 @@ async function benchParallel(arch: Architecture): Promise<void> {
   const single: number[] = [];
   const parallel: number[] = [];
   const torch: number[] = [];
+  const singleOff: number[] = [];
+  const parallelOff: number[] = [];
   const python = arch === "dcgan" ? opts.pytorch : undefined;
   // Blocks of `block` consecutive steps per variant, alternating: interleaved against machine
   // noise, yet back to back within a block as in training (a worker that slept through the other
@@ -198,6 +215,12 @@ async function benchParallel(arch: Architecture): Promise<void> {
       await timeBlock(plain, () => textbookStep(textbook, input), count);
       await timeBlock(single, () => trainStep(one, input), count);
       await timeBlock(parallel, () => stepper.step(input), count);
+      if (oneOff !== undefined && stepperOff !== undefined) {
+        setFma(false);
+        await timeBlock(singleOff, () => trainStep(oneOff, input), count);
+        await timeBlock(parallelOff, () => stepperOff.step(input), count);
+        setFma(true);
+      }
       if (python !== undefined) {
         const times = pytorchBlock(python);
         if (count) torch.push(...times);
@@ -205,6 +228,7 @@ async function benchParallel(arch: Architecture): Promise<void> {
     }
   } finally {
     await stepper.close();
+    await stepperOff?.close();
   }
   const [p, a, b] = [plain, single, parallel].map((t) => stats(t).median) as [
     number,
@@ -223,11 +247,22 @@ async function benchParallel(arch: Architecture): Promise<void> {
     return `p25 ${at(0.25)}, p50 ${stats(t).median.toFixed(1)}, p75 ${at(0.75)}, p99 ${at(0.99)}`;
   };
   console.log(`  trainStep ${workers} workers: ${quartiles(parallel)} ms`);
+  if (singleOff.length > 0) {
+    const [a0, b0] = [singleOff, parallelOff].map((t) => stats(t).median) as [number, number];
+    console.log(
+      `  EDGEGAN_FMA_GEMM=0 (XNNPACK convolutions), same blocks: trainStep 1 worker ${a0.toFixed(1)} ms ` +
+        `(FMA on / off = ${(a / a0).toFixed(2)}x); ${workers} workers ${quartiles(parallelOff)} ms ` +
+        `(FMA on / off = ${(b / b0).toFixed(2)}x)`,
+    );
+  }
   if (torch.length > 0) {
     const t = stats(torch).median;
     console.log(
       `  PyTorch ${workers} threads, same blocks: ${quartiles(torch)} ms over ${torch.length} steps; ` +
-        `EdgeGAN ${workers} workers / PyTorch = ${(b / t).toFixed(2)}x`,
+        `EdgeGAN ${workers} workers / PyTorch = ${(b / t).toFixed(2)}x` +
+        (parallelOff.length > 0
+          ? ` (with EDGEGAN_FMA_GEMM=0: ${(stats(parallelOff).median / t).toFixed(2)}x)`
+          : ""),
     );
   }
 }

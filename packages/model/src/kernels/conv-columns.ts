@@ -61,27 +61,39 @@ function forEachTap(g: ConvGeometry, visit: (p: number, tap: number, pixel: numb
   }
 }
 
-/** `runs(table, pairs)`: for each (src, dst) i32 pair, dst[0..run) = (add ? dst + : ) src. */
-function runsBytes(runFloats: number, add: boolean): Uint8Array {
+/**
+ * `runs(table, pairs)`: for each (src, dst) i32 pair, copy (or with `add`, add into dst) `runFloats`
+ * contiguous floats from src; at dst they go in chunks of `chunkFloats`, chunk h at
+ * dst + h * chunkStrideBytes (one chunk: a contiguous run).
+ */
+function runsBytes(
+  runFloats: number,
+  add: boolean,
+  chunkFloats: number,
+  chunkStrideBytes: number,
+): Uint8Array {
   const [TABLE, PAIRS, SRC, DST] = [0, 1, 2, 3];
+  const to = (f: number) => Math.floor(f / chunkFloats) * chunkStrideBytes + (f % chunkFloats) * 4;
   const body = new Body();
   body.block().get(PAIRS).i32Eqz().brIf(0);
   body.loop();
   body.get(TABLE).i32Load(0).set(SRC).get(TABLE).i32Load(4).set(DST);
-  const vectors = Math.floor(runFloats / 4);
-  for (let v = 0; v < vectors; v++) {
+  // f32x4 moves while 4 floats stay within one chunk, single floats for the rest
+  for (let f = 0; f < runFloats; ) {
+    const vector = f + 4 <= runFloats && (f % chunkFloats) + 4 <= chunkFloats;
     body.get(DST);
-    if (add) body.get(DST).v128Load(v * 16);
-    body.get(SRC).v128Load(v * 16);
-    if (add) body.f32x4Add();
-    body.v128Store(v * 16);
-  }
-  for (let f = vectors * 4; f < runFloats; f++) {
-    body.get(DST);
-    if (add) body.get(DST).f32Load(f * 4);
-    body.get(SRC).f32Load(f * 4);
-    if (add) body.f32Add();
-    body.f32Store(f * 4);
+    if (vector) {
+      if (add) body.get(DST).v128Load(to(f));
+      body.get(SRC).v128Load(f * 4);
+      if (add) body.f32x4Add();
+      body.v128Store(to(f));
+    } else {
+      if (add) body.get(DST).f32Load(to(f));
+      body.get(SRC).f32Load(f * 4);
+      if (add) body.f32Add();
+      body.f32Store(to(f));
+    }
+    f += vector ? 4 : 1;
   }
   body.get(TABLE).i32(8).i32Add().set(TABLE);
   body.get(PAIRS).i32(1).i32Sub().tee(PAIRS).brIf(0);
@@ -91,19 +103,22 @@ function runsBytes(runFloats: number, add: boolean): Uint8Array {
   ]);
 }
 
-/** Run the (src, dst) pairs at byte offset `table`: copy, or add into dst, runs of `runFloats`. */
-function moveRuns(
-  memory: HeapMemory,
-  table: number,
-  pairs: number,
-  runFloats: number,
-  add: boolean,
-): void {
-  const key = `runs ${runFloats} ${add}`;
-  const runs = heapModule(memory, key, () => runsBytes(runFloats, add)).runs as (
-    table: number,
-    pairs: number,
-  ) => void;
+/** How {@link moveRuns} moves each run. */
+interface RunShape {
+  runFloats: number;
+  add: boolean;
+  /** Floats per destination chunk (default: the whole run) and the bytes between chunks. */
+  chunkFloats?: number;
+  chunkStrideBytes?: number;
+}
+
+/** Run the (src, dst) pairs at byte offset `table`. */
+function moveRuns(memory: HeapMemory, table: number, pairs: number, shape: RunShape): void {
+  const chunk = shape.chunkFloats ?? shape.runFloats;
+  const stride = shape.chunkStrideBytes ?? 0;
+  const key = `runs ${shape.runFloats} ${shape.add} ${chunk} ${stride}`;
+  const bytes = () => runsBytes(shape.runFloats, shape.add, chunk, stride);
+  const runs = heapModule(memory, key, bytes).runs as (table: number, pairs: number) => void;
   runs(table, pairs);
 }
 
@@ -115,9 +130,9 @@ export interface ColumnBuffers {
   zeros: number;
 }
 
-/** Table size an im2col/col2im of `g` needs, in bytes (`chunk` floats per run; default Cin). */
-export function tableBytes(g: ConvGeometry, chunk = g.inChannels): number {
-  return outputPixels(g) * filterTaps(g) * Math.ceil(g.inChannels / chunk) * 8;
+/** Table size an im2col/col2im of `g` needs, in bytes (one pair per output pixel and tap). */
+export function tableBytes(g: ConvGeometry): number {
+  return outputPixels(g) * filterTaps(g) * 8;
 }
 
 /**
@@ -141,7 +156,7 @@ export function im2col(
     t[i++] = pixel < 0 ? buffers.zeros : x + pixel * c * 4;
     t[i++] = col + (p * ldCol + tap * c) * 4;
   });
-  moveRuns(memory, buffers.table, outputPixels(g) * taps, c, false);
+  moveRuns(memory, buffers.table, outputPixels(g) * taps, { runFloats: c, add: false });
 }
 
 /**
@@ -158,19 +173,20 @@ export function im2colPanels(
 ): void {
   const c = g.inChannels;
   if (c % nr !== 0) throw new Error(`im2colPanels: Cin ${c} is not a multiple of ${nr}`);
-  const chunks = c / nr;
   const pixels = outputPixels(g);
-  const t = new Int32Array(memory.buffer, buffers.table, tableBytes(g, nr) >> 2);
+  const t = new Int32Array(memory.buffer, buffers.table, tableBytes(g) >> 2);
   new Float32Array(memory.buffer, buffers.zeros, c).fill(0);
   let i = 0;
   forEachTap(g, (p, tap, pixel) => {
-    const src = pixel < 0 ? buffers.zeros : x + pixel * c * 4;
-    for (let h = 0; h < chunks; h++) {
-      t[i++] = src + h * nr * 4;
-      t[i++] = pack + ((tap * chunks + h) * pixels + p) * nr * 4;
-    }
+    t[i++] = pixel < 0 ? buffers.zeros : x + pixel * c * 4;
+    t[i++] = pack + ((tap * c) / nr) * pixels * nr * 4 + p * nr * 4;
   });
-  moveRuns(memory, buffers.table, i >> 1, nr, false);
+  moveRuns(memory, buffers.table, i >> 1, {
+    runFloats: c,
+    add: false,
+    chunkFloats: nr,
+    chunkStrideBytes: pixels * nr * 4,
+  });
 }
 
 /**
@@ -195,5 +211,5 @@ export function col2im(
     t[i++] = col + (p * ldCol + tap * c) * 4;
     t[i++] = dx + pixel * c * 4;
   });
-  moveRuns(memory, buffers.table, i >> 1, c, true);
+  moveRuns(memory, buffers.table, i >> 1, { runFloats: c, add: true });
 }

@@ -128,8 +128,8 @@ function scratch(backend: BackendWasm, floats: number[]): { at: number[]; free: 
 }
 
 /** Scratch for an im2col/col2im's run table and zero run. */
-function columnScratch(info: Info, chunk?: number): number[] {
-  return [tableBytes(info, chunk) >> 2, info.inChannels];
+function columnScratch(info: Info): number[] {
+  return [tableBytes(info) >> 2, info.inChannels];
 }
 
 function columnBuffers(at: number[], first: number): ColumnBuffers {
@@ -169,7 +169,7 @@ export const conv2dBackpropFilterFma: FastPath = (args) => {
   const { filterHeight: kh, filterWidth: kw, inChannels: cin, outChannels: cout } = info;
   const dyT = transposeInfo(backend, dy, [3, 0, 1, 2]); // [Cout, N, OH, OW] = dy^T [Cout, P]
   const dwT = backend.makeOutput([cout, kh, kw, cin], "float32"); // dW^T [Cout, K]
-  const tmp = scratch(backend, [p * k, ...columnScratch(info, GEMM_NR)]);
+  const tmp = scratch(backend, [p * k, ...columnScratch(info)]);
   const [pack] = tmp.at as [number];
   im2colPanels(memory, offsetOf(backend, x), info, pack, GEMM_NR, columnBuffers(tmp.at, 1));
   gemmPacked(
