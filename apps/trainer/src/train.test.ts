@@ -58,8 +58,12 @@ function checkpointTensors(dir: string) {
 describe("train (tiny MNIST run)", () => {
   it.each([
     { recipe: "default", options: {} },
-    // the rates fall from step 3 of 10 on: the resumed half runs wholly on decayed rates
-    { recipe: "--lr-decay linear", options: { lrDecay: "linear", lrDecayStart: 0.3 } },
+    // the rates fall from step 3 of 10 on: the resumed half runs wholly on decayed rates; D's
+    // power-iteration vectors (spectral normalisation) travel in the checkpoint and the replica
+    {
+      recipe: "--lr-decay linear --spectral-norm",
+      options: { lrDecay: "linear", lrDecayStart: 0.3, spectralNorm: true },
+    },
   ] as const)(
     "resuming from the epoch-1 checkpoint reproduces the uninterrupted run exactly ($recipe)",
     async ({ options }) => {
@@ -107,6 +111,10 @@ describe("train (tiny MNIST run)", () => {
     await expect(train(tinyConfig(out, { resume: true, lr: 1e-3 }), quiet)).rejects.toThrow(
       /--resume refused: .*lr: checkpoint has 0.0002, this run has 0.001/,
     );
+    // a recipe option is part of the identity too (an older checkpoint's missing field: its default)
+    await expect(
+      train(tinyConfig(out, { resume: true, spectralNorm: true }), quiet),
+    ).rejects.toThrow(/--resume refused: .*spectralNorm: checkpoint has false, this run has true/);
   });
 
   it("stops at --max-minutes of training and still exports", async () => {

@@ -12,6 +12,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { assertArchitecture } from "./architecture.ts";
 import { BN_EPSILON, BN_MOMENTUM, gammaInit, kernelInit, LEAKY_ALPHA } from "./init.ts";
 import { LabelMapConv2D } from "./label-map-conv.ts";
+import { SpectralNormConv2D, SpectralNormDense } from "./spectral-norm-layers.ts";
 
 /**
  * Build the class-conditional discriminator.
@@ -22,15 +23,22 @@ import { LabelMapConv2D } from "./label-map-conv.ts";
  * @param arch "dcgan" (label maps + conv 64 / conv 128 + BN, LeakyReLU 0.2) or "mlp"
  *   (dense 1024-256-128-1, LeakyReLU 0.2).
  * @param conditioning for "dcgan": how the first convolution sees the label maps (same result).
+ * @param options.spectralNorm every conv and dense kernel divided by its largest singular value
+ *   (spectral-norm.ts), and no BatchNorm: it would rescale the normalised convolution's output
+ *   and undo the bound (Miyato et al.'s discriminators have none); d_conv1 then has a bias.
  */
 export function buildDiscriminator(
   arch: Architecture = "dcgan",
   conditioning: LabelConditioning = "label-map-conv",
+  { spectralNorm = false }: { spectralNorm?: boolean } = {},
 ): tfl.LayersModel {
   assertArchitecture(arch);
   const image = tfl.input({ shape: [IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS], name: "image" }); // [N, 28, 28, 1]
   const label = tfl.input({ shape: [NUM_CLASSES], name: "label" }); // [N, 10]
-  const logits = arch === "dcgan" ? dcganBody(image, label, conditioning) : mlpBody(image, label);
+  const logits =
+    arch === "dcgan"
+      ? dcganBody(image, label, conditioning, spectralNorm)
+      : mlpBody(image, label, spectralNorm);
   return tfl.model({ inputs: [image, label], outputs: logits, name: `discriminator_${arch}` });
 }
 
@@ -41,6 +49,40 @@ function leaky(name: string, x: tfl.SymbolicTensor): tfl.SymbolicTensor {
 /** How D's first convolution sees the label (the same function and weights either way). */
 export type LabelConditioning = "label-map-conv" | "concatenated-maps";
 
+/** A 4x4 stride-2 'same' convolution: spectrally normalised (with bias), or tf.layers' own. */
+function downConv(
+  x: tfl.SymbolicTensor,
+  name: string,
+  filters: number,
+  { spectralNorm, useBias }: { spectralNorm: boolean; useBias: boolean },
+): tfl.SymbolicTensor {
+  const layer = spectralNorm
+    ? new SpectralNormConv2D({ name, filters, kernelSize: 4, strides: 2 })
+    : tfl.layers.conv2d({
+        name,
+        filters,
+        kernelSize: 4,
+        strides: 2,
+        padding: "same",
+        useBias,
+        kernelInitializer: kernelInit(),
+      });
+  return layer.apply(x) as tfl.SymbolicTensor;
+}
+
+/** A dense layer: spectrally normalised, or tf.layers' own. */
+function dense(
+  x: tfl.SymbolicTensor,
+  name: string,
+  units: number,
+  spectralNorm: boolean,
+): tfl.SymbolicTensor {
+  const layer = spectralNorm
+    ? new SpectralNormDense({ name, units })
+    : tfl.layers.dense({ name, units, kernelInitializer: kernelInit() });
+  return layer.apply(x) as tfl.SymbolicTensor;
+}
+
 /**
  * [N,28,28,1] + [N,10] -> conv over [N,28,28,11] -> [N,14,14,64] -> [N,7,7,128] -> [N,1].
  * `concatenated-maps` builds the 10 label maps and concatenates them to the image, as written;
@@ -50,11 +92,12 @@ function dcganBody(
   image: tfl.SymbolicTensor,
   label: tfl.SymbolicTensor,
   conditioning: LabelConditioning,
+  spectralNorm: boolean,
 ): tfl.SymbolicTensor {
   const filters = 64;
   let x: tfl.SymbolicTensor;
   if (conditioning === "label-map-conv") {
-    x = new LabelMapConv2D({ name: "d_conv0", filters }).apply([
+    x = new LabelMapConv2D({ name: "d_conv0", filters, spectralNorm }).apply([
       image,
       label,
     ]) as tfl.SymbolicTensor;
@@ -69,55 +112,36 @@ function dcganBody(
     x = tfl.layers
       .concatenate({ name: "d_concat", axis: -1 })
       .apply([image, maps]) as tfl.SymbolicTensor; // [N,28,28,11]
-    x = tfl.layers
-      .conv2d({
-        name: "d_conv0",
-        filters,
-        kernelSize: 4,
-        strides: 2,
-        padding: "same",
-        kernelInitializer: kernelInit(),
-      })
-      .apply(x) as tfl.SymbolicTensor;
+    x = downConv(x, "d_conv0", filters, { spectralNorm, useBias: true });
   } // [N,14,14,64]
   x = leaky("d_lrelu0", x);
-  x = tfl.layers
-    .conv2d({
-      name: "d_conv1",
-      filters: 128,
-      kernelSize: 4,
-      strides: 2,
-      padding: "same",
-      useBias: false,
-      kernelInitializer: kernelInit(),
-    })
-    .apply(x) as tfl.SymbolicTensor; // [N,7,7,128]
-  x = tfl.layers
-    .batchNormalization({
-      name: "d_bn1",
-      momentum: BN_MOMENTUM,
-      epsilon: BN_EPSILON,
-      gammaInitializer: gammaInit(),
-    })
-    .apply(x) as tfl.SymbolicTensor;
+  // without spectral normalisation, BatchNorm follows (and makes a bias redundant)
+  x = downConv(x, "d_conv1", 128, { spectralNorm, useBias: spectralNorm }); // [N,7,7,128]
+  if (!spectralNorm) {
+    x = tfl.layers
+      .batchNormalization({
+        name: "d_bn1",
+        momentum: BN_MOMENTUM,
+        epsilon: BN_EPSILON,
+        gammaInitializer: gammaInit(),
+      })
+      .apply(x) as tfl.SymbolicTensor;
+  }
   x = leaky("d_lrelu1", x);
   x = tfl.layers.flatten({ name: "d_flatten" }).apply(x) as tfl.SymbolicTensor; // [N,6272]
-  return tfl.layers
-    .dense({ name: "d_logit", units: 1, kernelInitializer: kernelInit() })
-    .apply(x) as tfl.SymbolicTensor; // [N,1]
+  return dense(x, "d_logit", 1, spectralNorm); // [N,1]
 }
 
 /** Flatten(image) ++ label: [N,794] -> 1024 -> 256 -> 128 -> 1. */
-function mlpBody(image: tfl.SymbolicTensor, label: tfl.SymbolicTensor): tfl.SymbolicTensor {
+function mlpBody(
+  image: tfl.SymbolicTensor,
+  label: tfl.SymbolicTensor,
+  spectralNorm: boolean,
+): tfl.SymbolicTensor {
   const flat = tfl.layers.flatten({ name: "d_flatten" }).apply(image) as tfl.SymbolicTensor; // [N,784]
   let x = tfl.layers.concatenate({ name: "d_concat" }).apply([flat, label]) as tfl.SymbolicTensor; // [N,794]
   for (const [i, units] of [1024, 256, 128].entries()) {
-    x = tfl.layers
-      .dense({ name: `d_dense${i}`, units, kernelInitializer: kernelInit() })
-      .apply(x) as tfl.SymbolicTensor;
-    x = leaky(`d_lrelu${i}`, x);
+    x = leaky(`d_lrelu${i}`, dense(x, `d_dense${i}`, units, spectralNorm));
   }
-  return tfl.layers
-    .dense({ name: "d_logit", units: 1, kernelInitializer: kernelInit() })
-    .apply(x) as tfl.SymbolicTensor; // [N,1]
+  return dense(x, "d_logit", 1, spectralNorm); // [N,1]
 }

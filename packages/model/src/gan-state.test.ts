@@ -37,29 +37,34 @@ function difference(a: GanState, b: GanState): string | null {
 }
 
 describe("GAN state codec (checkpoints and replicas)", () => {
-  it("capture, then apply to a fresh GAN: the same state, and the same next step bit for bit", async () => {
-    const config = { arch: "mlp", lr: 1e-3, loss: "hinge", dLr: 4e-3 } as const;
-    const trained = createGan(config);
-    trainStep(trained, randomBatch(4, 1));
-    trainStep(trained, randomBatch(4, 2));
-    const state = await captureGanState(trained);
-    expect(state.gOptimizer[0]).toEqual({ shape: [], dtype: "int32", values: Int32Array.of(2) });
-    expect(state.dOptimizer).toHaveLength(1 + 2 * trained.discriminator.trainableWeights.length);
+  it.each([false, true])(
+    "capture, then apply to a fresh GAN: the same state, and the same next step bit for bit (spectral norm %s)",
+    async (spectralNorm) => {
+      const config = { arch: "mlp", lr: 1e-3, loss: "hinge", dLr: 4e-3, spectralNorm } as const;
+      const trained = createGan(config);
+      trainStep(trained, randomBatch(4, 1));
+      trainStep(trained, randomBatch(4, 2));
+      const state = await captureGanState(trained);
+      expect(state.gOptimizer[0]).toEqual({ shape: [], dtype: "int32", values: Int32Array.of(2) });
+      expect(state.dOptimizer).toHaveLength(1 + 2 * trained.discriminator.trainableWeights.length);
+      // with spectral normalisation D's power-iteration vectors travel too: u, v after its weights
+      expect(state.discriminator).toHaveLength(spectralNorm ? 16 : 8);
 
-    const copy = createGan(config);
-    const before = tf.memory().numTensors;
-    await applyGanState(copy, state);
-    // nothing left behind but Adam's new slot variables (a fresh optimiser has none)
-    const slots = state.gOptimizer.length - 1 + state.dOptimizer.length - 1;
-    expect(tf.memory().numTensors).toBe(before + slots);
-    expect(difference(await captureGanState(copy), state)).toBeNull();
+      const copy = createGan(config);
+      const before = tf.memory().numTensors;
+      await applyGanState(copy, state);
+      // nothing left behind but Adam's new slot variables (a fresh optimiser has none)
+      const slots = state.gOptimizer.length - 1 + state.dOptimizer.length - 1;
+      expect(tf.memory().numTensors).toBe(before + slots);
+      expect(difference(await captureGanState(copy), state)).toBeNull();
 
-    const batch = randomBatch(4, 3);
-    const a = trainStep(trained, batch);
-    const b = trainStep(copy, batch);
-    expect(b).toEqual(a);
-    expect(difference(await captureGanState(copy), await captureGanState(trained))).toBeNull();
-  });
+      const batch = randomBatch(4, 3);
+      const a = trainStep(trained, batch);
+      const b = trainStep(copy, batch);
+      expect(b).toEqual(a);
+      expect(difference(await captureGanState(copy), await captureGanState(trained))).toBeNull();
+    },
+  );
 
   it("a fresh GAN's state (Adam before its first step) applies too", async () => {
     const state = await captureGanState(createGan({ arch: "mlp" }));
@@ -86,6 +91,17 @@ describe("GAN state codec (checkpoints and replicas)", () => {
       /dOptimizer: 2 tensors, Adam for this model has 1 \(before the first step\) or \d+/,
     );
     expect(difference(await captureGanState(target), untouched)).toBeNull();
+  });
+
+  it("a state from a D without spectral normalisation does not fit one with it, and the reverse", async () => {
+    const plain = await captureGanState(createGan({ arch: "mlp" }));
+    const normalised = await captureGanState(createGan({ arch: "mlp", spectralNorm: true }));
+    await expect(
+      applyGanState(createGan({ arch: "mlp", spectralNorm: true }), plain),
+    ).rejects.toThrow(/discriminator: 8 tensors, this model has 16 weights/);
+    await expect(applyGanState(createGan({ arch: "mlp" }), normalised)).rejects.toThrow(
+      /discriminator: 16 tensors, this model has 8 weights/,
+    );
   });
 
   it("holds float32 and int32 only", () => {

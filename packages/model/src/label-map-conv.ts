@@ -14,11 +14,15 @@
  *
  * Weights are those of the plain Conv2D it replaces (kernel [4,4,11,F] with the image channel
  * first, bias [F]; same names, same order), so checkpoints and tests can swap one for the other.
+ * With `spectralNorm` the kernel is divided by its largest singular value (spectral-norm.ts), the
+ * whole [4,4,11,F] kernel as the plain convolution's, and the power-iteration vectors follow the
+ * bias as non-trainable weights.
  */
 import { IMAGE_CHANNELS, IMAGE_SIZE, NUM_CLASSES } from "@edgegan/shared";
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { kernelInit } from "./init.ts";
+import { SpectralNorm } from "./spectral-norm.ts";
 
 const KERNEL = 4;
 const STRIDE = 2;
@@ -27,19 +31,24 @@ export interface LabelMapConvArgs {
   name: string;
   /** Output channels F. */
   filters: number;
+  /** Divide the kernel by its largest singular value (D with --spectral-norm). */
+  spectralNorm?: boolean;
 }
 
 export class LabelMapConv2D extends tfl.layers.Layer {
   static readonly className = "LabelMapConv2D";
   private readonly filters: number;
+  private readonly normalised: boolean;
   private kernel: tfl.LayerVariable | null = null;
   private bias: tfl.LayerVariable | null = null;
+  spectralNorm: SpectralNorm | null = null;
   /** The 10 label-map stacks, one per class: [10, 28, 28, 10] (kept across calls). */
   private labelMaps: tf.Tensor4D | null = null;
 
   constructor(args: LabelMapConvArgs) {
     super({ name: args.name });
     this.filters = args.filters;
+    this.normalised = args.spectralNorm ?? false;
   }
 
   override build(): void {
@@ -51,6 +60,9 @@ export class LabelMapConv2D extends tfl.layers.Layer {
       kernelInit(),
     );
     this.bias = this.addWeight("bias", [this.filters], "float32", tfl.initializers.zeros());
+    if (this.normalised) {
+      this.spectralNorm = new SpectralNorm(this.kernel, this.addWeight.bind(this));
+    }
     this.built = true;
   }
 
@@ -64,7 +76,7 @@ export class LabelMapConv2D extends tfl.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const [image, label] = inputs as [tf.Tensor4D, tf.Tensor2D];
     if (!this.kernel || !this.bias) throw new Error(`${this.name} called before it was built`);
-    const kernel = this.kernel.read() as tf.Tensor4D;
+    const { kernel: variable, spectralNorm } = this;
     const bias = this.bias.read();
     this.labelMaps ??= tf.keep(
       tf.tidy(() =>
@@ -78,6 +90,7 @@ export class LabelMapConv2D extends tfl.layers.Layer {
     );
     const maps = this.labelMaps;
     return tf.tidy(() => {
+      const kernel = (spectralNorm?.normalisedKernel() ?? variable.read()) as tf.Tensor4D;
       const f = this.filters;
       const imageKernel = tf.slice(kernel, [0, 0, 0, 0], [KERNEL, KERNEL, IMAGE_CHANNELS, f]);
       const labelKernel = tf.slice(
@@ -99,7 +112,7 @@ export class LabelMapConv2D extends tfl.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), filters: this.filters };
+    return { ...super.getConfig(), filters: this.filters, spectralNorm: this.normalised };
   }
 }
 tf.serialization.registerClass(LabelMapConv2D);

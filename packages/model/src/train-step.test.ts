@@ -10,6 +10,7 @@ import {
 } from "./kernels/cpu-conv2d-backprop-filter.ts";
 import { adamRate } from "./lr-schedule.ts";
 import { checkOnnxParity } from "./onnx-parity.ts";
+import { spectralNorms } from "./spectral-norm.ts";
 import { textbookStep } from "./textbook-step.ts";
 import { createGan, trainStep, withFrozenBatchNormStats } from "./train-step.ts";
 
@@ -136,12 +137,13 @@ describe("trainStep (BatchNorm and inputs)", () => {
   });
 
   it.each([
-    { loss: "bce", dLr: null, gLr: null, lrDecay: "none" },
-    { loss: "hinge", dLr: 4e-3, gLr: 1e-3, lrDecay: "none" },
-    { loss: "bce", dLr: null, gLr: null, lrDecay: "linear" },
+    { loss: "bce", dLr: null, gLr: null, lrDecay: "none", spectralNorm: false },
+    { loss: "hinge", dLr: 4e-3, gLr: 1e-3, lrDecay: "none", spectralNorm: false },
+    { loss: "bce", dLr: null, gLr: null, lrDecay: "linear", spectralNorm: false },
+    { loss: "hinge", dLr: null, gLr: null, lrDecay: "none", spectralNorm: true },
   ] as const)(
-    "equals the textbook step (D on its own G forward, then G on a fresh forward) to 1e-4: loss $loss, D lr $dLr, G lr $gLr, decay $lrDecay",
-    ({ loss, dLr, gLr, lrDecay }) => {
+    "equals the textbook step (D on its own G forward, then G on a fresh forward) to 1e-4: loss $loss, D lr $dLr, G lr $gLr, decay $lrDecay, spectral norm $spectralNorm",
+    ({ loss, dLr, gLr, lrDecay, spectralNorm }) => {
       // the step computes G's forward pass once; the plain formulation, written out here, runs it
       // twice. Three steps with BatchNorm and distillation: every weight and statistic agrees.
       const config = {
@@ -154,6 +156,7 @@ describe("trainStep (BatchNorm and inputs)", () => {
         distillWeight: 2,
         lrDecay,
         lrDecayStart: 0,
+        spectralNorm,
       } as const;
       const fused = createGan(config);
       const plain = createGan(config);
@@ -234,6 +237,21 @@ describe("trainStep (BatchNorm and inputs)", () => {
     );
   });
 
+  it("--spectral-norm: one power iteration per step moves D's vectors, and the step leaks no tensors", () => {
+    const gan = createGan({ arch: "dcgan", loss: "hinge", spectralNorm: true, generatorWidth: 8 });
+    const vectors = () =>
+      spectralNorms(gan.discriminator).map((n) => n.v.read().dataSync().slice());
+    const start = vectors();
+    trainStep(gan, fixedBatch(24)); // also creates the Adam slots
+    const before = tf.memory().numTensors;
+    trainStep(gan, fixedBatch(25));
+    expect(tf.memory().numTensors).toBe(before);
+    expect(start).toHaveLength(3); // d_conv0, d_conv1, d_logit
+    vectors().forEach((v, i) => {
+      expect(v).not.toEqual(start[i]);
+    });
+  });
+
   it("withFrozenBatchNormStats restores statistics that a training-mode pass moved", () => {
     const gan = createGan({ arch: "dcgan" });
     const tensors = batchTensors(fixedBatch(3));
@@ -274,6 +292,7 @@ describe("trainStep (BatchNorm and inputs)", () => {
       dLr: null,
       gLr: null,
       loss: "bce",
+      spectralNorm: false,
       lrDecay: "none",
       lrDecayStart: 0.5,
       beta1: 0.5,

@@ -19,6 +19,7 @@ import { buildDiscriminator } from "./discriminator.ts";
 import { buildGenerator } from "./generator.ts";
 import { adversarialLosses, distillationLoss } from "./losses.ts";
 import { type StepPosition, scheduledRates, setAdamRate } from "./lr-schedule.ts";
+import { powerIterate } from "./spectral-norm.ts";
 
 /** Everything a training loop needs: both networks, their optimisers, and the config. */
 export interface Gan {
@@ -51,7 +52,9 @@ export function createGan(options: Partial<GanSettings> = {}): Gan {
   const config = parseGanSettings(options);
   return {
     generator: buildGenerator(config.arch, config.generatorWidth),
-    discriminator: buildDiscriminator(config.arch),
+    discriminator: buildDiscriminator(config.arch, undefined, {
+      spectralNorm: config.spectralNorm,
+    }),
     gOptimizer: tf.train.adam(config.gLr ?? config.lr, config.beta1),
     dOptimizer: tf.train.adam(config.dLr ?? config.lr, config.beta1),
     config,
@@ -60,12 +63,14 @@ export function createGan(options: Partial<GanSettings> = {}): Gan {
 
 /**
  * What a step (fused or textbook) does before its updates: set both Adam rates for this step's
- * position in the run.
+ * position in the run, and, with spectral normalisation, the step's one power iteration on D's
+ * kernels (every forward pass of the step then divides by the same vectors' estimate).
  */
 export function beginStep(gan: Gan, position: StepPosition | null): void {
   const rates = scheduledRates(gan.config, position);
   setAdamRate(gan.gOptimizer, rates.g);
   setAdamRate(gan.dOptimizer, rates.d);
+  powerIterate(gan.discriminator);
 }
 
 /** The two networks, as a data-parallel step names them when it averages their gradients. */

@@ -55,6 +55,10 @@ export const ganSettingsSchema = z
       description:
         "bce: sigmoid cross-entropy, non-saturating L_G; hinge: L_D = E relu(1 - D(x)) + E relu(1 + D(G(z))), L_G = -E D(G(z)) (ignores --real-label-target)",
     }),
+    spectralNorm: z.boolean().default(false).meta({
+      description:
+        "spectral normalisation in D: each conv and dense kernel divided by its largest singular value (one power iteration per step; D then has no BatchNorm)",
+    }),
     lr: z.number().gt(0).max(1).default(2e-4).meta({ description: "Adam learning rate" }),
     dLr: z.number().gt(0).max(1).nullable().default(null).meta({
       description: "D's Adam learning rate, for two time-scale updates (default: --lr)",

@@ -77,8 +77,12 @@ describe("data-parallel step", () => {
   it.each([
     { recipe: "default", settings: {} },
     // decay from the first step over the 3 steps: rates x1, x2/3, x1/3, which every replica
-    // must take from the position the trainer passes (else its weights part from the trainer's)
-    { recipe: "--lr-decay linear", settings: { lrDecay: "linear", lrDecayStart: 0 } },
+    // must take from the position the trainer passes (else its weights part from the trainer's);
+    // spectral normalisation: every replica iterates D's vectors alike (they are D's weights)
+    {
+      recipe: "--lr-decay linear --spectral-norm",
+      settings: { lrDecay: "linear", lrDecayStart: 0, spectralNorm: true },
+    },
   ] as const)(
     "without BatchNorm (MLP), 2 shards give the one-batch update (to 1e-5), replicas bit-identical ($recipe)",
     async ({ settings }) => {
