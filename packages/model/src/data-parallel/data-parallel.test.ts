@@ -75,17 +75,21 @@ describe("splitBatch", () => {
 
 describe("data-parallel step", () => {
   it.each([
-    { recipe: "default", settings: {} },
+    { recipe: "default", settings: {}, tolerance: 1e-5 },
     // decay from the first step over the 3 steps: rates x1, x2/3, x1/3, which every replica
     // must take from the position the trainer passes (else its weights part from the trainer's);
-    // spectral normalisation: every replica iterates D's vectors alike (they are D's weights)
+    // spectral normalisation: every replica iterates D's vectors alike (they are D's weights).
+    // Against the one-batch step it adds rounding: each kernel's sigma sums over the whole kernel,
+    // so the sharded gradient's last-bit differences reach every weight (measured up to 1.09e-5,
+    // 1% of one Adam step); the replicas' bit-identity below is the exact check
     {
       recipe: "--lr-decay linear --spectral-norm",
       settings: { lrDecay: "linear", lrDecayStart: 0, spectralNorm: true },
+      tolerance: 3e-5,
     },
   ] as const)(
-    "without BatchNorm (MLP), 2 shards give the one-batch update (to 1e-5), replicas bit-identical ($recipe)",
-    async ({ settings }) => {
+    "without BatchNorm (MLP), 2 shards give the one-batch update (to $tolerance), replicas bit-identical ($recipe)",
+    async ({ settings, tolerance }) => {
       const [local, parallel] = twins("mlp", 16, settings);
       const stepper = await createGanStepper(parallel, 2, "wasm");
       try {
@@ -98,11 +102,11 @@ describe("data-parallel step", () => {
           expect(two.gLoss).toBeCloseTo(one.gLoss, 5);
         }
         expect(maxDiff(local.generator.getWeights(), parallel.generator.getWeights())).toBeLessThan(
-          1e-5,
+          tolerance,
         );
         expect(
           maxDiff(local.discriminator.getWeights(), parallel.discriminator.getWeights()),
-        ).toBeLessThan(1e-5);
+        ).toBeLessThan(tolerance);
         // two averages (D's, G's) per step in each replica, timed
         const timings = stepper.timings();
         expect(timings.map((t) => t.averages)).toEqual([6, 6]);
