@@ -11,6 +11,8 @@
  * each k-major (8 consecutive floats per k). One kernel call computes `tiles` tiles of MR = 4 rows
  * against one panel, keeping the 4 x 8 block of C in 8 f32x4 registers for the whole K loop.
  */
+
+import { cachedPer, type PerOwnerCache } from "./per-owner-cache.ts";
 import { Body, I32, moduleBytes, V128 } from "./wasm-emit.ts";
 
 /** A WebAssembly.Memory (the project's TypeScript libs carry no WebAssembly JS-API types). */
@@ -145,7 +147,7 @@ export function relaxedSimdSupported(): boolean {
   return wasmApi.validate(probe);
 }
 
-const instances = new WeakMap<HeapMemory, Map<string, Record<string, unknown>>>();
+const instances: PerOwnerCache<HeapMemory, Record<string, unknown>> = new WeakMap();
 
 /**
  * The exports of a generated module instantiated on `memory`, compiled once per memory and key.
@@ -156,18 +158,10 @@ export function heapModule(
   key: string,
   bytes: () => Uint8Array,
 ): Record<string, unknown> {
-  let byKey = instances.get(memory);
-  if (byKey === undefined) {
-    byKey = new Map();
-    instances.set(memory, byKey);
-  }
-  let exports = byKey.get(key);
-  if (exports === undefined) {
+  return cachedPer(instances, memory, key, () => {
     const module = new wasmApi.Module(bytes());
-    exports = new wasmApi.Instance(module, { env: { memory } }).exports;
-    byKey.set(key, exports);
-  }
-  return exports;
+    return new wasmApi.Instance(module, { env: { memory } }).exports;
+  });
 }
 
 function microKernel(memory: HeapMemory, spec: MicroKernelSpec): TilesFn {

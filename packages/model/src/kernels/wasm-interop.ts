@@ -8,6 +8,7 @@
  */
 import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { getKernel, type NamedAttrMap, type TensorInfo } from "@tensorflow/tfjs-core";
+import { cachedPer, type PerOwnerCache } from "./per-owner-cache.ts";
 
 /** The wasm backend's name in the kernel registry. */
 export const WASM = "wasm";
@@ -19,25 +20,17 @@ interface CwrapModule {
 }
 
 /** cwrapped C functions, per backend instance (a backend re-created by tfjs gets fresh ones). */
-const fnCache = new WeakMap<BackendWasm, Map<string, WasmFn>>();
+const fnCache: PerOwnerCache<BackendWasm, WasmFn> = new WeakMap();
 
 /**
  * A C entry point of the wasm module taking `argCount` numeric arguments (cwrapped once per backend).
  * @param name exported C function name, e.g. "Conv2D".
  */
 function wasmFunction(backend: BackendWasm, name: string, argCount: number): WasmFn {
-  let fns = fnCache.get(backend);
-  if (fns === undefined) {
-    fns = new Map();
-    fnCache.set(backend, fns);
-  }
-  let fn = fns.get(name);
-  if (fn === undefined) {
+  return cachedPer(fnCache, backend, name, () => {
     const module = backend.wasm as unknown as CwrapModule;
-    fn = module.cwrap(name, null, new Array<string>(argCount).fill("number"));
-    fns.set(name, fn);
-  }
-  return fn;
+    return module.cwrap(name, null, new Array<string>(argCount).fill("number"));
+  });
 }
 
 /** The wasm heap id of a tensor (what the C functions take). */
