@@ -24,6 +24,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import { fmaConvEnabled } from "../src/kernels/fma-conv.ts";
 import { gemmPacked, type HeapMemory, heapGemm, packPanels } from "../src/kernels/fma-gemm.ts";
 import { initWasmTrainingBackend } from "../src/wasm-backend.ts";
+import { median, timeInterleaved } from "./interleaved.ts";
 
 const { values: opts } = parseArgs({
   options: {
@@ -173,28 +174,8 @@ for (const shape of Object.keys(ops) as Shape[]) {
 }
 
 const load0 = loadavg()[0] as number;
-// Wall time and this process's CPU time per call: on a machine shared with other jobs the wall
-// time also counts the time the OS ran them instead, the CPU time (one thread works here) not.
-const wall = variants.map(() => [] as number[]);
-const cpu = variants.map(() => [] as number[]);
-for (let r = 0; r < rounds + 2; r++) {
-  variants.forEach((v, i) => {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    v.run();
-    const t = performance.now() - t0;
-    const c = process.cpuUsage(c0);
-    if (r >= 2) {
-      wall[i]?.push(t);
-      cpu[i]?.push((c.user + c.system) / 1000);
-    }
-  });
-}
+const { wall, cpu } = timeInterleaved(variants, rounds);
 const load1 = loadavg()[0] as number;
-const median = (xs: number[] = []) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[s.length >> 1] as number;
-};
 const macs = P * K * 128;
 console.log(
   `\nbatch ${batch} (P = ${P}), ${(macs / 1e6).toFixed(0)} M multiply-adds per call, ${rounds} rounds, load ${load0.toFixed(2)} -> ${load1.toFixed(2)}`,

@@ -29,6 +29,7 @@ import {
   LeakyRelu,
   Mean,
   ready,
+  registerGradient,
   registerKernel,
   Select,
   SplitV,
@@ -44,6 +45,7 @@ import { greaterFast, leakyReluFast, selectFast } from "./kernels/elementwise.ts
 import { type FastPath, withFastPath } from "./kernels/fast-path.ts";
 import { conv2dBackpropFilterFma, conv2dBackpropInputFma, conv2dFma } from "./kernels/fma-conv.ts";
 import { identityFast } from "./kernels/identity.ts";
+import { leakyReluGradConfig, leakyReluGradWasmConfig } from "./kernels/leaky-relu-grad.ts";
 import { enablePrunedConvGradients } from "./kernels/pruned-conv-gradients.ts";
 import { meanFast, sumFast } from "./kernels/reduce-leading.ts";
 import { splitVFast } from "./kernels/split-v.ts";
@@ -79,7 +81,8 @@ function replaceKernel(config: KernelConfig): void {
  * Register the wasm training kernels: Conv2DBackpropFilter (missing in stock), a faster
  * Conv2DBackpropInput (XNNPACK per-phase convs), a BatchMatMul that keeps transposed products on
  * XNNPACK, a block-copy Tile, and fast paths for Concat, SplitV, Sum/Mean over leading axes,
- * LeakyRelu, Greater, Select and a zero-copy Identity. Idempotent. Call before
+ * LeakyRelu, Greater, Select and a zero-copy Identity, and LeakyRelu's gradient as one fused
+ * kernel (every backend but wasm keeps TF.js's formula). Idempotent. Call before
  * `setBackend('wasm')`, or use {@link initWasmTrainingBackend}.
  */
 export function registerWasmTrainingKernels(): void {
@@ -95,6 +98,8 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel(withFastPath(conv2DBackpropFilterConfig, conv2dBackpropFilterFma));
   replaceKernel(withFastPath(conv2DBackpropInputConfig, conv2dBackpropInputFma));
   replaceKernel(tileConfig);
+  replaceKernel(leakyReluGradWasmConfig);
+  registerGradient(leakyReluGradConfig);
   for (const [name, fast] of FAST_PATHS) {
     const stock = getKernel(name, WASM);
     if (stock === undefined) throw new Error(`wasm kernel ${name} not found`);

@@ -35,7 +35,7 @@ import {
   gemmPacked,
   type HeapMemory,
   heapGemm,
-  isPlainMemory,
+  heapMemory,
   relaxedSimdSupported,
 } from "./fma-gemm.ts";
 import { transposeInfo } from "./wasm-interop.ts";
@@ -50,12 +50,6 @@ export function fmaConvEnabled(): boolean {
   if (globalThis.process?.env.EDGEGAN_FMA_GEMM === "0") return false;
   supported ??= relaxedSimdSupported();
   return supported;
-}
-
-/** The backend's linear memory, if our module can import it (a plain, non-shared memory). */
-function heapMemory(backend: BackendWasm): HeapMemory | undefined {
-  const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
-  return isPlainMemory(memory) ? memory : undefined;
 }
 
 function offsetOf(backend: BackendWasm, info: TensorInfo): number {

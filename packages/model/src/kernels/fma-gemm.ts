@@ -12,6 +12,7 @@
  * against one panel, keeping the 4 x 8 block of C in 8 f32x4 registers for the whole K loop.
  */
 
+import type { BackendWasm } from "@tensorflow/tfjs-backend-wasm";
 import { cachedPer, type PerOwnerCache } from "./per-owner-cache.ts";
 import { Body, I32, moduleBytes, V128 } from "./wasm-emit.ts";
 
@@ -32,6 +33,12 @@ const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 /** Whether `value` is a WebAssembly.Memory over a plain (non-shared) buffer, importable here. */
 export function isPlainMemory(value: unknown): value is HeapMemory {
   return value instanceof wasmApi.Memory && value.buffer instanceof ArrayBuffer;
+}
+
+/** The wasm backend's linear memory, if our modules can import it (a plain, non-shared memory). */
+export function heapMemory(backend: BackendWasm): HeapMemory | undefined {
+  const memory = (backend.wasm as unknown as { asm?: { memory?: unknown } }).asm?.memory;
+  return isPlainMemory(memory) ? memory : undefined;
 }
 
 /** Shape of the register block and the strides the code is specialised on. */

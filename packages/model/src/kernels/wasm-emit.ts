@@ -1,5 +1,5 @@
 /**
- * A tiny WebAssembly binary writer: just the sections and opcodes our generated GEMM kernel uses.
+ * A tiny WebAssembly binary writer: just the sections and opcodes our generated kernels use.
  *
  * Why: the relaxed-SIMD fused multiply-add (`f32x4.relaxed_madd`) is missing from the prebuilt
  * tfjs-backend-wasm binary, and this project builds no wasm with an external toolchain. A kernel
@@ -9,6 +9,7 @@
 
 /** Value types. */
 export const I32 = 0x7f;
+export const F32 = 0x7d;
 export const V128 = 0x7b;
 
 /** Unsigned LEB128. */
@@ -135,6 +136,18 @@ export class Body {
   }
   f32x4Mul(): this {
     return this.simd(0xe6);
+  }
+  /** f32x4.splat: the popped f32 in all four lanes. */
+  f32x4Splat(): this {
+    return this.simd(0x13);
+  }
+  /** f32x4.gt: per lane, all ones where a > b (false for NaN), else zero. */
+  f32x4Gt(): this {
+    return this.simd(0x44);
+  }
+  /** v128.bitselect(a, b, mask) = (a & mask) | (b & ~mask). */
+  v128Bitselect(): this {
+    return this.simd(0x52);
   }
   /** f32x4.relaxed_madd(a, b, c) = a * b + c, fused or not as the CPU does it. */
   f32x4RelaxedMadd(): this {
