@@ -1,5 +1,5 @@
 /**
- * Benchmark: LeakyReLU's fused gradient (src/kernels/leaky-relu-grad.ts) against TF.js's three
+ * Benchmark: LeakyReLU's fused gradient (src/kernels/leaky-relu.ts) against TF.js's three
  * kernels (Greater, Multiply, Select), on D's two activation shapes alone and in the DCGAN step of
  * one 32-image shard (what each replica runs with 2 workers). One process, the two variants
  * alternating round by round, each pair in both orders (the fused kernel unregistered for the other), medians of wall and
@@ -11,7 +11,7 @@ import { loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { LATENT_SIZE } from "@edgegan/shared";
 import * as tf from "@tensorflow/tfjs-core";
-import { LEAKY_RELU_GRAD, leakyReluGradWasmConfig } from "../src/kernels/leaky-relu-grad.ts";
+import { LEAKY_RELU_GRAD, leakyReluGradWasmConfig } from "../src/kernels/leaky-relu.ts";
 import { createGan, trainStep } from "../src/train-step.ts";
 import { initWasmTrainingBackend } from "../src/wasm-backend.ts";
 import { randomBatch } from "../test/random-batch.ts";

@@ -41,11 +41,15 @@ import { makeBatchMatMulConfig } from "./kernels/batch-mat-mul.ts";
 import { concatFast } from "./kernels/concat.ts";
 import { conv2DBackpropFilterConfig } from "./kernels/conv2d-backprop-filter.ts";
 import { conv2DBackpropInputConfig } from "./kernels/conv2d-backprop-input.ts";
-import { greaterFast, leakyReluFast, selectFast } from "./kernels/elementwise.ts";
+import { greaterFast, selectFast } from "./kernels/elementwise.ts";
 import { type FastPath, withFastPath } from "./kernels/fast-path.ts";
 import { conv2dBackpropFilterFma, conv2dBackpropInputFma, conv2dFma } from "./kernels/fma-conv.ts";
 import { identityFast } from "./kernels/identity.ts";
-import { leakyReluGradConfig, leakyReluGradWasmConfig } from "./kernels/leaky-relu-grad.ts";
+import {
+  leakyReluFast,
+  leakyReluGradConfig,
+  leakyReluGradWasmConfig,
+} from "./kernels/leaky-relu.ts";
 import { enablePrunedConvGradients } from "./kernels/pruned-conv-gradients.ts";
 import { meanFast, sumFast } from "./kernels/reduce-leading.ts";
 import { splitVFast } from "./kernels/split-v.ts";

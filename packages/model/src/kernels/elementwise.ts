@@ -1,30 +1,13 @@
 /**
- * Fast paths for the element-wise kernels of LeakyReLU and its gradient on wasm:
- *   forward  LeakyRelu(x, alpha)
- *   backward Select(Greater(x, 0), dy, Multiply(dy, alpha))
- * The stock wasm kernels take ~5 ns/element here (a function pointer or broadcast index math per
- * element, and a data-dependent branch): ~60 ms per DCGAN step. A plain JS `a > 0 ? a : alpha*a`
- * loop is no faster, because the sign of activations is random and the branch mispredicts half the
- * time. These loops are branchless instead (measured on 802,816 floats: LeakyRelu 4.4 -> 0.95 ms,
- * Greater 3.9 -> 0.44 ms, Select 3.2 -> 0.8 ms): a 0/1 comparison result indexes a two-entry table
- * or builds a bit mask, so results are bit-identical to the branchy definitions.
+ * Fast paths for the element-wise kernels Greater and Select on wasm: the mask and the choice of
+ * TF.js's LeakyReLU gradient, still run where the fused gradient (leaky-relu.ts) does not, and by
+ * any other where(). The stock wasm kernels take ~5 ns/element here (a function pointer or
+ * broadcast index math per element, and a data-dependent branch that mispredicts half the time
+ * on random signs). These loops are branchless instead (measured on 802,816 floats: Greater
+ * 3.9 -> 0.44 ms, Select 3.2 -> 0.8 ms): a 0/1 comparison result builds a bit mask, so results
+ * are bit-identical to the branchy definitions.
  */
 import { type FastPath, type KernelArgs, sizeOf } from "./fast-path.ts";
-
-/** LeakyRelu of a float32 tensor: x > 0 ? x : alpha * x (int32 goes to the stock kernel). */
-export const leakyReluFast: FastPath = ({ inputs, backend, attrs }: KernelArgs) => {
-  const { x } = inputs;
-  if (x === undefined || x.dtype !== "float32") return null;
-  const scale = new Float64Array([attrs.alpha as number, 1]); // [x <= 0, x > 0]
-  const out = backend.makeOutput(x.shape, "float32");
-  const v = backend.typedArrayFromHeap(x) as Float32Array;
-  const o = backend.typedArrayFromHeap(out) as Float32Array;
-  for (let i = 0; i < v.length; i++) {
-    const a = v[i] as number;
-    o[i] = a * (scale[+(a > 0)] as number);
-  }
-  return out;
-};
 
 /**
  * Greater(a, b) for float32 a and b of the same shape or a one-element b (the LeakyReLU mask).

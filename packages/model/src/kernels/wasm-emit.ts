@@ -10,6 +10,7 @@
 /** Value types. */
 export const I32 = 0x7f;
 export const F32 = 0x7d;
+export const F64 = 0x7c;
 export const V128 = 0x7b;
 
 /** Unsigned LEB128. */
@@ -140,6 +141,26 @@ export class Body {
   /** f32x4.splat: the popped f32 in all four lanes. */
   f32x4Splat(): this {
     return this.simd(0x13);
+  }
+  /** f64x2.splat: the popped f64 in both lanes. */
+  f64x2Splat(): this {
+    return this.simd(0x14);
+  }
+  /** i8x16.shuffle: byte i of the result is byte lanes[i] of a (0-15) or of b (16-31). */
+  i8x16Shuffle(lanes: readonly number[]): this {
+    if (lanes.length !== 16) throw new Error("i8x16.shuffle takes 16 lane indices");
+    return this.simd(0x0d, ...lanes);
+  }
+  /** f64x2.promote_low_f32x4: the two low f32 lanes, exactly, as f64. */
+  f64x2PromoteLow(): this {
+    return this.simd(0x5f);
+  }
+  /** f32x4.demote_f64x2_zero: both f64 lanes rounded to f32 (to nearest, even) in the low lanes, zeros above. */
+  f32x4DemoteZero(): this {
+    return this.simd(0x5e);
+  }
+  f64x2Mul(): this {
+    return this.simd(0xf2);
   }
   /** f32x4.gt: per lane, all ones where a > b (false for NaN), else zero. */
   f32x4Gt(): this {

@@ -1,17 +1,40 @@
 /**
- * LeakyReLU's fused gradient on wasm against TF.js's three-kernel formula on cpu, bit for bit,
- * and against values worked out by hand (signs, zero, NaN, the scalar tail after the f32x4 groups).
+ * LeakyReLU on wasm, forward and fused gradient, against the cpu backend (its loop, TF.js's
+ * three-kernel gradient) bit for bit, and against values worked out by hand (signs, zero, NaN,
+ * the scalar tail after the f32x4 groups).
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { onBothBackends, randomTensor, setupBackends } from "../../test/backend-compare.ts";
-import { LEAKY_RELU_GRAD } from "./leaky-relu-grad.ts";
+import { LEAKY_RELU_GRAD } from "./leaky-relu.ts";
 
 const gradOf = (x: tf.Tensor, dy: tf.Tensor, alpha: number) =>
   tf.grads((v: tf.Tensor) => tf.sum(tf.mul(tf.leakyRelu(v, alpha), dy)))([x])[0] as tf.Tensor;
 
-describe("LeakyRelu's fused gradient", () => {
+describe("LeakyRelu on wasm", () => {
   beforeAll(setupBackends);
+
+  it("forward works out by hand: x where x > 0, alpha * x in float64 rounded to float32", async () => {
+    await tf.setBackend("wasm");
+    // 7 values: one f32x4 group and a scalar tail of 3; 0.1 * 3 rounds differently in float32
+    const values = [2, -1, -0, Number.NaN, 3e-38, -3, 0.5];
+    const got = Array.from(tf.leakyRelu(tf.tensor1d(values), 0.1).dataSync());
+    const expected = values
+      .map(Math.fround) // the tensor's float32 values
+      .map((v) => (v > 0 ? v : Math.fround(v * 0.1)));
+    expect(got).toEqual(expected);
+    expect(Object.is(got[2], -0)).toBe(true);
+  });
+
+  it.each([
+    { shape: [32, 14, 14, 64], alpha: 0.2 },
+    { shape: [5, 3], alpha: 0.3 },
+  ])("forward matches cpu bit for bit: $shape, alpha $alpha", async ({ shape, alpha }) => {
+    const { cpu, wasm } = await onBothBackends(() => [
+      tf.leakyRelu(randomTensor(shape, 99), alpha),
+    ]);
+    expect(wasm[0]).toEqual(cpu[0]);
+  });
 
   it("runs as one kernel on wasm; cpu keeps TF.js's three", async () => {
     const kernelsOfGrad = async () => {
