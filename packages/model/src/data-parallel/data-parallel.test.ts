@@ -88,7 +88,8 @@ describe("data-parallel step", () => {
     // each gradient element by its own magnitude, turns an element whose sign rests on that
     // rounding into a full step either way (up to 6e-4 after 3 steps of lr 1e-3 on one CI
     // machine; 1e-6 to 2e-5 elsewhere, by the random initial weights). So here the bound holds
-    // for all but 1 in 10,000 weights, none may move by more than the 3 steps' total rate, and
+    // for all but 1 in 10,000 weights, none may move by more than the 3 steps' total rate, the
+    // losses after the first step agree to 5e-4 instead of 5e-6, and
     // the replicas' bit-identity below stays the exact check
     {
       recipe: "--lr-decay linear --spectral-norm",
@@ -106,8 +107,11 @@ describe("data-parallel step", () => {
           const position = { step, totalSteps: 3 };
           const one = trainStep(local, batch, undefined, position);
           const two = await stepper.step(batch, position);
-          expect(two.dLoss).toBeCloseTo(one.dLoss, 5);
-          expect(two.gLoss).toBeCloseTo(one.gLoss, 5);
+          // from the second step on, the few weights Adam moved apart (above) reach the losses
+          // too (2.2e-5 seen on one machine); the first step starts from the same weights
+          const digits = strict || step === 0 ? 5 : 3;
+          expect(two.dLoss).toBeCloseTo(one.dLoss, digits);
+          expect(two.gLoss).toBeCloseTo(one.gLoss, digits);
         }
         for (const model of ["generator", "discriminator"] as const) {
           const diffs = absDiffs(local[model].getWeights(), parallel[model].getWeights());
