@@ -16,8 +16,9 @@ describe("LeakyRelu on wasm", () => {
 
   it("forward works out by hand: x where x > 0, alpha * x in float64 rounded to float32", async () => {
     await tf.setBackend("wasm");
-    // 7 values: one f32x4 group and a scalar tail of 3; 0.1 * 3 rounds differently in float32
-    const values = [2, -1, -0, Number.NaN, 3e-38, -3, 0.5];
+    // 7 values: one f32x4 group and a scalar tail of 3; -1.125 * 0.1 is -0.1125 (rounded: -0.11249999701976776)
+    // with alpha in float64 but -0.11250000447034836 with alpha rounded to float32 first
+    const values = [2, -1.125, -0, Number.NaN, 3e-38, -3, -1.125];
     const got = Array.from(tf.leakyRelu(tf.tensor1d(values), 0.1).dataSync());
     const expected = values
       .map(Math.fround) // the tensor's float32 values
