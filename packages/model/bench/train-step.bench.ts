@@ -18,8 +18,9 @@
  *
  * --stock registers only the missing Conv2DBackpropFilter (stock Conv2DBackpropInput, BatchMatMul,
  * Tile; no gradient pruning), to measure what the rest buys. --no-prune keeps our kernels but lets
- * fused convs compute every gradient. --profile prints the slowest kernels of one step
- * (BENCH_SHAPES=1 also lists each conv-gradient call with its shapes).
+ * fused convs and dense layers compute every gradient. --profile prints the slowest kernels of one step
+ * (BENCH_SHAPES=1 also lists each conv-gradient call with its shapes; BENCH_SHAPES=A,B lists the
+ * calls of the kernels named A and B instead).
  */
 import { spawnSync } from "node:child_process";
 import { availableParallelism, loadavg } from "node:os";
@@ -109,9 +110,15 @@ async function bench(arch: Architecture): Promise<void> {
       e.calls++;
       byKernel.set(k.name, e);
     }
-    if (process.env.BENCH_SHAPES) {
+    const shapesOf = process.env.BENCH_SHAPES;
+    if (shapesOf) {
+      const named = shapesOf === "1" ? undefined : new Set(shapesOf.split(","));
+      const listed = (name: string): boolean =>
+        named === undefined
+          ? name.startsWith("Conv2DBackprop") || name === "Concat" || name === "SplitV"
+          : named.has(name);
       for (const k of p.kernels) {
-        if (k.name.startsWith("Conv2DBackprop") || k.name === "Concat" || k.name === "SplitV") {
+        if (listed(k.name)) {
           console.log(
             `    ${k.name} ${JSON.stringify(k.inputShapes)} -> ${JSON.stringify(k.outputShapes)} ${(k.kernelTimeMs as number).toFixed(1)} ms`,
           );
@@ -272,7 +279,7 @@ async function main(): Promise<void> {
     tf.registerKernel(conv2DBackpropFilterConfig); // only the missing kernel
     await tf.setBackend("wasm");
   } else {
-    await initWasmTrainingBackend({ pruneConvGradients: !opts["no-prune"] });
+    await initWasmTrainingBackend({ pruneFusedGradients: !opts["no-prune"] });
   }
   const [l1, l5] = loadavg();
   console.log(

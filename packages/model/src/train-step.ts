@@ -16,6 +16,7 @@ import "@tensorflow/tfjs-layers";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { batchTensors, type GanBatch, type StepTensors } from "./batch.ts";
 import { buildDiscriminator } from "./discriminator.ts";
+import { FusedAdamOptimizer } from "./fused-adam.ts";
 import { buildGenerator } from "./generator.ts";
 import { adversarialLosses, distillationLoss } from "./losses.ts";
 import { type StepPosition, scheduledRates, setAdamRate } from "./lr-schedule.ts";
@@ -55,8 +56,8 @@ export function createGan(options: Partial<GanSettings> = {}): Gan {
     discriminator: buildDiscriminator(config.arch, undefined, {
       spectralNorm: config.spectralNorm,
     }),
-    gOptimizer: tf.train.adam(config.gLr ?? config.lr, config.beta1),
-    dOptimizer: tf.train.adam(config.dLr ?? config.lr, config.beta1),
+    gOptimizer: new FusedAdamOptimizer(config.gLr ?? config.lr, config.beta1),
+    dOptimizer: new FusedAdamOptimizer(config.dLr ?? config.lr, config.beta1),
     config,
   };
 }

@@ -6,7 +6,7 @@ import {
   relativeError,
   setupBackends,
 } from "../test/backend-compare.ts";
-import { prunedConvGradientsEnabled } from "./kernels/pruned-conv-gradients.ts";
+import { prunedFusedGradientsEnabled } from "./kernels/pruned-fused-gradients.ts";
 import { tile } from "./kernels/tile.ts";
 import { registerWasmTrainingKernels } from "./wasm-backend.ts";
 
@@ -23,8 +23,8 @@ describe("initWasmTrainingBackend", () => {
       );
     }
     expect(tf.getKernel("Tile", "wasm")?.kernelFunc).toBe(tile);
-    // and unneeded conv gradients are pruned (tf.fused.conv2d patched)
-    expect(prunedConvGradientsEnabled()).toBe(true);
+    // and unneeded conv and dense gradients are pruned (tf.fused.conv2d and matMul patched)
+    expect(prunedFusedGradientsEnabled()).toBe(true);
   });
 
   it("registerWasmTrainingKernels is idempotent (BatchMatMul is wrapped once)", () => {

@@ -7,9 +7,9 @@
  * whenever an operand is transposed (every dense-layer gradient). The cpu backend needs ~200 s per
  * DCGAN step. The kernels in ./kernels fix all three by composing the backend's own XNNPACK paths.
  *
- * A fourth, non-kernel cost: tf.layers records linear convs as a fused op whose gradient computes the
- * input AND filter gradients eagerly, wanted or not (~17% of a DCGAN step); see
- * ./kernels/pruned-conv-gradients.ts, enabled by {@link initWasmTrainingBackend}.
+ * A fourth, non-kernel cost: tf.layers records linear convs and dense layers as fused ops whose
+ * gradient computes every input's gradient eagerly, wanted or not (~17% of a DCGAN step); see
+ * ./kernels/pruned-fused-gradients.ts, enabled by {@link initWasmTrainingBackend}.
  *
  * Kernels must be registered before `setBackend('wasm')` (tfjs runs each kernel's setupFunc when the
  * backend becomes active); {@link initWasmTrainingBackend} does it in the right order.
@@ -37,6 +37,7 @@ import {
   setBackend,
   unregisterKernel,
 } from "@tensorflow/tfjs-core";
+import { adamUpdateWasmConfig } from "./kernels/adam.ts";
 import { makeBatchMatMulConfig } from "./kernels/batch-mat-mul.ts";
 import { concatFast } from "./kernels/concat.ts";
 import { conv2DBackpropFilterConfig } from "./kernels/conv2d-backprop-filter.ts";
@@ -50,13 +51,13 @@ import {
   leakyReluGradConfig,
   leakyReluGradWasmConfig,
 } from "./kernels/leaky-relu.ts";
-import { enablePrunedConvGradients } from "./kernels/pruned-conv-gradients.ts";
+import { enablePrunedFusedGradients } from "./kernels/pruned-fused-gradients.ts";
 import { meanFast, sumFast } from "./kernels/reduce-leading.ts";
 import { splitVFast } from "./kernels/split-v.ts";
 import { tileConfig } from "./kernels/tile.ts";
 import { WASM } from "./kernels/wasm-interop.ts";
 
-export { enablePrunedConvGradients } from "./kernels/pruned-conv-gradients.ts";
+export { enablePrunedFusedGradients } from "./kernels/pruned-fused-gradients.ts";
 
 /** Marker so a second call (or a second copy of this module) does not wrap BatchMatMul twice. */
 const REGISTERED = Symbol.for("edgegan.wasmTrainingKernels");
@@ -85,8 +86,9 @@ function replaceKernel(config: KernelConfig): void {
  * Register the wasm training kernels: Conv2DBackpropFilter (missing in stock), a faster
  * Conv2DBackpropInput (XNNPACK per-phase convs), a BatchMatMul that keeps transposed products on
  * XNNPACK, a block-copy Tile, and fast paths for Concat, SplitV, Sum/Mean over leading axes,
- * LeakyRelu, Greater, Select and a zero-copy Identity, and LeakyRelu's gradient as one fused
- * kernel (every backend but wasm keeps TF.js's formula). Idempotent. Call before
+ * LeakyRelu, Greater, Select and a zero-copy Identity, LeakyRelu's gradient as one fused
+ * kernel (every backend but wasm keeps TF.js's formula), and Adam's update of a variable as one
+ * kernel (used by fused-adam.ts). Idempotent. Call before
  * `setBackend('wasm')`, or use {@link initWasmTrainingBackend}.
  */
 export function registerWasmTrainingKernels(): void {
@@ -103,6 +105,7 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel(withFastPath(conv2DBackpropInputConfig, conv2dBackpropInputFma));
   replaceKernel(tileConfig);
   replaceKernel(leakyReluGradWasmConfig);
+  replaceKernel(adamUpdateWasmConfig);
   registerGradient(leakyReluGradConfig);
   for (const [name, fast] of FAST_PATHS) {
     const stock = getKernel(name, WASM);
@@ -117,14 +120,15 @@ export function registerWasmTrainingKernels(): void {
 /** Options of {@link initWasmTrainingBackend}. */
 export interface WasmTrainingOptions {
   /**
-   * Record linear fused convs as conv2d + bias add under gradient recording, so unneeded conv
-   * gradients are skipped (process-wide, all backends; same values). Default true.
+   * Record linear fused convs and matMuls as their plain op + bias add under gradient recording,
+   * so unneeded conv and dense gradients are skipped (process-wide, all backends; same values).
+   * Default true.
    */
-  pruneConvGradients?: boolean;
+  pruneFusedGradients?: boolean;
 }
 
 /**
- * Register the training kernels, skip unneeded conv gradients, select the wasm backend and wait
+ * Register the training kernels, skip unneeded conv and dense gradients, select the wasm backend and wait
  * until it is ready. In Node the backend finds its .wasm binaries next to its own module file, so
  * no path setup is needed (setWasmPaths is only required in bundles that move those files).
  * @throws Error when the wasm backend cannot be initialised.
@@ -134,7 +138,7 @@ export interface WasmTrainingOptions {
  */
 export async function initWasmTrainingBackend(options: WasmTrainingOptions = {}): Promise<void> {
   registerWasmTrainingKernels();
-  if (options.pruneConvGradients ?? true) enablePrunedConvGradients();
+  if (options.pruneFusedGradients ?? true) enablePrunedFusedGradients();
   const ok = await setBackend(WASM);
   if (!ok) throw new Error("could not initialise the TF.js wasm backend");
   await ready();

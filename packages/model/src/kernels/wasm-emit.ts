@@ -138,6 +138,14 @@ export class Body {
   f32x4Mul(): this {
     return this.simd(0xe6);
   }
+  /** f32x4.div: IEEE division per lane, rounded to nearest. */
+  f32x4Div(): this {
+    return this.simd(0xe7);
+  }
+  /** f32x4.sqrt: IEEE square root per lane, rounded to nearest. */
+  f32x4Sqrt(): this {
+    return this.simd(0xe3);
+  }
   /** f32x4.splat: the popped f32 in all four lanes. */
   f32x4Splat(): this {
     return this.simd(0x13);

@@ -2,10 +2,10 @@ import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { randomTensor, relativeError, setupBackends } from "../../test/backend-compare.ts";
 import {
-  disablePrunedConvGradients,
-  enablePrunedConvGradients,
-  prunedConvGradientsEnabled,
-} from "./pruned-conv-gradients.ts";
+  disablePrunedFusedGradients,
+  enablePrunedFusedGradients,
+  prunedFusedGradientsEnabled,
+} from "./pruned-fused-gradients.ts";
 
 /** Loss through a fused conv with bias (as tf.layers Conv2D records it) and its filter gradient. */
 function filterGradient(bias: boolean): { loss: Float32Array; grads: Float32Array[] } {
@@ -40,18 +40,18 @@ async function kernelsOf(fn: () => tf.TensorContainer): Promise<string[]> {
   return info.kernelNames;
 }
 
-describe("enablePrunedConvGradients", () => {
+describe("enablePrunedFusedGradients", () => {
   beforeAll(async () => {
     await setupBackends();
     await tf.setBackend("cpu");
   });
 
   it("keeps values and gradients of fused conv + bias identical", () => {
-    disablePrunedConvGradients();
+    disablePrunedFusedGradients();
     const original = tf.fused.conv2d;
     const before = tf.tidy(() => filterGradient(true));
-    enablePrunedConvGradients();
-    expect(prunedConvGradientsEnabled()).toBe(true);
+    enablePrunedFusedGradients();
+    expect(prunedFusedGradientsEnabled()).toBe(true);
     expect(tf.fused.conv2d).not.toBe(original);
     const after = tf.tidy(() => filterGradient(true));
     expect(relativeError(before.loss, after.loss)).toBeLessThan(1e-6);
@@ -69,19 +69,57 @@ describe("enablePrunedConvGradients", () => {
       tf.grad((ww: tf.Tensor) =>
         tf.sum(tf.fused.conv2d({ x, filter: ww as tf.Tensor4D, strides: 2, pad: "same" })),
       )(w);
-    disablePrunedConvGradients();
+    disablePrunedFusedGradients();
     expect(await kernelsOf(filterGrad)).toContain("Conv2DBackpropInput"); // tfjs's fused gradient
-    enablePrunedConvGradients();
+    enablePrunedFusedGradients();
     const names = await kernelsOf(filterGrad);
     expect(names).toContain("Conv2DBackpropFilter");
     expect(names).not.toContain("Conv2DBackpropInput");
     tf.dispose([x, w]);
   });
 
+  it("keeps values and gradients of a dense layer (fused matMul + bias) identical", () => {
+    // as tf.layers Dense records it: x [3, 5] times kernel [5, 4], plus bias [4]
+    const x = randomTensor([3, 5], 56);
+    const dense = (w: tf.Tensor, b: tf.Tensor) =>
+      tf.sum(tf.square(tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias: b })));
+    const w = randomTensor([5, 4], 57);
+    const b = randomTensor([4], 58);
+    const run = () =>
+      tf.tidy(() => [dense(w, b), ...tf.grads(dense)([w, b])].map((t) => t.dataSync()));
+    disablePrunedFusedGradients();
+    const before = run();
+    enablePrunedFusedGradients();
+    const after = run();
+    for (let i = 0; i < 3; i++) {
+      expect(relativeError(before[i] as Float32Array, after[i] as Float32Array)).toBeLessThan(1e-6);
+    }
+    tf.dispose([x, w, b]);
+  });
+
+  it("computes no input gradient of a dense layer when only its kernel is differentiated", async () => {
+    const x = randomTensor([3, 5], 59) as tf.Tensor2D;
+    const w = randomTensor([5, 4], 60) as tf.Tensor2D;
+    const kernelGrad = () =>
+      tf.grad((ww: tf.Tensor) => tf.sum(tf.fused.matMul({ a: x, b: ww as tf.Tensor2D })))(w);
+    /** Shapes ("rows,cols") of the products one call runs: x's gradient would be 3,5. */
+    const productShapes = async () =>
+      (await tf.profile(kernelGrad)).kernels
+        .filter((k) => k.name.includes("MatMul"))
+        .map((k) => (k.outputShapes[0] as number[]).slice(-2).join(","));
+    disablePrunedFusedGradients();
+    expect(await productShapes()).toContain("3,5"); // tfjs's fused gradient computes it
+    enablePrunedFusedGradients();
+    const shapes = await productShapes();
+    expect(shapes).toContain("5,4"); // the kernel's gradient
+    expect(shapes).not.toContain("3,5");
+    tf.dispose([x, w]);
+  });
+
   it("is idempotent and leaves non-linear fused convs to tfjs", () => {
-    enablePrunedConvGradients();
+    enablePrunedFusedGradients();
     const patched = tf.fused.conv2d;
-    enablePrunedConvGradients();
+    enablePrunedFusedGradients();
     expect(tf.fused.conv2d).toBe(patched);
     const y = tf.tidy(() =>
       tf.fused.conv2d({
