@@ -37,6 +37,7 @@ import {
   setBackend,
   unregisterKernel,
 } from "@tensorflow/tfjs-core";
+import { enableClosedFormBatchNorm } from "./batch-norm-training.ts";
 import { adamUpdateWasmConfig } from "./kernels/adam.ts";
 import { makeBatchMatMulConfig } from "./kernels/batch-mat-mul.ts";
 import { concatFast } from "./kernels/concat.ts";
@@ -125,12 +126,18 @@ export interface WasmTrainingOptions {
    * Default true.
    */
   pruneFusedGradients?: boolean;
+  /**
+   * Differentiate BatchNorm layers in training by the closed form of batch-norm-training.ts
+   * (process-wide, all backends; the same forward values). Default true.
+   */
+  closedFormBatchNorm?: boolean;
 }
 
 /**
- * Register the training kernels, skip unneeded conv and dense gradients, select the wasm backend and wait
- * until it is ready. In Node the backend finds its .wasm binaries next to its own module file, so
- * no path setup is needed (setWasmPaths is only required in bundles that move those files).
+ * Register the training kernels, skip unneeded conv and dense gradients, differentiate BatchNorm
+ * in closed form, select the wasm backend and wait until it is ready. In Node the backend finds
+ * its .wasm binaries next to its own module file, so no path setup is needed (setWasmPaths is
+ * only required in bundles that move those files).
  * @throws Error when the wasm backend cannot be initialised.
  * @example
  * await initWasmTrainingBackend();
@@ -139,6 +146,7 @@ export interface WasmTrainingOptions {
 export async function initWasmTrainingBackend(options: WasmTrainingOptions = {}): Promise<void> {
   registerWasmTrainingKernels();
   if (options.pruneFusedGradients ?? true) enablePrunedFusedGradients();
+  if (options.closedFormBatchNorm ?? true) enableClosedFormBatchNorm();
   const ok = await setBackend(WASM);
   if (!ok) throw new Error("could not initialise the TF.js wasm backend");
   await ready();
