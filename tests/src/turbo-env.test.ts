@@ -33,10 +33,14 @@ const READERS: Record<string, { tasks: string[]; why: string }> = {
     tasks: ["test"],
     why: "CI: the gallery test fails instead of skipping",
   },
-  BENCH_SHAPES: { tasks: ["bench"], why: "the train-step bench lists conv shapes" },
+  BENCH_SHAPES: { tasks: ["bench"], why: "the train-step bench lists kernel calls' shapes" },
   EDGEGAN_FMA_GEMM: {
     tasks: ["test", "train", "eval", "synth", "bench"],
     why: "0 turns off the FMA GEMM convolutions (the XNNPACK ones run)",
+  },
+  EDGEGAN_FMA_MATMUL: {
+    tasks: ["test", "train", "eval", "synth", "bench"],
+    why: "0 turns off the FMA GEMM dense products alone",
   },
   PORT: { tasks: ["dev"], why: "the dev server's port" },
   TF_CPP_MIN_LOG_LEVEL: { tasks: ["train", "eval", "synth"], why: "TensorFlow's native log level" },

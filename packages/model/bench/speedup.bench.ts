@@ -10,7 +10,8 @@
  * Multiply and Select, on D's two activation shapes. adam: Adam's fused update (src/kernels/adam.ts)
  * against TF.js's 14 kernels a variable, on both networks' variables. batch-norm: the closed-form
  * BatchNorm gradient (src/batch-norm-training.ts) against tf.layers', on G's and D's BatchNorm
- * shapes. pruned-gradients: linear fused convs and matMuls recorded as their plain op
+ * shapes. fma-mat-mul: dense products on our FMA GEMM (src/kernels/fma-mat-mul.ts) against
+ * XNNPACK's, on the step's three large ones. pruned-gradients: linear fused convs and matMuls recorded as their plain op
  * (src/kernels/pruned-fused-gradients.ts) against TF.js's fused gradients, on the step alone.
  */
 import { loadavg } from "node:os";
@@ -105,6 +106,26 @@ const SPEEDUPS: Record<string, Speedup> = {
       return () =>
         tf.tidy(() => {
           for (const pass of passes) for (const g of Object.values(pass().grads)) g.dataSync();
+        });
+    },
+  },
+  "fma-mat-mul": {
+    set: (on) => {
+      process.env.EDGEGAN_FMA_MATMUL = on ? "1" : "0";
+    },
+    work: "G's dense layer and the dense weight gradients",
+    makeWork: (_gan, batch) => {
+      const pairs = [
+        [[batch, 110], [110, 6272], false],
+        [[batch, 110], [batch, 6272], true],
+        [[batch, 10], [batch, 12544], true],
+      ] as const;
+      const operands = pairs.map(
+        ([a, b, t]) => [tf.randomNormal([...a]), tf.randomNormal([...b]), t] as const,
+      );
+      return () =>
+        tf.tidy(() => {
+          for (const [a, b, t] of operands) tf.matMul(a, b, t, false).dataSync();
         });
     },
   },

@@ -46,6 +46,7 @@ import { conv2DBackpropInputConfig } from "./kernels/conv2d-backprop-input.ts";
 import { greaterFast, selectFast } from "./kernels/elementwise.ts";
 import { type FastPath, withFastPath } from "./kernels/fast-path.ts";
 import { conv2dBackpropFilterFma, conv2dBackpropInputFma, conv2dFma } from "./kernels/fma-conv.ts";
+import { matMulFma } from "./kernels/fma-mat-mul.ts";
 import { identityFast } from "./kernels/identity.ts";
 import {
   leakyReluFast,
@@ -85,8 +86,9 @@ function replaceKernel(config: KernelConfig): void {
 
 /**
  * Register the wasm training kernels: Conv2DBackpropFilter (missing in stock), a faster
- * Conv2DBackpropInput (XNNPACK per-phase convs), a BatchMatMul that keeps transposed products on
- * XNNPACK, a block-copy Tile, and fast paths for Concat, SplitV, Sum/Mean over leading axes,
+ * Conv2DBackpropInput (XNNPACK per-phase convs), a BatchMatMul that runs large dense products
+ * on our FMA GEMM (fma-mat-mul.ts) and keeps the other transposed ones on XNNPACK, a block-copy
+ * Tile, and fast paths for Concat, SplitV, Sum/Mean over leading axes,
  * LeakyRelu, Greater, Select and a zero-copy Identity, LeakyRelu's gradient as one fused
  * kernel (every backend but wasm keeps TF.js's formula), and Adam's update of a variable as one
  * kernel (used by fused-adam.ts). Idempotent. Call before
@@ -113,7 +115,9 @@ export function registerWasmTrainingKernels(): void {
     if (stock === undefined) throw new Error(`wasm kernel ${name} not found`);
     replaceKernel(withFastPath(stock, fast));
   }
-  const matMul = makeBatchMatMulConfig(stockMatMul) as KernelConfig & { [REGISTERED]?: true };
+  const matMul = withFastPath(makeBatchMatMulConfig(stockMatMul), matMulFma) as KernelConfig & {
+    [REGISTERED]?: true;
+  };
   matMul[REGISTERED] = true;
   replaceKernel(matMul);
 }

@@ -19,13 +19,8 @@ import {
   type KernelFunc,
   type TensorInfo,
 } from "@tensorflow/tfjs-core";
+import { batchOf } from "./fast-path.ts";
 import { disposeInfo, transposeInfo, WASM } from "./wasm-interop.ts";
-
-function batchOf(shape: readonly number[]): number {
-  let n = 1;
-  for (let i = 0; i < shape.length - 2; i++) n *= shape[i] as number;
-  return n;
-}
 
 /** Swap the last two axes. */
 function swapLast(backend: BackendWasm, x: TensorInfo): TensorInfo {

@@ -43,3 +43,8 @@ export function sizeOf(shape: readonly number[]): number {
   for (const d of shape) n *= d;
   return n;
 }
+
+/** Product of the dimensions before the last two (a matrix product's batch). */
+export function batchOf(shape: readonly number[]): number {
+  return sizeOf(shape.slice(0, -2));
+}

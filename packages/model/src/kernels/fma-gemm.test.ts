@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { GEMM_NR, type HeapMemory, heapGemm, relaxedSimdSupported } from "./fma-gemm.ts";
+import {
+  GEMM_NR,
+  gemmRowMajorB,
+  type HeapMemory,
+  heapGemm,
+  relaxedSimdSupported,
+} from "./fma-gemm.ts";
 
 const memoryApi = (
   globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number }) => HeapMemory } }
@@ -46,7 +52,20 @@ function setup(m: number, k: number, n: number, transposedA: boolean) {
     );
     return new Float32Array(memory.buffer, cAt, m * n).slice();
   };
-  return { ref, run };
+  /** The same product with B read where it is (no packing). */
+  const runInPlace = (fused: boolean) => {
+    new Float32Array(memory.buffer, cAt, m * n).fill(Number.NaN);
+    gemmRowMajorB(
+      memory,
+      a,
+      { offset: bAt, rowBytes: n * 4 },
+      { offset: cAt, rowBytes: n * 4 },
+      { m, k, n },
+      fused,
+    );
+    return new Float32Array(memory.buffer, cAt, m * n).slice();
+  };
+  return { ref, run, runInPlace };
 }
 
 function relError(ref: Float64Array, got: Float32Array): number {
@@ -81,6 +100,15 @@ describe("heapGemm (generated wasm SGEMM)", () => {
         expect(relError(ref, first)).toBeLessThan(1e-5);
         expect(run(true)).toEqual(first);
       }
+    },
+  );
+
+  it.each(shapes)(
+    "%i x %i x %i (A transposed: %s) with B read in place gives the packed path's bits",
+    (m, k, n, t) => {
+      const { run, runInPlace } = setup(m, k, n, t);
+      expect(runInPlace(false)).toEqual(run(false));
+      if (relaxedSimdSupported()) expect(runInPlace(true)).toEqual(run(true));
     },
   );
 

@@ -53,6 +53,8 @@ export interface MicroKernelSpec {
   aKBytes: number;
   /** Row stride of C in bytes. */
   ldcBytes: number;
+  /** Byte step of B between k (rows of a panel): NR * 4 when packed, B's row stride when not. */
+  bKBytes: number;
   /** true: relaxed_madd (FMA where the CPU has it); false: f32x4.mul then f32x4.add. */
   fused: boolean;
 }
@@ -65,7 +67,7 @@ export type TilesFn = (a: number, b: number, c: number, k: number, tiles: number
 
 /** Bytes of the micro-kernel module for `spec`. */
 export function microKernelBytes(spec: MicroKernelSpec): Uint8Array {
-  const { mr, nv, aRowBytes, aKBytes, ldcBytes, fused } = spec;
+  const { mr, nv, aRowBytes, aKBytes, ldcBytes, bKBytes, fused } = spec;
   // params: a, b, c, k, tiles; locals: p, q, kk, accumulators, B vectors, A splat
   const [A, B, C, K, TILES, P, Q, KK] = [0, 1, 2, 3, 4, 5, 6, 7];
   const ACC = 8; // mr * nv v128 accumulators, row-major
@@ -105,11 +107,7 @@ export function microKernelBytes(spec: MicroKernelSpec): Uint8Array {
     }
   }
   body.get(P).i32(aKBytes).i32Add().set(P);
-  body
-    .get(Q)
-    .i32(nv * 16)
-    .i32Add()
-    .set(Q);
+  body.get(Q).i32(bKBytes).i32Add().set(Q);
   body.get(KK).i32(1).i32Sub().tee(KK).brIf(0);
   body.end(); // k loop
   for (let i = 0; i < mr; i++)
@@ -149,6 +147,7 @@ export function relaxedSimdSupported(): boolean {
     aRowBytes: 4,
     aKBytes: 4,
     ldcBytes: 16,
+    bKBytes: 16,
     fused: true,
   });
   return wasmApi.validate(probe);
@@ -172,7 +171,7 @@ export function heapModule(
 }
 
 function microKernel(memory: HeapMemory, spec: MicroKernelSpec): TilesFn {
-  const key = `gemm ${spec.mr}x${spec.nv} ${spec.aRowBytes} ${spec.aKBytes} ${spec.ldcBytes} ${spec.fused}`;
+  const key = `gemm ${spec.mr}x${spec.nv} ${spec.aRowBytes} ${spec.aKBytes} ${spec.ldcBytes} ${spec.bKBytes} ${spec.fused}`;
   return heapModule(memory, key, () => microKernelBytes(spec)).tiles as TilesFn;
 }
 
@@ -221,12 +220,59 @@ export interface GemmDims {
   n: number;
 }
 
+/** Where B's panels of NR columns lie: panel q's row kk at offset + q * panelBytes + kk * kBytes. */
+interface PanelLayout {
+  offset: number;
+  kBytes: number;
+  panelBytes: number;
+}
+
 /**
- * C[m, n] = A[m, k] B[k, n] with B already packed ({@link packPanels}) at `pack`. C is row-major
- * with row stride `c.rowBytes`; `n` must be a multiple of {@link GEMM_NR}. Every element of C is
+ * C[m, n] = A[m, k] B[k, n] with B's NR-column panels as `b` lays them out. C is row-major with
+ * row stride `c.rowBytes`; `n` must be a multiple of {@link GEMM_NR}. Every element of C is
  * summed over k in order 0..k-1 with one rounding per multiply-add where the CPU fuses it (two
  * where it does not): the same bits on every call on one machine. `fused` false: mul + add.
  */
+function gemmPanels(
+  memory: HeapMemory,
+  a: HeapMatrix,
+  b: PanelLayout,
+  c: { offset: number; rowBytes: number },
+  dims: GemmDims,
+  fused: boolean,
+): void {
+  const { m, k, n } = dims;
+  if (n % GEMM_NR !== 0) throw new Error(`gemm: n = ${n} is not a multiple of ${GEMM_NR}`);
+  if (m <= 0 || k <= 0) throw new Error(`gemm: empty product ${m}x${k}x${n}`);
+  const spec = {
+    nv: NV,
+    aRowBytes: a.rowBytes,
+    aKBytes: a.colBytes,
+    ldcBytes: c.rowBytes,
+    bKBytes: b.kBytes,
+    fused,
+  };
+  const full = microKernel(memory, { ...spec, mr: MR });
+  const rest = m % MR;
+  const fullRows = m - rest;
+  for (let m0 = 0; m0 < fullRows; m0 += ROW_BLOCK) {
+    const rows = Math.min(ROW_BLOCK, fullRows - m0);
+    const aRow = a.offset + m0 * a.rowBytes;
+    const cRow = c.offset + m0 * c.rowBytes;
+    for (let q = 0; q * GEMM_NR < n; q++) {
+      full(aRow, b.offset + q * b.panelBytes, cRow + q * GEMM_NR * 4, k, rows / MR);
+    }
+  }
+  if (rest > 0) {
+    const edge = microKernel(memory, { ...spec, mr: rest });
+    const aRow = a.offset + fullRows * a.rowBytes;
+    const cRow = c.offset + fullRows * c.rowBytes;
+    for (let q = 0; q * GEMM_NR < n; q++)
+      edge(aRow, b.offset + q * b.panelBytes, cRow + q * GEMM_NR * 4, k, 1);
+  }
+}
+
+/** {@link gemmPanels} with B packed ({@link packPanels}) at `pack`. */
 export function gemmPacked(
   memory: HeapMemory,
   a: HeapMatrix,
@@ -235,29 +281,25 @@ export function gemmPacked(
   dims: GemmDims,
   fused = true,
 ): void {
-  const { m, k, n } = dims;
-  if (n % GEMM_NR !== 0) throw new Error(`gemm: n = ${n} is not a multiple of ${GEMM_NR}`);
-  if (m <= 0 || k <= 0) throw new Error(`gemm: empty product ${m}x${k}x${n}`);
-  const spec = { nv: NV, aRowBytes: a.rowBytes, aKBytes: a.colBytes, ldcBytes: c.rowBytes, fused };
-  const full = microKernel(memory, { ...spec, mr: MR });
-  const rest = m % MR;
-  const fullRows = m - rest;
-  const panelBytes = k * GEMM_NR * 4;
-  for (let m0 = 0; m0 < fullRows; m0 += ROW_BLOCK) {
-    const rows = Math.min(ROW_BLOCK, fullRows - m0);
-    const aRow = a.offset + m0 * a.rowBytes;
-    const cRow = c.offset + m0 * c.rowBytes;
-    for (let q = 0; q * GEMM_NR < n; q++) {
-      full(aRow, pack + q * panelBytes, cRow + q * GEMM_NR * 4, k, rows / MR);
-    }
-  }
-  if (rest > 0) {
-    const edge = microKernel(memory, { ...spec, mr: rest });
-    const aRow = a.offset + fullRows * a.rowBytes;
-    const cRow = c.offset + fullRows * c.rowBytes;
-    for (let q = 0; q * GEMM_NR < n; q++)
-      edge(aRow, pack + q * panelBytes, cRow + q * GEMM_NR * 4, k, 1);
-  }
+  const layout = { offset: pack, kBytes: GEMM_NR * 4, panelBytes: dims.k * GEMM_NR * 4 };
+  gemmPanels(memory, a, layout, c, dims, fused);
+}
+
+/**
+ * {@link gemmPanels} reading B in place: row-major with unit column stride, its rows
+ * `b.rowBytes` apart (each panel is 8 adjacent columns). No packing pass, for a B that is used
+ * once (a dense layer's changing weights, a gradient).
+ */
+export function gemmRowMajorB(
+  memory: HeapMemory,
+  a: HeapMatrix,
+  b: { offset: number; rowBytes: number },
+  c: { offset: number; rowBytes: number },
+  dims: GemmDims,
+  fused = true,
+): void {
+  const layout = { offset: b.offset, kBytes: b.rowBytes, panelBytes: GEMM_NR * 4 };
+  gemmPanels(memory, a, layout, c, dims, fused);
 }
 
 /** {@link packPanels} then {@link gemmPacked}; `pack` is scratch for k * n floats. */
