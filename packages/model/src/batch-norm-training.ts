@@ -19,6 +19,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
+import { BATCH_NORM_GRAD } from "./kernels/batch-norm-grad.ts";
 
 /** A batch's normalised output and the statistics it was normalised with ([channels] each). */
 export interface BatchNormResult {
@@ -27,21 +28,47 @@ export interface BatchNormResult {
   variance: tf.Tensor;
 }
 
-/** The closed-form gradients of {@link batchNormInTraining} for x, gamma and beta. */
-function closedFormGradients(
-  dy: tf.Tensor,
-  [x, mean, variance, gamma]: tf.Tensor[],
-  axes: number[],
-  count: number,
-  epsilon: number,
-): tf.Tensor[] {
-  const r = tf.rsqrt(tf.add(variance as tf.Tensor, epsilon));
-  const xHat = tf.mul(tf.sub(x as tf.Tensor, mean as tf.Tensor), r);
-  const dBeta = tf.sum(dy, axes);
-  const dGamma = tf.sum(tf.mul(dy, xHat), axes);
+/** Every axis but the last (the channels'): the axes BatchNorm's statistics reduce. */
+function leadingAxes(x: tf.Tensor): number[] {
+  return Array.from({ length: x.rank - 1 }, (_, i) => i);
+}
+
+/** The tensors the closed form reads: the forward's input, its statistics and gamma, and dy. */
+export interface BatchNormGradInputs {
+  dy: tf.Tensor;
+  x: tf.Tensor;
+  mean: tf.Tensor;
+  variance: tf.Tensor;
+  gamma: tf.Tensor;
+}
+
+/** The closed form in TF.js ops: [dx, dgamma, dbeta] (any backend, any channel count). */
+export function closedFormGradientsInOps(t: BatchNormGradInputs, epsilon: number): tf.Tensor[] {
+  const axes = leadingAxes(t.x);
+  const count = t.x.size / (t.x.shape[t.x.rank - 1] as number);
+  const r = tf.rsqrt(tf.add(t.variance, epsilon));
+  const xHat = tf.mul(tf.sub(t.x, t.mean), r);
+  const dBeta = tf.sum(t.dy, axes);
+  const dGamma = tf.sum(tf.mul(t.dy, xHat), axes);
   const centred = tf.add(tf.mul(xHat, tf.div(dGamma, count)), tf.div(dBeta, count));
-  const dx = tf.mul(tf.sub(dy, centred), tf.mul(gamma as tf.Tensor, r));
+  const dx = tf.mul(tf.sub(t.dy, centred), tf.mul(t.gamma, r));
   return [dx, dGamma, dBeta];
+}
+
+/**
+ * The closed-form gradients of {@link batchNormInTraining} for x, gamma and beta: in two passes
+ * of kernels/batch-norm-grad.ts where the backend has it (and channels come in fours), else in
+ * TF.js ops.
+ */
+function closedFormGradients(dy: tf.Tensor, saved: tf.Tensor[], epsilon: number): tf.Tensor[] {
+  const [x, mean, variance, gamma] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+  const inputs = { dy, x, mean, variance, gamma };
+  const channels = x.shape[x.rank - 1] as number;
+  if (channels % 4 === 0 && tf.getKernel(BATCH_NORM_GRAD, tf.getBackend()) !== undefined)
+    return tf
+      .engine()
+      .runKernel(BATCH_NORM_GRAD, { ...inputs }, { epsilon }) as unknown as tf.Tensor[];
+  return closedFormGradientsInOps(inputs, epsilon);
 }
 
 /**
@@ -55,9 +82,7 @@ export function batchNormInTraining(
   beta: tf.Tensor,
   epsilon: number,
 ): BatchNormResult {
-  const channels = x.shape[x.rank - 1] as number;
-  const axes = Array.from({ length: x.rank - 1 }, (_, i) => i);
-  const count = x.size / channels;
+  const axes = leadingAxes(x);
   let stats: { mean: tf.Tensor; variance: tf.Tensor } | undefined;
   const normalise = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [xs, g, b, save] = args as [tf.Tensor, tf.Tensor, tf.Tensor, tf.GradSaveFunc];
@@ -67,8 +92,7 @@ export function batchNormInTraining(
     stats = { mean: tf.keep(mean), variance: tf.keep(variance) }; // outlive the forward's tidy
     return {
       value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
-        closedFormGradients(dy, saved, axes, count, epsilon),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => closedFormGradients(dy, saved, epsilon),
     };
   });
   const y = normalise(x, gamma, beta);

@@ -40,6 +40,7 @@ import {
 import { enableClosedFormBatchNorm } from "./batch-norm-training.ts";
 import { adamUpdateWasmConfig } from "./kernels/adam.ts";
 import { makeBatchMatMulConfig } from "./kernels/batch-mat-mul.ts";
+import { batchNormGradWasmConfig } from "./kernels/batch-norm-grad.ts";
 import { concatFast } from "./kernels/concat.ts";
 import { conv2DBackpropFilterConfig } from "./kernels/conv2d-backprop-filter.ts";
 import { conv2DBackpropInputConfig } from "./kernels/conv2d-backprop-input.ts";
@@ -90,8 +91,9 @@ function replaceKernel(config: KernelConfig): void {
  * on our FMA GEMM (fma-mat-mul.ts) and keeps the other transposed ones on XNNPACK, a block-copy
  * Tile, and fast paths for Concat, SplitV, Sum/Mean over leading axes,
  * LeakyRelu, Greater, Select and a zero-copy Identity, LeakyRelu's gradient as one fused
- * kernel (every backend but wasm keeps TF.js's formula), and Adam's update of a variable as one
- * kernel (used by fused-adam.ts). Idempotent. Call before
+ * kernel (every backend but wasm keeps TF.js's formula), Adam's update of a variable as one
+ * kernel (used by fused-adam.ts), and BatchNorm's closed-form gradient as one (used by
+ * batch-norm-training.ts). Idempotent. Call before
  * `setBackend('wasm')`, or use {@link initWasmTrainingBackend}.
  */
 export function registerWasmTrainingKernels(): void {
@@ -109,6 +111,7 @@ export function registerWasmTrainingKernels(): void {
   replaceKernel(tileConfig);
   replaceKernel(leakyReluGradWasmConfig);
   replaceKernel(adamUpdateWasmConfig);
+  replaceKernel(batchNormGradWasmConfig);
   registerGradient(leakyReluGradConfig);
   for (const [name, fast] of FAST_PATHS) {
     const stock = getKernel(name, WASM);
