@@ -9,7 +9,8 @@
  *
  * Synchronous by design (Atomics.wait): the average is needed in the middle of a step, inside
  * TF.js's gradient tape. A replica that fails raises a shared flag that wakes the others; a
- * replica that never arrives (a thread that died) ends the wait after `timeoutMs`. Nothing hangs.
+ * replica that never arrives (a thread that died) ends the wait after `timeoutMs` of waiting (time
+ * the process spent stopped, e.g. by Ctrl-Z, does not count). Nothing hangs.
  */
 import * as tf from "@tensorflow/tfjs-core";
 import type { GradientAverager, Network } from "../train-step.ts";
@@ -27,6 +28,9 @@ export interface SharedStepMemory {
   /** How long a replica waits for the others at a barrier before giving up. */
   timeoutMs: number;
 }
+
+/** Barrier waits run in slices this long, so time the whole process was stopped is not counted. */
+const WAIT_SLICE_MS = 1_000;
 
 const ARRIVED = 0;
 const GENERATION = 1;
@@ -79,17 +83,21 @@ function barrier(memory: SharedStepMemory, replica: number): void {
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
   } else {
-    const deadline = performance.now() + memory.timeoutMs;
+    let waited = 0; // ms counted toward the timeout
     while (Atomics.load(control, GENERATION) === generation) {
       if (failedReplica(memory) !== null) break;
-      const left = deadline - performance.now();
-      if (left <= 0) {
+      if (waited >= memory.timeoutMs) {
         raiseFailure(memory, replica);
         throw new ReplicaFailure(
           `replica ${replica} waited ${memory.timeoutMs} ms at a barrier for the others (did a worker thread die?)`,
         );
       }
-      Atomics.wait(control, GENERATION, generation, left);
+      const slice = Math.min(WAIT_SLICE_MS, memory.timeoutMs - waited);
+      const start = performance.now();
+      Atomics.wait(control, GENERATION, generation, slice);
+      // a slice counts at most what it asked for: a process stopped meanwhile (Ctrl-Z, a
+      // suspended machine) froze every replica alike, and that time is nobody's fault
+      waited += Math.min(performance.now() - start, slice);
     }
   }
   const failed = failedReplica(memory);
