@@ -13,7 +13,8 @@
  *
  * The forward pass is tf.layers' own (tf.moments, then tf.batchNorm): the same values, bits and
  * moving-statistics update. Only the gradient is computed differently (equal up to float32
- * rounding, ~1e-7 relative in the tests). {@link enableClosedFormBatchNorm} patches
+ * rounding: within 1e-6 relative in the tests), on wasm by one kernel (kernels/batch-norm-grad.ts,
+ * two passes), elsewhere in TF.js ops. {@link enableClosedFormBatchNorm} patches
  * tf.layers' BatchNormalization (process-wide, idempotent, like pruned-fused-gradients.ts);
  * inference, and layers normalising another axis than the last, keep the stock code.
  */
@@ -65,9 +66,7 @@ function closedFormGradients(dy: tf.Tensor, saved: tf.Tensor[], epsilon: number)
   const inputs = { dy, x, mean, variance, gamma };
   const channels = x.shape[x.rank - 1] as number;
   if (channels % 4 === 0 && tf.getKernel(BATCH_NORM_GRAD, tf.getBackend()) !== undefined)
-    return tf
-      .engine()
-      .runKernel(BATCH_NORM_GRAD, { ...inputs }, { epsilon }) as unknown as tf.Tensor[];
+    return tf.engine().runKernel(BATCH_NORM_GRAD, inputs, { epsilon }) as unknown as tf.Tensor[];
   return closedFormGradientsInOps(inputs, epsilon);
 }
 
