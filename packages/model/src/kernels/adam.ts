@@ -117,8 +117,7 @@ function adamModuleBytes(): Uint8Array {
   body.get(VV).get(A2).f32x4Div().f32x4Sqrt().get(EPS).f32x4Add();
   body.f32x4Div().get(NLR).f32x4Mul();
   body.get(W).v128Load(0).f32x4Add().v128Store(0);
-  for (const pointer of [G, M, V, W, OUT_M, OUT_V, OUT_W])
-    body.get(pointer).i32(16).i32Add().set(pointer);
+  body.advance([G, M, V, W, OUT_M, OUT_V, OUT_W], 16);
   body.get(BYTES).i32(16).i32Sub().tee(BYTES).brIf(0);
   body.end().end();
   return moduleBytes([

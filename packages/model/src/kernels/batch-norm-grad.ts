@@ -59,7 +59,7 @@ function moduleBytesOfPasses(): Uint8Array {
     at(S_DYX);
     at(S_DYX).v128Load(0);
     sums.get(DYV).get(XHAT).f32x4Mul().f32x4Add().v128Store(0);
-    for (const pointer of [X, DY, O]) sums.get(pointer).i32(16).i32Add().set(pointer);
+    sums.advance([X, DY, O], 16);
     sums.get(CBYTES).get(O).i32Sub().brIf(0);
     sums.end();
     sums.get(ROWS).i32(1).i32Sub().tee(ROWS).brIf(0);
@@ -92,7 +92,7 @@ function moduleBytesOfPasses(): Uint8Array {
     dx.f32x4Sub(); // dy - (x^ * a + b)
     vector(4);
     dx.f32x4Mul().v128Store(0);
-    for (const pointer of [X, DY, OUT, O]) dx.get(pointer).i32(16).i32Add().set(pointer);
+    dx.advance([X, DY, OUT, O], 16);
     dx.get(CBYTES).get(O).i32Sub().brIf(0);
     dx.end();
     dx.get(ROWS).i32(1).i32Sub().tee(ROWS).brIf(0);

@@ -52,7 +52,7 @@ function gradModuleBytes(): Uint8Array {
   body.get(DY).v128Load(0).get(ALPHAS).f32x4Mul(); // else dy * alpha
   body.get(X).v128Load(0).v128Zero().f32x4Gt(); // mask: x > 0
   body.v128Bitselect().v128Store(0);
-  for (const pointer of [X, DY, OUT]) body.get(pointer).i32(16).i32Add().set(pointer);
+  body.advance([X, DY, OUT], 16);
   body.get(BYTES).i32(16).i32Sub().tee(BYTES).brIf(0);
   body.end().end();
   return moduleBytes([
@@ -89,7 +89,7 @@ function forwardModuleBytes(): Uint8Array {
   body.i8x16Shuffle([...low, ...low.map((i) => i + 16)]); // [a0, a1] and [a2, a3] as one vector
   body.get(V).v128Zero().f32x4Gt(); // mask: x > 0
   body.v128Bitselect().v128Store(0);
-  for (const pointer of [X, OUT]) body.get(pointer).i32(16).i32Add().set(pointer);
+  body.advance([X, OUT], 16);
   body.get(BYTES).i32(16).i32Sub().tee(BYTES).brIf(0);
   body.end().end();
   return moduleBytes([

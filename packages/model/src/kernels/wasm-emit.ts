@@ -83,6 +83,11 @@ export class Body {
   i32Sub(): this {
     return this.op(0x6b);
   }
+  /** Add `bytes` to each of the i32 `locals` (pointers stepping through arrays together). */
+  advance(locals: readonly number[], bytes: number): this {
+    for (const local of locals) this.get(local).i32(bytes).i32Add().set(local);
+    return this;
+  }
   i32Eqz(): this {
     return this.op(0x45);
   }
