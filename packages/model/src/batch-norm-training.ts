@@ -126,19 +126,14 @@ function closedFormCall(
   training: boolean,
 ): tf.Tensor | null {
   const x = Array.isArray(inputs) ? inputs[0] : inputs;
-  const last = x === undefined ? -2 : x.rank - 1;
-  const axis = layer.axis < 0 ? layer.axis + (x?.rank ?? 0) : layer.axis;
   const oneInput = !Array.isArray(inputs) || inputs.length === 1;
-  if (!training || axis !== last || !layer.gamma || !layer.beta || !oneInput) return null;
+  if (!training || x === undefined || !oneInput || !layer.gamma || !layer.beta) return null;
+  const axis = layer.axis < 0 ? layer.axis + x.rank : layer.axis;
+  if (axis !== x.rank - 1) return null;
   const gamma = layer.gamma;
   const beta = layer.beta;
   return tf.tidy(() => {
-    const { y, mean, variance } = batchNormInTraining(
-      x as tf.Tensor,
-      gamma.read(),
-      beta.read(),
-      layer.epsilon,
-    );
+    const { y, mean, variance } = batchNormInTraining(x, gamma.read(), beta.read(), layer.epsilon);
     updateMovingAverage(layer.movingMean, mean, layer.momentum);
     updateMovingAverage(layer.movingVariance, variance, layer.momentum);
     tf.dispose([mean, variance]); // kept by batchNormInTraining, so tidy would not
@@ -150,9 +145,12 @@ const PATCHED = Symbol.for("edgegan.closedFormBatchNorm");
 
 type Prototype = BatchNormLayer & Record<symbol, unknown>;
 
-/** tf.layers' BatchNormalization prototype (the class itself is not exported). */
+let prototype: Prototype | undefined;
+
+/** tf.layers' BatchNormalization prototype (the class itself is not exported), found once. */
 function batchNormPrototype(): Prototype {
-  return Object.getPrototypeOf(tfl.layers.batchNormalization({})) as Prototype;
+  prototype ??= Object.getPrototypeOf(tfl.layers.batchNormalization({})) as Prototype;
+  return prototype;
 }
 
 /** Route every BatchNormalization layer's training call through the closed form (idempotent). */
