@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { randomTensor, setupBackends } from "../test/backend-compare.ts";
+import { kernelNamesOf, randomTensor, setupBackends } from "../test/backend-compare.ts";
 import { FusedAdamOptimizer } from "./fused-adam.ts";
 import { ADAM_UPDATE } from "./kernels/adam.ts";
 import { named } from "./train-step.ts";
@@ -79,8 +79,7 @@ describe("FusedAdamOptimizer", () => {
       const w = tf.variable(randomTensor([9], 5), true, `k_${tf.getBackend()}`);
       const g = randomTensor([9], 6);
       const adam = new FusedAdamOptimizer(1e-3, 0.5);
-      const names = (await tf.profile(() => adam.applyGradients(named({ [w.name]: g }))))
-        .kernelNames;
+      const names = await kernelNamesOf(() => adam.applyGradients(named({ [w.name]: g })));
       tf.dispose([w, g]);
       adam.dispose();
       return names;

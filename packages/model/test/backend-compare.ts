@@ -61,3 +61,10 @@ export async function onBothBackends(fn: () => tf.Tensor | tf.Tensor[]): Promise
   const wasm = await run("wasm");
   return { cpu: cpu.values, wasm: wasm.values, shapes: wasm.shapes, cpuShapes: cpu.shapes };
 }
+
+/** Names of the kernels one call of `fn` runs on the active backend; its result is disposed. */
+export async function kernelNamesOf(fn: () => tf.TensorContainer | void): Promise<string[]> {
+  const profile = await tf.profile(fn as () => tf.TensorContainer);
+  tf.dispose(profile.result);
+  return profile.kernelNames;
+}

@@ -1,6 +1,11 @@
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { randomTensor, relativeError, setupBackends } from "../../test/backend-compare.ts";
+import {
+  kernelNamesOf,
+  randomTensor,
+  relativeError,
+  setupBackends,
+} from "../../test/backend-compare.ts";
 import {
   disablePrunedFusedGradients,
   enablePrunedFusedGradients,
@@ -29,15 +34,6 @@ function filterGradient(bias: boolean): { loss: Float32Array; grads: Float32Arra
     .grads(f)([w, b])
     .map((g) => g.dataSync() as Float32Array);
   return { loss, grads };
-}
-
-/** Names of the kernels one call of `fn` runs. */
-async function kernelsOf(fn: () => tf.TensorContainer): Promise<string[]> {
-  const info = await tf.profile(() => {
-    const r = fn();
-    return r;
-  });
-  return info.kernelNames;
 }
 
 describe("enablePrunedFusedGradients", () => {
@@ -70,9 +66,9 @@ describe("enablePrunedFusedGradients", () => {
         tf.sum(tf.fused.conv2d({ x, filter: ww as tf.Tensor4D, strides: 2, pad: "same" })),
       )(w);
     disablePrunedFusedGradients();
-    expect(await kernelsOf(filterGrad)).toContain("Conv2DBackpropInput"); // tfjs's fused gradient
+    expect(await kernelNamesOf(filterGrad)).toContain("Conv2DBackpropInput"); // tfjs's fused gradient
     enablePrunedFusedGradients();
-    const names = await kernelsOf(filterGrad);
+    const names = await kernelNamesOf(filterGrad);
     expect(names).toContain("Conv2DBackpropFilter");
     expect(names).not.toContain("Conv2DBackpropInput");
     tf.dispose([x, w]);
