@@ -63,8 +63,8 @@ export async function onBothBackends(fn: () => tf.Tensor | tf.Tensor[]): Promise
 }
 
 /** Names of the kernels one call of `fn` runs on the active backend; its result is disposed. */
-export async function kernelNamesOf(fn: () => tf.TensorContainer | void): Promise<string[]> {
-  const profile = await tf.profile(fn as () => tf.TensorContainer);
+export async function kernelNamesOf(fn: () => tf.TensorContainer): Promise<string[]> {
+  const profile = await tf.profile(fn);
   tf.dispose(profile.result);
   return profile.kernelNames;
 }
