@@ -55,6 +55,8 @@ export interface ArtifactInput {
   seed: number;
   /** How generator.onnx stores its weights (default float32). */
   weights?: OnnxWeightType;
+  /** The T of generator.onnx's Mul(z, T) (default 1: none); parity feeds TF.js T * z. */
+  latentTemperature?: number;
 }
 
 export class ParityError extends Error {}
@@ -68,11 +70,13 @@ export async function exportVerifiedArtifact(
   input: ArtifactInput,
 ): Promise<ModelManifest> {
   const weights = input.weights ?? "float32";
-  const float32 = exportGeneratorToOnnx(input.generator, input.arch);
+  const { latentTemperature = 1 } = input;
+  const float32 = exportGeneratorToOnnx(input.generator, input.arch, { latentTemperature });
   const onnx = weights === "float16" ? toFloat16Weights(float32) : float32;
   const parity = await checkOnnxParity(input.generator, onnx, {
     samples: PARITY_SAMPLES,
     seed: input.seed,
+    latentTemperature,
   });
   const tolerance = PARITY_TOLERANCE[weights];
   if (!(parity.maxAbsDiff <= tolerance)) {

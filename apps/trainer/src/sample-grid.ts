@@ -8,6 +8,7 @@
 import { LATENT_SIZE, NUM_CLASSES, oneHot, toPixels } from "@edgegan/shared";
 import { encodeGridPng } from "@edgegan/shared/png";
 import { createRng } from "@edgegan/shared/rng";
+import type { TrainConfig } from "@edgegan/shared/train-config";
 import * as tf from "@tensorflow/tfjs-core";
 import type { LayersModel } from "@tensorflow/tfjs-layers";
 
@@ -34,17 +35,20 @@ export function gridInputs(
   return { z, labels: oneHot(labelIndices) };
 }
 
-/** Run the generator (inference mode) on the grid inputs and encode the grid PNG (`rows` classes). */
+/**
+ * Run the generator (inference mode) on the grid inputs and encode the grid PNG (`rows` classes).
+ * The generator sees T * z, as it does inside the exported generator.onnx.
+ */
 export function renderSampleGrid(
   generator: LayersModel,
-  seed: number,
+  { seed, latentTemperature }: Pick<TrainConfig, "seed" | "latentTemperature">,
   rows: number = NUM_CLASSES,
 ): Uint8Array {
   const { z, labels } = gridInputs(seed, rows);
   const n = rows * NUM_CLASSES;
   const values = tf.tidy(() => {
     const out = generator.predict([
-      tf.tensor2d(z, [n, LATENT_SIZE]),
+      tf.mul(tf.tensor2d(z, [n, LATENT_SIZE]), latentTemperature),
       tf.tensor2d(labels, [n, NUM_CLASSES]),
     ]);
     return (out as tf.Tensor).dataSync() as Float32Array;

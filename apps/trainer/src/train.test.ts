@@ -7,6 +7,10 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { TensorData } from "@edgegan/model/gan-state";
 import { buildGenerator } from "@edgegan/model/generator";
+import { openOnnxGenerator } from "@edgegan/model/onnx-generator";
+import { inspectOnnx } from "@edgegan/model/onnx-inspect";
+import { LATENT_SIZE, oneHot } from "@edgegan/shared";
+import { createRng } from "@edgegan/shared/rng";
 import {
   COMMAND_FIELDS,
   DEFAULT_TRAIN_CONFIG,
@@ -209,6 +213,42 @@ describe("train (tiny MNIST run)", () => {
         quiet,
       ),
     ).rejects.toThrow(/--teacher .*-missing: .*model.json not found/);
+  });
+
+  it("exports at --latent-temperature (grid, parity gate and card), and a finished run re-exports at another by --resume", async () => {
+    const out = mkdtempSync(join(tmpdir(), "edgegan-temperature-"));
+    const config = tinyConfig(out, { arch: "dcgan", generatorWidth: 8, epochs: 1, maxSteps: 2 });
+    const cool = await train({ ...config, latentTemperature: 0.5 }, quiet);
+    expect(cool.manifest?.training.config).toMatchObject({ latentTemperature: 0.5 });
+    expect(cool.manifest?.parity.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+    const coolOnnx = new Uint8Array(readFileSync(join(out, "generator.onnx")));
+    expect(inspectOnnx(coolOnnx).metadata.latent_temperature).toBe("0.5");
+    const coolGrid = readFileSync(join(out, "samples-final.png"));
+
+    // not part of the run's identity: the finished run re-exports, its weights untouched
+    const weights = checkpointTensors(out).tensors;
+    const plain = await train({ ...config, resume: true }, quiet);
+    expect(plain.steps).toBe(2);
+    expect(plain.manifest?.training.config).toMatchObject({ latentTemperature: 1 });
+    expect(plain.manifest?.version).not.toBe(cool.manifest?.version);
+    expect(checkpointTensors(out).tensors).toEqual(weights);
+    expect(readFileSync(join(out, "samples-final.png"))).not.toEqual(coolGrid);
+
+    // the graph at 0.5 gives for z what the graph at 1 gives for z / 2
+    const plainOnnx = new Uint8Array(readFileSync(join(out, "generator.onnx")));
+    const z = createRng(5).fillNormal(new Float32Array(4 * LATENT_SIZE));
+    const labels = oneHot([0, 3, 6, 9]);
+    const run = async (bytes: Uint8Array, latent: Float32Array) => {
+      const g = await openOnnxGenerator(bytes);
+      try {
+        return Array.from(await g.run(latent, labels, 4));
+      } finally {
+        await g.release();
+      }
+    };
+    const half = z.map((v) => v * 0.5);
+    expect(await run(coolOnnx, z)).toEqual(await run(plainOnnx, half));
+    expect(await run(coolOnnx, z)).not.toEqual(await run(plainOnnx, z));
   });
 
   it("fails at start when the output folder cannot be written", async () => {

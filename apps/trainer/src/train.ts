@@ -191,6 +191,7 @@ export async function train(config: TrainConfig, options: TrainOptions = {}): Pr
       dataset: { name: datasetCardName(run.data.name), classNames: run.data.classNames },
       seed: config.seed,
       weights: config.onnxWeights,
+      latentTemperature: config.latentTemperature,
       training: {
         ...cardTraining(config, run.teacher?.ref ?? null),
         backend: run.backend.name,
@@ -286,12 +287,12 @@ function flushMetrics(
   }
 }
 
-/** The EMA generator, BN-recalibrated, as a 10x10 grid from the run's fixed z. */
+/** The EMA generator, BN-recalibrated, as a 10x10 grid from the run's fixed z (at its temperature, as served). */
 function writeGrid(run: Run, file: string, tensorboard: TrainingLog | null): void {
   run.ema.copyTo(run.emaGenerator);
   const classCount = run.data.classNames.length;
   recalibrateBatchNorm(run.emaGenerator, { seed: run.config.seed, classCount });
-  const png = renderSampleGrid(run.emaGenerator, run.config.seed, classCount);
+  const png = renderSampleGrid(run.emaGenerator, run.config, classCount);
   writeFileAtomic(join(run.outDir, file), png);
   tensorboard?.grid(run.state.step, png);
 }
@@ -303,13 +304,17 @@ async function evaluateEpoch(
   evaluation: TrainOptions["evaluation"],
   tensorboard: TrainingLog | null,
 ): Promise<void> {
-  const m = await evaluateGenerator(exportGeneratorToOnnx(run.emaGenerator, run.config.arch), {
-    dataset: run.config.dataset,
-    classNames: run.data.classNames,
-    memorisationSamples: 0, // the near-copy search takes minutes: `npm run eval` measures it once
-    log,
-    ...evaluation,
-  });
+  const { arch, latentTemperature } = run.config;
+  const m = await evaluateGenerator(
+    exportGeneratorToOnnx(run.emaGenerator, arch, { latentTemperature }),
+    {
+      dataset: run.config.dataset,
+      classNames: run.data.classNames,
+      memorisationSamples: 0, // the near-copy search takes minutes: `npm run eval` measures it once
+      log,
+      ...evaluation,
+    },
+  );
   const line: EvalHistoryLine = {
     epoch: run.state.epoch,
     step: run.state.step,

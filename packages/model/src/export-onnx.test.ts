@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { useCpuBackend } from "../test/cpu-backend.ts";
 import { exportGeneratorToOnnx } from "./export-onnx.ts";
 import { buildGenerator } from "./generator.ts";
+import { toFloat16Weights } from "./onnx-float16.ts";
 import { decodeOnnx, encodeOnnx, inspectOnnx } from "./onnx-inspect.ts";
 import { checkOnnxParity } from "./onnx-parity.ts";
 
@@ -187,6 +188,62 @@ describe("exportGeneratorToOnnx (other transposed-conv settings)", () => {
     ]);
     const { maxAbsDiff } = await checkOnnxParity(g, bytes, { samples: 16, seed: 9 });
     expect(maxAbsDiff).toBeLessThanOrEqual(1e-4);
+  });
+});
+
+describe("exportGeneratorToOnnx (latent temperature)", () => {
+  const generator = () => {
+    const g = buildGenerator("dcgan", 16);
+    randomizeBatchNorm(g, 31);
+    return g;
+  };
+
+  it("scales z by T in one Mul before the generator: the graph at T gives G(T z), checked by the parity gate", async () => {
+    const g = generator();
+    const bytes = exportGeneratorToOnnx(g, "dcgan", { latentTemperature: 0.5 });
+    const s = inspectOnnx(bytes);
+    expect(s.inputs.map((i) => i.name)).toEqual([ONNX_IO.latentInput, ONNX_IO.labelInput]);
+    const [scale, concat] = s.nodes;
+    expect(scale?.opType).toBe("Mul");
+    expect(scale?.inputs[0]).toBe(ONNX_IO.latentInput);
+    expect(concat?.opType).toBe("Concat");
+    expect(concat?.inputs[0]).toBe(scale?.outputs[0]);
+    expect(s.initializers.find((i) => i.name === "latent_temperature")?.dims).toEqual([]);
+    expect(s.metadata.latent_temperature).toBe("0.5");
+    // the gate told the temperature agrees; told none, it sees G(z) against G(z / 2)
+    expect(
+      (await checkOnnxParity(g, bytes, { samples: 16, latentTemperature: 0.5 })).maxAbsDiff,
+    ).toBeLessThanOrEqual(1e-4);
+    expect((await checkOnnxParity(g, bytes, { samples: 16 })).maxAbsDiff).toBeGreaterThan(1e-2);
+  });
+
+  it("at T = 1 (the default) the graph has no Mul and no temperature in its metadata", () => {
+    const g = generator();
+    const s = inspectOnnx(exportGeneratorToOnnx(g, "dcgan", { latentTemperature: 1 }));
+    expect(s.nodes.map((n) => n.opType)).not.toContain("Mul");
+    expect(s.metadata).not.toHaveProperty("latent_temperature");
+    expect(exportGeneratorToOnnx(g, "dcgan", { latentTemperature: 1 })).toEqual(
+      exportGeneratorToOnnx(g, "dcgan"),
+    );
+  });
+
+  it("float16 weights keep the temperature a float32 scalar", async () => {
+    const g = generator();
+    const float16 = toFloat16Weights(exportGeneratorToOnnx(g, "dcgan", { latentTemperature: 0.7 }));
+    const s = inspectOnnx(float16);
+    expect(s.initializers.map((i) => i.name)).toContain("latent_temperature");
+    expect(s.initializers.map((i) => i.name)).not.toContain("latent_temperature_float16");
+    const { maxAbsDiff } = await checkOnnxParity(g, float16, {
+      samples: 16,
+      latentTemperature: 0.7,
+    });
+    expect(maxAbsDiff).toBeLessThanOrEqual(2e-3);
+  });
+
+  it.each([0, -0.5, Number.NaN, Number.POSITIVE_INFINITY])("refuses temperature %s", (t) => {
+    expect(() => exportGeneratorToOnnx(generator(), "dcgan", { latentTemperature: t })).toThrow(
+      /latent temperature must be a finite number > 0, got/,
+    );
   });
 });
 

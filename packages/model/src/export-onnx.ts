@@ -9,6 +9,8 @@
  * - Rank-4 tensors live in NCHW inside the graph: TF's NHWC Reshape gets a Transpose after it,
  *   and TF's transposed-conv kernel [kh,kw,outC,inC] becomes ONNX's [inC,outC,kh,kw].
  * - TF 'same'/'valid' padding of Conv2DTranspose becomes explicit ONNX pads (and output_padding).
+ * - A latent temperature T other than 1 puts one Mul(z, T) in front of the generator, so the graph
+ *   still takes z ~ N(0, 1) (the contract) and the generator sees T * z.
  * Layers it does not know are refused with an Error rather than exported wrongly.
  */
 import {
@@ -47,6 +49,15 @@ interface Value {
   rank: number;
 }
 
+/** Options of {@link exportGeneratorToOnnx}. */
+export interface ExportOptions {
+  /**
+   * T: the generator sees T * z for the graph's z ~ N(0, 1); below 1, samples nearer their
+   * class's typical image (the truncation trade of BigGAN, as a scale). Default 1: no node.
+   */
+  latentTemperature?: number;
+}
+
 /**
  * Export a generator built by {@link buildGenerator} (or any model made of the same layer types)
  * to ONNX bytes.
@@ -56,26 +67,34 @@ interface Value {
  *
  * @param generator the TF.js generator; its weights are read, not modified.
  * @param arch recorded in the model's metadata ("arch").
+ * @param options the latent temperature (recorded in the metadata as "latent_temperature" when not 1).
  * @returns the serialized ModelProto.
- * @throws Error for an unknown layer type, an unsupported layer setting, or wrong I/O shapes.
+ * @throws Error for an unknown layer type, an unsupported layer setting, wrong I/O shapes, or a
+ *   temperature that is not a finite number > 0.
  * @example
  * const bytes = exportGeneratorToOnnx(buildGenerator("dcgan"), "dcgan");
  * await writeFile("generator.onnx", bytes);
  */
-export function exportGeneratorToOnnx(generator: tfl.LayersModel, arch: Architecture): Uint8Array {
+export function exportGeneratorToOnnx(
+  generator: tfl.LayersModel,
+  arch: Architecture,
+  { latentTemperature = 1 }: ExportOptions = {},
+): Uint8Array {
   assertArchitecture(arch);
+  if (!(Number.isFinite(latentTemperature) && latentTemperature > 0)) {
+    throw new Error(`latent temperature must be a finite number > 0, got ${latentTemperature}`);
+  }
   const g = new OnnxGraphBuilder();
   const values = new Map<string, Value>();
   const consumers = consumerMap(generator);
 
   checkInputs(generator);
-  const ioNames = [ONNX_IO.latentInput, ONNX_IO.labelInput];
-  generator.inputLayers.forEach((layer, i) => {
-    const size = i === 0 ? LATENT_SIZE : NUM_CLASSES;
-    values.set(layer.name, {
-      name: g.addInput(ioNames[i] as string, [ONNX_IO.batchDim, size]),
-      rank: 2,
-    });
+  const [latentLayer, labelLayer] = generator.inputLayers as [Layer, Layer];
+  const z = g.addInput(ONNX_IO.latentInput, [ONNX_IO.batchDim, LATENT_SIZE]);
+  values.set(latentLayer.name, { name: scaledLatent(g, z, latentTemperature), rank: 2 });
+  values.set(labelLayer.name, {
+    name: g.addInput(ONNX_IO.labelInput, [ONNX_IO.batchDim, NUM_CLASSES]),
+    rank: 2,
   });
 
   for (const layer of generator.layers) {
@@ -135,9 +154,21 @@ export function exportGeneratorToOnnx(generator: tfl.LayersModel, arch: Architec
   return g.encode(
     `generator_${arch}`,
     ONNX_OPSET,
-    { arch, layout: "NCHW", output_range: "[-1,1]" },
+    {
+      arch,
+      layout: "NCHW",
+      output_range: "[-1,1]",
+      ...(latentTemperature !== 1 && { latent_temperature: String(latentTemperature) }),
+    },
     "EdgeGAN class-conditional generator: z [N,100] ~ N(0,1), label [N,10] one-hot -> image [N,1,28,28] in [-1,1]",
   );
+}
+
+/** The tensor the generator reads for z: z itself at temperature 1, else Mul(z, T) [N, 100]. */
+function scaledLatent(g: OnnxGraphBuilder, z: string, temperature: number): string {
+  if (temperature === 1) return z;
+  const t = g.addFloatInitializer("latent_temperature", [], Float32Array.of(temperature));
+  return g.addNode("Mul", "latent_temperature_scale", [z, t]);
 }
 
 interface LayerContext {

@@ -47,9 +47,10 @@ export function float16Bits(value: number): number {
 }
 
 /**
- * Rewrite ONNX bytes so every float32 initializer is stored as float16 and cast back to float32
- * by a Cast node placed first in the graph; graph inputs, outputs and every other node keep their
- * names and types.
+ * Rewrite ONNX bytes so every float32 initializer except scalars is stored as float16 and cast
+ * back to float32 by a Cast node placed first in the graph; graph inputs, outputs and every other
+ * node keep their names and types. Scalars (rank 0: the latent temperature) stay float32: halving
+ * 4 bytes saves nothing and would round a setting the card states.
  * @throws Error when the model has no graph or an initializer holds float32 outside rawData.
  */
 export function toFloat16Weights(bytes: Uint8Array): Uint8Array {
@@ -58,7 +59,7 @@ export function toFloat16Weights(bytes: Uint8Array): Uint8Array {
   if (!graph) throw new Error("ONNX model has no graph");
   const casts: typeof graph.node = [];
   for (const init of graph.initializer ?? []) {
-    if (init.dataType !== FLOAT) continue;
+    if (init.dataType !== FLOAT || (init.dims ?? []).length === 0) continue;
     const raw = init.rawData;
     if (!raw || raw.length === 0) {
       throw new Error(`initializer ${init.name} keeps its float32 values outside rawData`);

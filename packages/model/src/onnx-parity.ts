@@ -16,6 +16,8 @@ export interface ParityOptions {
   samples?: number;
   /** Seed of the input stream (z ~ N(0,1), labels uniform); default 0. */
   seed?: number;
+  /** The temperature the graph was exported with: the TF.js generator is given T * z. Default 1. */
+  latentTemperature?: number;
 }
 
 /** Result of {@link checkOnnxParity}. */
@@ -28,7 +30,7 @@ export interface ParityResult {
 /**
  * Compare the ONNX graph with the TF.js generator on `samples` seeded random inputs.
  *
- * TF.js side: `generator.predict([z, label])` (training=false, BatchNorm on moving statistics),
+ * TF.js side: `generator.predict([T * z, label])` (training=false, BatchNorm on moving statistics),
  * [N,28,28,1] transposed to NCHW. ONNX side: onnxruntime-web wasm, one thread.
  *
  * @throws Error when onnxruntime cannot load the bytes, or the ONNX output is missing or not
@@ -40,7 +42,7 @@ export interface ParityResult {
 export async function checkOnnxParity(
   generator: tfl.LayersModel,
   onnxBytes: Uint8Array,
-  { samples = 64, seed = 0 }: ParityOptions = {},
+  { samples = 64, seed = 0, latentTemperature = 1 }: ParityOptions = {},
 ): Promise<ParityResult> {
   if (!Number.isInteger(samples) || samples < 1) {
     throw new Error(`samples must be a positive integer, got ${samples}`);
@@ -51,7 +53,7 @@ export async function checkOnnxParity(
 
   const expectedTensor = tf.tidy(() => {
     const out = generator.predict([
-      tf.tensor2d(z, [samples, LATENT_SIZE]),
+      tf.mul(tf.tensor2d(z, [samples, LATENT_SIZE]), latentTemperature),
       tf.tensor2d(labels, [samples, NUM_CLASSES]),
     ]) as tf.Tensor4D; // [N, 28, 28, 1]
     return tf.transpose(out, [0, 3, 1, 2]); // [N, 1, 28, 28]

@@ -176,6 +176,11 @@ export const runSettingsSchema = z
     onnxWeights: z.enum(ONNX_WEIGHT_TYPES).default("float32").meta({
       description: "how generator.onnx stores weights (float16: half the bytes, parity gate 2e-3)",
     }),
+    latentTemperature: z.number().gt(0).max(2).default(1).meta({
+      value: "T",
+      description:
+        "generator.onnx multiplies its z ~ N(0, 1) by T before the generator (below 1: samples nearer their class's typical image, read as asked more often and less varied; npm run eval measures the trade; not used in training, so a finished run re-exports with another T by --resume)",
+    }),
   })
   .strict();
 
