@@ -68,6 +68,11 @@ describe("train (tiny MNIST run)", () => {
       recipe: "--lr-decay linear --spectral-norm",
       options: { lrDecay: "linear", lrDecayStart: 0.3, spectralNorm: true },
     },
+    // each replica's D measures its own shard's spread: still one state, resumed exactly
+    {
+      recipe: "--arch dcgan --minibatch-stddev",
+      options: { arch: "dcgan", generatorWidth: 8, minibatchStddev: true },
+    },
   ] as const)(
     "resuming from the epoch-1 checkpoint reproduces the uninterrupted run exactly ($recipe)",
     async ({ options }) => {

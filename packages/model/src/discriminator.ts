@@ -12,6 +12,7 @@ import * as tfl from "@tensorflow/tfjs-layers";
 import { assertArchitecture } from "./architecture.ts";
 import { BN_EPSILON, BN_MOMENTUM, gammaInit, kernelInit, LEAKY_ALPHA } from "./init.ts";
 import { LabelMapConv2D } from "./label-map-conv.ts";
+import { MinibatchStddev } from "./minibatch-stddev.ts";
 import { SpectralNormConv2D, SpectralNormDense } from "./spectral-norm-layers.ts";
 
 /**
@@ -26,20 +27,35 @@ import { SpectralNormConv2D, SpectralNormDense } from "./spectral-norm-layers.ts
  * @param options.spectralNorm every conv and dense kernel divided by its largest singular value
  *   (spectral-norm.ts), and no BatchNorm: it would rescale the normalised convolution's output
  *   and undo the bound (Miyato et al.'s discriminators have none); d_conv1 then has a bias.
+ * @param options.minibatchStddev the last hidden features get one more channel, the batch's
+ *   standard deviation (minibatch-stddev.ts): d_logit's kernel grows from 6272 to 6321 rows
+ *   (7x7x129) for the DCGAN, from 128 to 129 for the MLP.
  */
 export function buildDiscriminator(
   arch: Architecture = "dcgan",
   conditioning: LabelConditioning = "label-map-conv",
-  { spectralNorm = false }: { spectralNorm?: boolean } = {},
+  { spectralNorm = false, minibatchStddev = false }: DiscriminatorOptions = {},
 ): tfl.LayersModel {
   assertArchitecture(arch);
   const image = tfl.input({ shape: [IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS], name: "image" }); // [N, 28, 28, 1]
   const label = tfl.input({ shape: [NUM_CLASSES], name: "label" }); // [N, 10]
+  const options = { spectralNorm, minibatchStddev };
   const logits =
     arch === "dcgan"
-      ? dcganBody(image, label, conditioning, spectralNorm)
-      : mlpBody(image, label, spectralNorm);
+      ? dcganBody(image, label, conditioning, options)
+      : mlpBody(image, label, options);
   return tfl.model({ inputs: [image, label], outputs: logits, name: `discriminator_${arch}` });
+}
+
+/** D's recipe options (createGan passes the GAN settings of the same names). */
+export interface DiscriminatorOptions {
+  spectralNorm?: boolean;
+  minibatchStddev?: boolean;
+}
+
+/** x with the batch's standard deviation as one more channel, or x itself. */
+function withBatchSpread(x: tfl.SymbolicTensor, on: boolean): tfl.SymbolicTensor {
+  return on ? (new MinibatchStddev({ name: "d_batch_stddev" }).apply(x) as tfl.SymbolicTensor) : x;
 }
 
 function leaky(name: string, x: tfl.SymbolicTensor): tfl.SymbolicTensor {
@@ -84,7 +100,8 @@ function dense(
 }
 
 /**
- * [N,28,28,1] + [N,10] -> conv over [N,28,28,11] -> [N,14,14,64] -> [N,7,7,128] -> [N,1].
+ * [N,28,28,1] + [N,10] -> conv over [N,28,28,11] -> [N,14,14,64] -> [N,7,7,128] (-> [N,7,7,129]
+ * with the batch's spread) -> [N,1].
  * `concatenated-maps` builds the 10 label maps and concatenates them to the image, as written;
  * `label-map-conv` (the default) computes the same convolution without them (label-map-conv.ts).
  */
@@ -92,7 +109,7 @@ function dcganBody(
   image: tfl.SymbolicTensor,
   label: tfl.SymbolicTensor,
   conditioning: LabelConditioning,
-  spectralNorm: boolean,
+  { spectralNorm, minibatchStddev }: Required<DiscriminatorOptions>,
 ): tfl.SymbolicTensor {
   const filters = 64;
   let x: tfl.SymbolicTensor;
@@ -127,21 +144,21 @@ function dcganBody(
       })
       .apply(x) as tfl.SymbolicTensor;
   }
-  x = leaky("d_lrelu1", x);
-  x = tfl.layers.flatten({ name: "d_flatten" }).apply(x) as tfl.SymbolicTensor; // [N,6272]
+  x = withBatchSpread(leaky("d_lrelu1", x), minibatchStddev); // [N,7,7,128 (+1)]
+  x = tfl.layers.flatten({ name: "d_flatten" }).apply(x) as tfl.SymbolicTensor; // [N,6272 (6321)]
   return dense(x, "d_logit", 1, spectralNorm); // [N,1]
 }
 
-/** Flatten(image) ++ label: [N,794] -> 1024 -> 256 -> 128 -> 1. */
+/** Flatten(image) ++ label: [N,794] -> 1024 -> 256 -> 128 (+1 with the batch's spread) -> 1. */
 function mlpBody(
   image: tfl.SymbolicTensor,
   label: tfl.SymbolicTensor,
-  spectralNorm: boolean,
+  { spectralNorm, minibatchStddev }: Required<DiscriminatorOptions>,
 ): tfl.SymbolicTensor {
   const flat = tfl.layers.flatten({ name: "d_flatten" }).apply(image) as tfl.SymbolicTensor; // [N,784]
   let x = tfl.layers.concatenate({ name: "d_concat" }).apply([flat, label]) as tfl.SymbolicTensor; // [N,794]
   for (const [i, units] of [1024, 256, 128].entries()) {
     x = leaky(`d_lrelu${i}`, dense(x, `d_dense${i}`, units, spectralNorm));
   }
-  return dense(x, "d_logit", 1, spectralNorm); // [N,1]
+  return dense(withBatchSpread(x, minibatchStddev), "d_logit", 1, spectralNorm); // [N,1]
 }

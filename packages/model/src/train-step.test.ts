@@ -137,13 +137,14 @@ describe("trainStep (BatchNorm and inputs)", () => {
   });
 
   it.each([
-    { loss: "bce", dLr: null, gLr: null, lrDecay: "none", spectralNorm: false },
-    { loss: "hinge", dLr: 4e-3, gLr: 1e-3, lrDecay: "none", spectralNorm: false },
-    { loss: "bce", dLr: null, gLr: null, lrDecay: "linear", spectralNorm: false },
-    { loss: "hinge", dLr: null, gLr: null, lrDecay: "none", spectralNorm: true },
+    { loss: "bce", dLr: null, gLr: null, lrDecay: "none", spectralNorm: false, spread: false },
+    { loss: "hinge", dLr: 4e-3, gLr: 1e-3, lrDecay: "none", spectralNorm: false, spread: false },
+    { loss: "bce", dLr: null, gLr: null, lrDecay: "linear", spectralNorm: false, spread: false },
+    { loss: "hinge", dLr: null, gLr: null, lrDecay: "none", spectralNorm: true, spread: false },
+    { loss: "hinge", dLr: null, gLr: null, lrDecay: "none", spectralNorm: false, spread: true },
   ] as const)(
-    "equals the textbook step (D on its own G forward, then G on a fresh forward) to 1e-4: loss $loss, D lr $dLr, G lr $gLr, decay $lrDecay, spectral norm $spectralNorm",
-    ({ loss, dLr, gLr, lrDecay, spectralNorm }) => {
+    "equals the textbook step (D on its own G forward, then G on a fresh forward) to 1e-4: loss $loss, D lr $dLr, G lr $gLr, decay $lrDecay, spectral norm $spectralNorm, minibatch stddev $spread",
+    ({ loss, dLr, gLr, lrDecay, spectralNorm, spread }) => {
       // the step computes G's forward pass once; the plain formulation, written out here, runs it
       // twice. Three steps with BatchNorm and distillation: every weight and statistic agrees.
       const config = {
@@ -157,6 +158,7 @@ describe("trainStep (BatchNorm and inputs)", () => {
         lrDecay,
         lrDecayStart: 0,
         spectralNorm,
+        minibatchStddev: spread,
       } as const;
       const fused = createGan(config);
       const plain = createGan(config);
@@ -293,6 +295,7 @@ describe("trainStep (BatchNorm and inputs)", () => {
       gLr: null,
       loss: "bce",
       spectralNorm: false,
+      minibatchStddev: false,
       lrDecay: "none",
       lrDecayStart: 0.5,
       beta1: 0.5,

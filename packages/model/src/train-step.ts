@@ -55,6 +55,7 @@ export function createGan(options: Partial<GanSettings> = {}): Gan {
     generator: buildGenerator(config.arch, config.generatorWidth),
     discriminator: buildDiscriminator(config.arch, undefined, {
       spectralNorm: config.spectralNorm,
+      minibatchStddev: config.minibatchStddev,
     }),
     gOptimizer: new FusedAdamOptimizer(config.gLr ?? config.lr, config.beta1),
     dOptimizer: new FusedAdamOptimizer(config.dLr ?? config.lr, config.beta1),

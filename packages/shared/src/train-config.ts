@@ -59,6 +59,10 @@ export const ganSettingsSchema = z
       description:
         "spectral normalisation in D: each conv and dense kernel divided by its largest singular value (one power iteration per step; D then has no BatchNorm)",
     }),
+    minibatchStddev: z.boolean().default(false).meta({
+      description:
+        "D also sees how much the images of its batch differ: one more channel on its last features, the batch's mean standard deviation (ProGAN), against too little variety",
+    }),
     lr: z.number().gt(0).max(1).default(2e-4).meta({ description: "Adam learning rate" }),
     dLr: z.number().gt(0).max(1).nullable().default(null).meta({
       description: "D's Adam learning rate, for two time-scale updates (default: --lr)",
