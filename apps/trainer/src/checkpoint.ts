@@ -11,6 +11,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { GAN_STATE_GROUPS, type GanState, type TensorData } from "@edgegan/model/gan-state";
+import type { TeacherRef } from "@edgegan/shared";
 import type { RngState } from "@edgegan/shared/rng";
 import type { TrainConfig } from "@edgegan/shared/train-config";
 import { writeFileAtomic } from "./atomic-write.ts";
@@ -28,6 +29,11 @@ export interface RunState extends DataCursor {
   wallTimeSeconds: number;
   backend: string;
   lastLosses: { d: number; g: number } | null;
+  /**
+   * The model distilled from (--teacher) by name, version and sha256, or null; absent in
+   * checkpoints written before it was recorded (their config's teacher path stands in).
+   */
+  teacher?: TeacherRef | null;
 }
 
 /** A checkpoint's tensors: the GAN's state and the EMA of G's weights (model.weights order). */

@@ -5,13 +5,20 @@
  */
 import { accessSync, constants, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { createGanStepper, type GanStepper } from "@edgegan/model/data-parallel/data-parallel";
 import { applyGanState } from "@edgegan/model/gan-state";
 import { buildGenerator } from "@edgegan/model/generator";
+import { readModelFolder } from "@edgegan/model/read-model-folder";
 import { createGan, type Gan } from "@edgegan/model/train-step";
+import type { TeacherRef } from "@edgegan/shared";
 import { createRng, type Rng } from "@edgegan/shared/rng";
-import { ganSettingsOf, identityMismatches, type TrainConfig } from "@edgegan/shared/train-config";
+import {
+  ganSettingsOf,
+  identityMismatches,
+  type TrainConfig,
+  withCurrentNames,
+} from "@edgegan/shared/train-config";
 import type { LayersModel } from "@tensorflow/tfjs-layers";
 import { removeStaleTempFiles } from "./atomic-write.ts";
 import { type BackendChoice, backendLine, selectBackend } from "./backend.ts";
@@ -132,6 +139,7 @@ export async function openRun(config: TrainConfig, log: (message: string) => voi
       wallTimeSeconds: 0,
       backend: backend.name,
       lastLosses: null,
+      teacher: teacher?.ref ?? null,
     },
   };
   if (config.resume) {
@@ -170,6 +178,8 @@ async function restoreRun(run: Run, log: (message: string) => void): Promise<voi
   if (!checkpoint)
     throw new Error(`--resume: ${join(outDir, CHECKPOINT_FILE)} does not exist; nothing to resume`);
   const mismatches = identityMismatches(checkpoint.state.config, config);
+  const teacherDiffers = await teacherMismatch(checkpoint.state, run.teacher);
+  if (teacherDiffers) mismatches.push(teacherDiffers);
   if (mismatches.length > 0) {
     throw new Error(
       `--resume refused: the checkpoint belongs to a different run (${mismatches.join("; ")})`,
@@ -183,10 +193,49 @@ async function restoreRun(run: Run, log: (message: string) => void): Promise<voi
     throw new Error(`${path} does not fit this model: ${(error as Error).message}`);
   }
   rng.setState(checkpoint.state.rngState);
-  run.state = { ...checkpoint.state, config, backend: backend.name };
+  run.state = {
+    ...checkpoint.state,
+    config,
+    backend: backend.name,
+    teacher: run.teacher?.ref ?? null,
+  };
   truncateJsonLines(paths.metrics, run.state.step);
   truncateJsonLines(paths.evalHistory, run.state.step);
   log(
     `resumed at step ${run.state.step} (epoch ${run.state.epoch} done, ${run.state.stepInEpoch} steps into the next)`,
   );
+}
+
+/**
+ * Why the checkpoint's teacher is not this run's, or null when it is the same model (or both have
+ * none). Compared by sha256, so the same model under another path (another checkout, another
+ * machine) resumes. A checkpoint from before the teacher was recorded names it only by its path:
+ * the model that path holds now stands in, and if it holds none, the path itself.
+ */
+async function teacherMismatch(state: RunState, teacher: Teacher | null): Promise<string | null> {
+  const current = teacher?.ref ?? null;
+  const savedPath = withCurrentNames(state.config).teacher as string | null | undefined;
+  const saved = state.teacher !== undefined ? state.teacher : await modelAt(savedPath ?? null);
+  if (saved === "missing") {
+    return `teacher: the checkpoint names it only by the path ${savedPath}, which holds no model now; put the teacher back there to resume`;
+  }
+  if (saved?.sha256 === current?.sha256) return null;
+  const describe = (ref: TeacherRef | null) =>
+    ref ? `${ref.version} (sha256 ${ref.sha256.slice(0, 12)}...)` : "none";
+  return `teacher: checkpoint has ${describe(saved)}, this run has ${describe(current)}`;
+}
+
+/** The model folder at `path` by name, version and sha256; "missing" when it holds no verified model. */
+async function modelAt(path: string | null): Promise<TeacherRef | null | "missing"> {
+  if (path === null) return null;
+  try {
+    const { manifest } = await readModelFolder(path);
+    return {
+      name: basename(resolve(path)),
+      version: manifest.version,
+      sha256: manifest.onnx.sha256,
+    };
+  } catch {
+    return "missing";
+  }
 }

@@ -2,7 +2,15 @@
  * Runs the real training driver on a tiny slice of MNIST (wasm backend with the training
  * kernels): resume continues exactly, bad states are refused with clear messages.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync } from "node:fs";
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { TensorData } from "@edgegan/model/gan-state";
@@ -20,7 +28,7 @@ import {
 } from "@edgegan/shared/train-config";
 import { describe, expect, it } from "vitest";
 import { tinyClassifier } from "../test/fixtures.ts";
-import { CHECKPOINT_FILE, decodeCheckpoint } from "./checkpoint.ts";
+import { CHECKPOINT_FILE, decodeCheckpoint, encodeCheckpoint } from "./checkpoint.ts";
 import { classNamesFor } from "./dataset.ts";
 import { exportVerifiedArtifact } from "./export-artifact.ts";
 import { readMetrics } from "./metrics-log.ts";
@@ -57,6 +65,28 @@ function checkpointTensors(dir: string) {
     list.map((t, i) => [`${g}/${i}`, Array.from(t.values)] as const),
   );
   return { state, tensors: Object.fromEntries(flat) };
+}
+
+/** A served-model folder of an untrained DCGAN of `width`, to distil from. */
+async function exportTeacher(width = 16): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "edgegan-teacher-"));
+  await exportVerifiedArtifact(dir, {
+    generator: buildGenerator("dcgan", width),
+    arch: "dcgan",
+    generatorWidth: width,
+    dataset: { name: "mnist", classNames: classNamesFor("mnist") },
+    training: {
+      config: {},
+      backend: "wasm",
+      steps: 0,
+      epochs: 0,
+      wallTimeSeconds: 0,
+      finalLosses: null,
+      emaDecay: null,
+    },
+    seed: 1,
+  });
+  return dir;
 }
 
 describe("train (tiny MNIST run)", () => {
@@ -159,23 +189,7 @@ describe("train (tiny MNIST run)", () => {
   });
 
   it("distils a lean DCGAN from a teacher model folder and records width and teacher", async () => {
-    const teacherDir = mkdtempSync(join(tmpdir(), "edgegan-teacher-"));
-    await exportVerifiedArtifact(teacherDir, {
-      generator: buildGenerator("dcgan", 16),
-      arch: "dcgan",
-      generatorWidth: 16,
-      dataset: { name: "mnist", classNames: classNamesFor("mnist") },
-      training: {
-        config: {},
-        backend: "wasm",
-        steps: 0,
-        epochs: 0,
-        wallTimeSeconds: 0,
-        finalLosses: null,
-        emaDecay: null,
-      },
-      seed: 1,
-    });
+    const teacherDir = await exportTeacher();
     const out = mkdtempSync(join(tmpdir(), "edgegan-student-"));
     const logs: string[] = [];
     const config = tinyConfig(out, {
@@ -218,6 +232,44 @@ describe("train (tiny MNIST run)", () => {
         quiet,
       ),
     ).rejects.toThrow(/--teacher .*-missing: .*model.json not found/);
+  });
+
+  it("resumes a distilled run when its teacher is the same model under another path, and only then", async () => {
+    const teacherDir = await exportTeacher();
+    const out = mkdtempSync(join(tmpdir(), "edgegan-moved-"));
+    const config = tinyConfig(out, {
+      arch: "dcgan",
+      generatorWidth: 8,
+      teacher: teacherDir,
+      epochs: 1,
+      maxSteps: 2,
+    });
+    await train(config, quiet);
+    // the same model in another folder (another checkout, another machine): the run re-exports
+    const moved = join(mkdtempSync(join(tmpdir(), "edgegan-checkout-")), "mnist-full");
+    cpSync(teacherDir, moved, { recursive: true });
+    expect((await train({ ...config, teacher: moved, resume: true }, quiet)).status).toBe(
+      "completed",
+    );
+    // another model is refused, named by version and sha256
+    const other = await exportTeacher(8);
+    const otherVersion = JSON.parse(readFileSync(join(other, "model.json"), "utf8")).version;
+    await expect(train({ ...config, teacher: other, resume: true }, quiet)).rejects.toThrow(
+      new RegExp(`teacher: checkpoint has mnist-dcgan-.*, this run has ${otherVersion} \\(sha256`),
+    );
+    // a checkpoint from before the teacher was recorded names it by the path it was last run
+    // with (moved): the model that path holds stands in, and without one the run is refused
+    const path = join(out, CHECKPOINT_FILE);
+    const { state, tensors } = decodeCheckpoint(new Uint8Array(readFileSync(path)), out);
+    const { teacher: _recorded, ...older } = state;
+    expect(older.config.teacher).toBe(moved);
+    writeFileSync(path, encodeCheckpoint(older, tensors));
+    expect((await train({ ...config, resume: true }, quiet)).status).toBe("completed");
+    writeFileSync(path, encodeCheckpoint(older, tensors));
+    rmSync(moved, { recursive: true });
+    await expect(train({ ...config, resume: true }, quiet)).rejects.toThrow(
+      /teacher: the checkpoint names it only by the path .*mnist-full, which holds no model now/,
+    );
   });
 
   it("exports at --latent-temperature (grid, parity gate and card), and a finished run re-exports at another by --resume", async () => {

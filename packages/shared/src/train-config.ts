@@ -291,13 +291,14 @@ export function recordedSettings(config: Record<string, unknown>): Record<string
 /**
  * Fields that define a run's identity: a checkpoint is only resumed by a run whose values match.
  * The GAN's settings and the run's data, batch, EMA and seed; the schedule, the machine and the
- * reporting may change between resumes.
+ * reporting may change between resumes. The teacher belongs to the identity too, but as the
+ * model it names (version and sha256), not as a path: the trainer compares it when it has opened
+ * it, so a run resumes from another checkout or machine.
  */
 export const RUN_IDENTITY_FIELDS = [
   ...GAN_FIELDS,
   "dataset",
   "limitImages",
-  "teacher",
   "batchSize",
   "emaDecay",
   "seed",
