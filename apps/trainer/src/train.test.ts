@@ -89,6 +89,11 @@ async function exportTeacher(width = 16): Promise<string> {
   return dir;
 }
 
+/** Two steps of a width-8 DCGAN distilled from the model folder `teacher`. */
+function studentConfig(out: string, teacher: string): TrainConfig {
+  return tinyConfig(out, { arch: "dcgan", generatorWidth: 8, teacher, epochs: 1, maxSteps: 2 });
+}
+
 describe("train (tiny MNIST run)", () => {
   it.each([
     { recipe: "default", options: {} },
@@ -192,13 +197,7 @@ describe("train (tiny MNIST run)", () => {
     const teacherDir = await exportTeacher();
     const out = mkdtempSync(join(tmpdir(), "edgegan-student-"));
     const logs: string[] = [];
-    const config = tinyConfig(out, {
-      arch: "dcgan",
-      generatorWidth: 8,
-      teacher: teacherDir,
-      epochs: 1,
-      maxSteps: 2,
-    });
+    const config = studentConfig(out, teacherDir);
     const result = await train(config, { ...quiet, log: (m) => logs.push(m) });
     expect(result.status).toBe("completed");
     expect(logs.some((m) => /distilling from mnist-dcgan-.* \(weight 10\)/.test(m))).toBe(true);
@@ -237,13 +236,7 @@ describe("train (tiny MNIST run)", () => {
   it("resumes a distilled run when its teacher is the same model under another path, and only then", async () => {
     const teacherDir = await exportTeacher();
     const out = mkdtempSync(join(tmpdir(), "edgegan-moved-"));
-    const config = tinyConfig(out, {
-      arch: "dcgan",
-      generatorWidth: 8,
-      teacher: teacherDir,
-      epochs: 1,
-      maxSteps: 2,
-    });
+    const config = studentConfig(out, teacherDir);
     await train(config, quiet);
     // the same model in another folder (another checkout, another machine): the run re-exports
     const moved = join(mkdtempSync(join(tmpdir(), "edgegan-checkout-")), "mnist-full");
