@@ -3,7 +3,12 @@
  * then label accuracy per class. Pure text, so it is tested and reused in reports.
  */
 import { dcganGeneratorMacs } from "@edgegan/model/generator";
-import { generatorWidthOf, type ModelManifest, onnxWeightsOf } from "@edgegan/shared/manifest";
+import {
+  generatorWidthOf,
+  latentTemperatureOf,
+  type ModelManifest,
+  onnxWeightsOf,
+} from "@edgegan/shared/manifest";
 import type { Memorisation } from "@edgegan/shared/memorisation";
 import type { EvalMetrics } from "./metrics.ts";
 
@@ -97,15 +102,15 @@ export function formatComparisonTable(rows: readonly ComparisonRow[]): string {
   if (!first) return "";
   const lines = [
     `\ncomparison (floor ${first.metrics.floor.frechetDistance.toFixed(3)}; ratios to the first model)`,
-    "| model | width | MAC / image | weights | file bytes | Frechet distance | ratio | label accuracy | coverage | near-copies features / pixels (test) |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| model | width | MAC / image | weights | latent T | file bytes | Frechet distance | ratio | label accuracy | coverage | near-copies features / pixels (test) |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
   ];
   for (const { manifest, metrics } of rows) {
     const width = generatorWidthOf(manifest);
     const macs = width === null ? "n/a" : `${(dcganGeneratorMacs(width) / 1e6).toFixed(2)} M`;
     const ratio = metrics.frechetDistance / first.metrics.frechetDistance;
     lines.push(
-      `| ${manifest.version} | ${width ?? manifest.arch} | ${macs} | ${onnxWeightsOf(manifest)} | ${manifest.onnx.bytes.toLocaleString("en")} | ${metrics.frechetDistance.toFixed(3)} | ${ratio.toFixed(2)}x | ${pct(metrics.labelAccuracy)} | ${metrics.coverage.toFixed(4)} | ${nearCopyCell(metrics.memorisation)} |`,
+      `| ${manifest.version} | ${width ?? manifest.arch} | ${macs} | ${onnxWeightsOf(manifest)} | ${latentTemperatureOf(manifest)} | ${manifest.onnx.bytes.toLocaleString("en")} | ${metrics.frechetDistance.toFixed(3)} | ${ratio.toFixed(2)}x | ${pct(metrics.labelAccuracy)} | ${metrics.coverage.toFixed(4)} | ${nearCopyCell(metrics.memorisation)} |`,
     );
   }
   return `${lines.join("\n")}\n`;

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { generatorWidthOf, MACHINE_PATH, parseManifest } from "./manifest.ts";
+import { generatorWidthOf, latentTemperatureOf, MACHINE_PATH, parseManifest } from "./manifest.ts";
 
 const shipped = (name: string) =>
   JSON.parse(
@@ -79,6 +79,17 @@ describe("model.json and paths of the training machine", () => {
     expect(parseManifest(shipped("mnist-full")).generatorWidth).toBeUndefined();
     expect(generatorWidthOf(parseManifest(shipped("mnist-full")))).toBe(128);
     expect(generatorWidthOf({ arch: "mlp" })).toBeNull();
+  });
+
+  it("gives the latent temperature the ONNX file was exported at: 1 for manifests before it", () => {
+    const mnist = parseManifest(shipped("mnist"));
+    expect(mnist.training.config).not.toHaveProperty("latentTemperature");
+    expect(latentTemperatureOf(mnist)).toBe(1);
+    const cooler = {
+      ...mnist.training,
+      config: { ...mnist.training.config, latentTemperature: 0.9 },
+    };
+    expect(latentTemperatureOf(parseManifest({ ...mnist, training: cooler }))).toBe(0.9);
   });
 
   it("tells paths from names", () => {

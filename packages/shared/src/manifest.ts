@@ -159,6 +159,15 @@ export function onnxWeightsOf(manifest: Pick<ModelManifest, "onnx">): OnnxWeight
   return manifest.onnx.weights ?? "float32";
 }
 
+/**
+ * The latent temperature T of the manifest's ONNX file (its first node multiplies z by T):
+ * training.config's latentTemperature, 1 for manifests written before it was an option.
+ */
+export function latentTemperatureOf(manifest: Pick<ModelManifest, "training">): number {
+  const recorded = manifest.training.config.latentTemperature;
+  return typeof recorded === "number" ? recorded : 1;
+}
+
 /** Width of the generator of the manifests written before the width was an option. */
 const EARLY_GENERATOR_WIDTH = 128;
 
