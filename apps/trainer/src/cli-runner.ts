@@ -1,5 +1,5 @@
 /**
- * What every trainer command (train, eval, synth) does around its work: print help or flag
+ * What every trainer command (train, eval, synth, temper) does around its work: print help or flag
  * errors with the exit code 2, run, and turn a thrown error into one clear line and exit code 1.
  */
 

@@ -89,7 +89,7 @@ export async function exportVerifiedArtifact(
   const createdAt = new Date().toISOString();
   const manifest = parseManifest({
     formatVersion: MANIFEST_FORMAT_VERSION,
-    version: `${datasetSlug(input.dataset.name)}-${input.arch}-${createdAt.slice(0, 10)}-${sha256.slice(0, 8)}`,
+    version: modelVersion(input.dataset.name, input.arch, createdAt, sha256),
     createdAt,
     onnx: { file: ONNX_FILE, sha256, bytes: onnx.length, opset: ONNX_OPSET, weights },
     arch: input.arch,
@@ -103,8 +103,18 @@ export async function exportVerifiedArtifact(
   return manifest;
 }
 
+/** A model's version: dataset, architecture, day of export and the ONNX file's sha256 prefix. */
+export function modelVersion(
+  dataset: string,
+  arch: Architecture,
+  createdAt: string,
+  sha256: string,
+): string {
+  return `${datasetSlug(dataset)}-${arch}-${createdAt.slice(0, 10)}-${sha256.slice(0, 8)}`;
+}
+
 /** Write a model folder's two files atomically, the ONNX first (a reader goes by the manifest). */
-function writeModelFiles(dir: string, onnx: Uint8Array, manifest: ModelManifest): void {
+export function writeModelFiles(dir: string, onnx: Uint8Array, manifest: ModelManifest): void {
   mkdirSync(dir, { recursive: true });
   writeFileAtomic(join(dir, manifest.onnx.file), onnx);
   writeFileAtomic(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);

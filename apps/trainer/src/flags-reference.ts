@@ -1,5 +1,5 @@
 /**
- * The README's flag reference of `edgegan train`, `eval` and `synth`, made from the commands'
+ * The README's flag reference of `edgegan train`, `eval`, `synth` and `temper`, made from the commands'
  * schemas (the same fields as their --help), so it cannot drift from what the flags accept.
  * `npm run docs:flags -w @edgegan/trainer` rewrites it in README.md; a test fails while it is stale.
  */
@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { withGeneratedPart } from "@edgegan/shared/markdown";
 import { TRAIN_FLAG_GROUPS } from "./cli-args.ts";
 import { evalFlagsSchema, synthFlagsSchema } from "./eval/cli-options.ts";
+import { temperFlagsSchema } from "./retemper-options.ts";
 import { flagsTable } from "./schema-flags.ts";
 
 export const README = fileURLToPath(new URL("../README.md", import.meta.url));
@@ -24,6 +25,7 @@ export function flagsReference(): string {
     ...train,
     `\`edgegan eval\`\n\n${flagsTable(evalFlagsSchema)}`,
     `\`edgegan synth\`\n\n${flagsTable(synthFlagsSchema)}`,
+    `\`edgegan temper\`\n\n${flagsTable(temperFlagsSchema)}`,
   ].join("\n\n");
 }
 

@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import type { TensorData } from "@edgegan/model/gan-state";
 import { buildGenerator } from "@edgegan/model/generator";
-import { openOnnxGenerator } from "@edgegan/model/onnx-generator";
+import { generateOnce } from "@edgegan/model/onnx-generator";
 import { inspectOnnx } from "@edgegan/model/onnx-inspect";
 import { LATENT_SIZE, oneHot } from "@edgegan/shared";
 import { createRng } from "@edgegan/shared/rng";
@@ -288,14 +288,8 @@ describe("train (tiny MNIST run)", () => {
     const plainOnnx = new Uint8Array(readFileSync(join(out, "generator.onnx")));
     const z = createRng(5).fillNormal(new Float32Array(4 * LATENT_SIZE));
     const labels = oneHot([0, 3, 6, 9]);
-    const run = async (bytes: Uint8Array, latent: Float32Array) => {
-      const g = await openOnnxGenerator(bytes);
-      try {
-        return Array.from(await g.run(latent, labels, 4));
-      } finally {
-        await g.release();
-      }
-    };
+    const run = async (bytes: Uint8Array, latent: Float32Array) =>
+      Array.from(await generateOnce(bytes, latent, labels, 4));
     const half = z.map((v) => v * 0.5);
     expect(await run(coolOnnx, z)).toEqual(await run(plainOnnx, half));
     expect(await run(coolOnnx, z)).not.toEqual(await run(plainOnnx, z));

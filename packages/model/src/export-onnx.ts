@@ -10,7 +10,7 @@
  *   and TF's transposed-conv kernel [kh,kw,outC,inC] becomes ONNX's [inC,outC,kh,kw].
  * - TF 'same'/'valid' padding of Conv2DTranspose becomes explicit ONNX pads (and output_padding).
  * - A latent temperature T other than 1 puts one Mul(z, T) in front of the generator, so the graph
- *   still takes z ~ N(0, 1) (the contract) and the generator sees T * z.
+ *   still takes z ~ N(0, 1) (the contract) and the generator sees T * z (latent-temperature.ts).
  * Layers it does not know are refused with an Error rather than exported wrongly.
  */
 import {
@@ -25,6 +25,11 @@ import {
 } from "@edgegan/shared";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { assertArchitecture } from "./architecture.ts";
+import {
+  assertLatentTemperature,
+  scaledLatent,
+  temperatureMetadata,
+} from "./latent-temperature.ts";
 import { OnnxGraphBuilder } from "./onnx-graph.ts";
 
 type Layer = tfl.LayersModel["layers"][number];
@@ -81,9 +86,7 @@ export function exportGeneratorToOnnx(
   { latentTemperature = 1 }: ExportOptions = {},
 ): Uint8Array {
   assertArchitecture(arch);
-  if (!(Number.isFinite(latentTemperature) && latentTemperature > 0)) {
-    throw new Error(`latent temperature must be a finite number > 0, got ${latentTemperature}`);
-  }
+  assertLatentTemperature(latentTemperature);
   const g = new OnnxGraphBuilder();
   const values = new Map<string, Value>();
   const consumers = consumerMap(generator);
@@ -158,17 +161,10 @@ export function exportGeneratorToOnnx(
       arch,
       layout: "NCHW",
       output_range: "[-1,1]",
-      ...(latentTemperature !== 1 && { latent_temperature: String(latentTemperature) }),
+      ...temperatureMetadata(latentTemperature),
     },
     "EdgeGAN class-conditional generator: z [N,100] ~ N(0,1), label [N,10] one-hot -> image [N,1,28,28] in [-1,1]",
   );
-}
-
-/** The tensor the generator reads for z: z itself at temperature 1, else Mul(z, T) [N, 100]. */
-function scaledLatent(g: OnnxGraphBuilder, z: string, temperature: number): string {
-  if (temperature === 1) return z;
-  const t = g.addFloatInitializer("latent_temperature", [], Float32Array.of(temperature));
-  return g.addNode("Mul", "latent_temperature_scale", [z, t]);
 }
 
 interface LayerContext {

@@ -63,6 +63,24 @@ export async function openOnnxGenerator(onnx: Uint8Array): Promise<OnnxGenerator
 }
 
 /**
+ * Open the graph, generate n images once and release it: a one-off comparison's runner.
+ * z float32 [n, LATENT_SIZE], label one-hot [n, NUM_CLASSES] -> float32 [n, 1, 28, 28].
+ */
+export async function generateOnce(
+  onnx: Uint8Array,
+  z: Float32Array,
+  label: Float32Array,
+  n: number,
+): Promise<Float32Array> {
+  const generator = await openOnnxGenerator(onnx);
+  try {
+    return await generator.run(z, label, n);
+  } finally {
+    await generator.release();
+  }
+}
+
+/**
  * Generate the images of a plan, `batchSize` at a time: image i is the generator's output for
  * `latentFromSeed(plan[i].seed)` and label `plan[i].label`, exactly what the edge API serves
  * for that (label, seed).

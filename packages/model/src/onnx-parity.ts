@@ -8,7 +8,7 @@ import { LATENT_SIZE, NUM_CLASSES, oneHot } from "@edgegan/shared";
 import { createRng } from "@edgegan/shared/rng";
 import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { openOnnxGenerator } from "./onnx-generator.ts";
+import { generateOnce } from "./onnx-generator.ts";
 
 /** Options of {@link checkOnnxParity}. */
 export interface ParityOptions {
@@ -61,7 +61,7 @@ export async function checkOnnxParity(
   const expected = await expectedTensor.data();
   expectedTensor.dispose();
 
-  const actual = await runOnnx(onnxBytes, z, labels, samples);
+  const actual = await generateOnce(onnxBytes, z, labels, samples);
   let maxAbsDiff = 0;
   for (let i = 0; i < expected.length; i++) {
     const d = Math.abs((actual[i] as number) - (expected[i] as number));
@@ -69,14 +69,4 @@ export async function checkOnnxParity(
     if (d > maxAbsDiff) maxAbsDiff = d;
   }
   return { maxAbsDiff, samples };
-}
-
-/** Run the generator graph once; returns the `image` output [n, 1, 28, 28] as a flat array. */
-async function runOnnx(bytes: Uint8Array, z: Float32Array, labels: Float32Array, n: number) {
-  const generator = await openOnnxGenerator(bytes);
-  try {
-    return await generator.run(z, labels, n);
-  } finally {
-    await generator.release();
-  }
 }

@@ -35,6 +35,15 @@ const wholeNumber = "must be a whole number";
 export const GENERATOR_WIDTH_DESCRIPTION =
   "DCGAN generator width: channels of its 7x7 map, the 14x14 map has half (64 = lean, ~3.6x fewer MACs)";
 
+/** What the latent temperature is: the trainer's and `edgegan temper`'s help text. */
+export const LATENT_TEMPERATURE_DESCRIPTION =
+  "generator.onnx multiplies its z ~ N(0, 1) by T before the generator (below 1: samples nearer their class's typical image, read as asked more often and less varied; npm run eval measures the trade)";
+
+/** A latent temperature's accepted values (`params`: e.g. how a command words a missing one). */
+export function latentTemperatureSchema(params?: Parameters<typeof z.number>[0]) {
+  return z.number(params).gt(0).max(2);
+}
+
 /** The GAN: its networks and the recipe of one optimisation step (`createGan`'s settings). */
 export const ganSettingsSchema = z
   .object({
@@ -180,11 +189,12 @@ export const runSettingsSchema = z
     onnxWeights: z.enum(ONNX_WEIGHT_TYPES).default("float32").meta({
       description: "how generator.onnx stores weights (float16: half the bytes, parity gate 2e-3)",
     }),
-    latentTemperature: z.number().gt(0).max(2).default(1).meta({
-      value: "T",
-      description:
-        "generator.onnx multiplies its z ~ N(0, 1) by T before the generator (below 1: samples nearer their class's typical image, read as asked more often and less varied; npm run eval measures the trade; not used in training, so a finished run re-exports with another T by --resume)",
-    }),
+    latentTemperature: latentTemperatureSchema()
+      .default(1)
+      .meta({
+        value: "T",
+        description: `${LATENT_TEMPERATURE_DESCRIPTION}; not used in training, so a finished run re-exports with another T by --resume`,
+      }),
   })
   .strict();
 

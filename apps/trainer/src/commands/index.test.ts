@@ -21,19 +21,22 @@ describe("edgegan", () => {
     expect(await edgegan([])).toBe(2);
     expect(io.out.join("")).toBe(EDGEGAN_USAGE);
     expect(io.err.join("")).toBe(EDGEGAN_USAGE);
-    expect(EDGEGAN_USAGE).toMatch(/train .*\n.*eval .*\n.*synth /);
+    expect(EDGEGAN_USAGE).toMatch(/train .*\n.*eval .*\n.*synth .*\n.*temper /);
   });
 
   it("refuses an unknown command, naming the known ones (exit 2)", async () => {
     const io = capture();
     expect(await edgegan(["trian"])).toBe(2);
-    expect(io.err.join("")).toMatch(/unknown command "trian"; the commands are train, eval, synth/);
+    expect(io.err.join("")).toMatch(
+      /unknown command "trian"; the commands are train, eval, synth, temper/,
+    );
   });
 
   it.each([
     ["train", /--batch-size N\s+images per step \(default 64\)/],
     ["eval", /--per-class N\s+samples per class \(default 1000\)/],
     ["synth", /--count N\s+images in all/],
+    ["temper", /--latent-temperature T\s+the temperature to set/],
   ])("passes the rest to %s, whose --help comes from its schema", async (command, pattern) => {
     const io = capture();
     expect(await edgegan([command, "--help"])).toBe(0);

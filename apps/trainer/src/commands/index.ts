@@ -15,6 +15,10 @@ const COMMANDS = {
     summary: "a labelled synthetic dataset (IDX files) from a generator",
     load: () => import("./synth.ts"),
   },
+  temper: {
+    summary: "a served model at another latent temperature, without its training run",
+    load: () => import("./temper.ts"),
+  },
 } as const;
 
 type CommandName = keyof typeof COMMANDS;
