@@ -5,7 +5,7 @@
  */
 import { accessSync, constants, existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { basename, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { createGanStepper, type GanStepper } from "@edgegan/model/data-parallel/data-parallel";
 import { applyGanState } from "@edgegan/model/gan-state";
 import { buildGenerator } from "@edgegan/model/generator";
@@ -27,7 +27,7 @@ import { CHECKPOINT_FILE, loadCheckpoint, type RunState } from "./checkpoint.ts"
 import { type Dataset, loadDataset } from "./dataset.ts";
 import { WeightEma } from "./ema.ts";
 import { truncateJsonLines } from "./metrics-log.ts";
-import { openTeacher, type Teacher } from "./teacher.ts";
+import { openTeacher, type Teacher, teacherRefOf } from "./teacher.ts";
 
 /** An open run: what the training loop works with. */
 export interface Run {
@@ -229,12 +229,7 @@ async function teacherMismatch(state: RunState, teacher: Teacher | null): Promis
 async function modelAt(path: string | null): Promise<TeacherRef | null | "missing"> {
   if (path === null) return null;
   try {
-    const { manifest } = await readModelFolder(path);
-    return {
-      name: basename(resolve(path)),
-      version: manifest.version,
-      sha256: manifest.onnx.sha256,
-    };
+    return teacherRefOf(path, (await readModelFolder(path)).manifest);
   } catch {
     return "missing";
   }

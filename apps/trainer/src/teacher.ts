@@ -7,7 +7,7 @@
 import { basename, resolve } from "node:path";
 import { type OnnxGenerator, openOnnxGenerator } from "@edgegan/model/onnx-generator";
 import { type ModelFolder, readModelFolder } from "@edgegan/model/read-model-folder";
-import { LATENT_SIZE, NUM_CLASSES, type TeacherRef } from "@edgegan/shared";
+import { LATENT_SIZE, type ModelManifest, NUM_CLASSES, type TeacherRef } from "@edgegan/shared";
 import { datasetCardName } from "./dataset.ts";
 
 /** An open teacher. Call `release` when done. */
@@ -23,6 +23,11 @@ export interface Teacher {
    */
   imagesFor(z: Float32Array, labels: Float32Array): Promise<Float32Array>;
   release(): Promise<void>;
+}
+
+/** How a student's card and checkpoint name the model folder `dir`: its folder's name, version, sha256. */
+export function teacherRefOf(dir: string, manifest: ModelManifest): TeacherRef {
+  return { name: basename(resolve(dir)), version: manifest.version, sha256: manifest.onnx.sha256 };
 }
 
 /**
@@ -45,7 +50,7 @@ export async function openTeacher(dir: string, dataset: string): Promise<Teacher
   const generator: OnnxGenerator = await openOnnxGenerator(folder.onnx);
   return {
     version: manifest.version,
-    ref: { name: basename(resolve(dir)), version: manifest.version, sha256: manifest.onnx.sha256 },
+    ref: teacherRefOf(dir, manifest),
     async imagesFor(z, labels) {
       const n = z.length / LATENT_SIZE;
       if (!Number.isInteger(n) || labels.length !== n * NUM_CLASSES) {
