@@ -8,22 +8,19 @@ import {
 } from "@edgegan/shared/train-config";
 import { z } from "zod";
 import type { ParsedFlags } from "./cli-runner.ts";
-import { flagsHelp, parseFlags } from "./schema-flags.ts";
-
-const required = (issue: { input: unknown }) =>
-  issue.input === undefined ? "is required" : undefined;
+import { flagsHelp, parseFlags, requiredFlag } from "./schema-flags.ts";
 
 export const temperFlagsSchema = z
   .object({
     model: z
-      .string({ error: required })
+      .string({ error: requiredFlag })
       .min(1)
       .meta({ value: "DIR", description: "the model folder to re-temper (model.json + its ONNX)" }),
-    latentTemperature: latentTemperatureSchema({ error: required }).meta({
+    latentTemperature: latentTemperatureSchema({ error: requiredFlag }).meta({
       value: "T",
       description: `the temperature to set, not a factor on the one it has: ${LATENT_TEMPERATURE_DESCRIPTION}`,
     }),
-    out: z.string({ error: required }).min(1).meta({
+    out: z.string({ error: requiredFlag }).min(1).meta({
       value: "DIR",
       description:
         "the model folder to write (may be --model's): a model of another version there is first kept under DIR/earlier/ for pinned URLs",

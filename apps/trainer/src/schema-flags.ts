@@ -125,6 +125,14 @@ function readNumber(flag: string, text: string, errors: string[]): number {
 }
 
 /**
+ * The error option of a flag without default: "--out: is required" when it is missing (zod's own
+ * message otherwise). `z.string({ error: requiredFlag })`.
+ */
+export function requiredFlag(issue: { input: unknown }): string | undefined {
+  return issue.input === undefined ? "is required" : undefined;
+}
+
+/**
  * Parse argv (without node and script) into options valid for `schema`, or help, or errors
  * ("--flag: what was wrong (got ...)"). Flags override `base` (a preset, a config file), which
  * overrides the schema's defaults.

@@ -14,7 +14,7 @@ import { BACKENDS } from "@edgegan/shared/train-config";
 import { z } from "zod";
 import type { ParsedFlags } from "../cli-runner.ts";
 import { EDGE_MODEL_DIR } from "../commands/edge-models.ts";
-import { flagsHelp, parseFlags } from "../schema-flags.ts";
+import { flagsHelp, parseFlags, requiredFlag } from "../schema-flags.ts";
 
 const integerIn = (min: number, max: number) => {
   const message = `must be an integer in ${min}..${max}`;
@@ -79,7 +79,7 @@ export const synthFlagsSchema = z
       .default(null)
       .meta({ description: `images in all, split equally over the ${NUM_CLASSES} classes` }),
     out: z
-      .string({ error: (issue) => (issue.input === undefined ? "is required" : undefined) })
+      .string({ error: requiredFlag })
       .min(1)
       .meta({ value: "DIR", description: "output folder (created if needed)" }),
     perClass: z
