@@ -13,10 +13,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setLatentTemperature } from "@edgegan/model/latent-temperature";
 import { generateOnce } from "@edgegan/model/onnx-generator";
+import { largestDifference, parityInputs } from "@edgegan/model/onnx-parity";
 import { readModelFolder } from "@edgegan/model/read-model-folder";
-import { LATENT_SIZE, NUM_CLASSES, oneHot, sha256Hex } from "@edgegan/shared";
+import { sha256Hex } from "@edgegan/shared";
 import { latentTemperatureOf, type ModelManifest, parseManifest } from "@edgegan/shared/manifest";
-import { createRng } from "@edgegan/shared/rng";
 import {
   modelVersion,
   PARITY_SAMPLES,
@@ -71,12 +71,10 @@ export async function retemperModel(
   return manifest;
 }
 
-/** max |after(z) - before(ratio z)| over PARITY_SAMPLES seeded (z, label) pairs. */
+/** max |after(z) - before(ratio z)| over the parity gate's PARITY_SAMPLES seeded (z, label) pairs. */
 async function largestGap(before: Uint8Array, after: Uint8Array, ratio: number): Promise<number> {
-  const rng = createRng(0);
   const n = PARITY_SAMPLES;
-  const z = rng.fillNormal(new Float32Array(n * LATENT_SIZE));
-  const labels = oneHot(Array.from({ length: n }, () => rng.int(NUM_CLASSES)));
+  const { z, labels } = parityInputs(n, 0);
   const [expected, actual] = await Promise.all([
     generateOnce(
       before,
@@ -86,11 +84,5 @@ async function largestGap(before: Uint8Array, after: Uint8Array, ratio: number):
     ),
     generateOnce(after, z, labels, n),
   ]);
-  let gap = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs((actual[i] as number) - (expected[i] as number));
-    if (Number.isNaN(d)) return Number.POSITIVE_INFINITY;
-    gap = Math.max(gap, d);
-  }
-  return gap;
+  return largestDifference(expected, actual);
 }

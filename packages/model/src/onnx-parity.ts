@@ -47,9 +47,7 @@ export async function checkOnnxParity(
   if (!Number.isInteger(samples) || samples < 1) {
     throw new Error(`samples must be a positive integer, got ${samples}`);
   }
-  const rng = createRng(seed);
-  const z = rng.fillNormal(new Float32Array(samples * LATENT_SIZE));
-  const labels = oneHot(Array.from({ length: samples }, () => rng.int(NUM_CLASSES)));
+  const { z, labels } = parityInputs(samples, seed);
 
   const expectedTensor = tf.tidy(() => {
     const out = generator.predict([
@@ -62,11 +60,30 @@ export async function checkOnnxParity(
   expectedTensor.dispose();
 
   const actual = await generateOnce(onnxBytes, z, labels, samples);
-  let maxAbsDiff = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const d = Math.abs((actual[i] as number) - (expected[i] as number));
-    if (Number.isNaN(d)) return { maxAbsDiff: Number.POSITIVE_INFINITY, samples };
-    if (d > maxAbsDiff) maxAbsDiff = d;
+  return { maxAbsDiff: largestDifference(expected, actual), samples };
+}
+
+/**
+ * A parity check's inputs: z [samples, 100] ~ N(0, 1) and one-hot labels [samples, 10], drawn
+ * uniformly, from one seeded stream.
+ */
+export function parityInputs(
+  samples: number,
+  seed: number,
+): { z: Float32Array; labels: Float32Array } {
+  const rng = createRng(seed);
+  const z = rng.fillNormal(new Float32Array(samples * LATENT_SIZE));
+  const labels = oneHot(Array.from({ length: samples }, () => rng.int(NUM_CLASSES)));
+  return { z, labels };
+}
+
+/** max |a[i] - b[i]| over two outputs of one length; Infinity when either holds a NaN there. */
+export function largestDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let largest = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = Math.abs((a[i] as number) - (b[i] as number));
+    if (Number.isNaN(d)) return Number.POSITIVE_INFINITY;
+    if (d > largest) largest = d;
   }
-  return { maxAbsDiff, samples };
+  return largest;
 }
