@@ -25,11 +25,7 @@ import {
 } from "@edgegan/shared";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { assertArchitecture } from "./architecture.ts";
-import {
-  assertLatentTemperature,
-  scaledLatent,
-  temperatureMetadata,
-} from "./latent-temperature.ts";
+import { scaledLatent, temperatureMetadata } from "./latent-temperature.ts";
 import { OnnxGraphBuilder } from "./onnx-graph.ts";
 
 type Layer = tfl.LayersModel["layers"][number];
@@ -86,7 +82,6 @@ export function exportGeneratorToOnnx(
   { latentTemperature = 1 }: ExportOptions = {},
 ): Uint8Array {
   assertArchitecture(arch);
-  assertLatentTemperature(latentTemperature);
   const g = new OnnxGraphBuilder();
   const values = new Map<string, Value>();
   const consumers = consumerMap(generator);
