@@ -31,6 +31,29 @@ export const BATCH_NORM_GRAD = "EdgeganBatchNormGrad";
 const CHANNEL_VECTORS = ["mean", "r", "a", "b", "k"] as const;
 
 /**
+ * Both passes' loop nest: for each of `rows` rows (none when 0), the channel byte offset `offset`
+ * runs 0, 16, ... up to `cBytes` while `step` handles four channels; the row `pointers` step by
+ * 16 bytes with it, so they run on through the rows.
+ */
+function overRowsAndChannels(
+  body: Body,
+  locals: { rows: number; cBytes: number; offset: number; pointers: readonly number[] },
+  step: () => void,
+): void {
+  const { rows, cBytes, offset, pointers } = locals;
+  body.block().get(rows).i32Eqz().brIf(0);
+  body.loop(); // rows
+  body.i32(0).set(offset);
+  body.loop(); // channels, four at a time
+  step();
+  body.advance([...pointers, offset], 16);
+  body.get(cBytes).get(offset).i32Sub().brIf(0);
+  body.end();
+  body.get(rows).i32(1).i32Sub().tee(rows).brIf(0);
+  body.end().end();
+}
+
+/**
  * `sums(x, dy, mean, r, sumDy, sumDyXHat, rows, cBytes)`: per channel, sumDy += dy and
  * sumDyXHat += dy * ((x - mean) * r) over `rows` rows of cBytes / 4 channels.
  * `dx(x, dy, vectors, out, rows, cBytes)`: out = (dy - ((x - mean) * r * a + b)) * k with the
@@ -43,27 +66,20 @@ function moduleBytesOfPasses(): Uint8Array {
       0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10,
     ];
     const at = (base: number) => sums.get(base).get(O).i32Add();
-    sums.block().get(ROWS).i32Eqz().brIf(0);
-    sums.loop(); // rows
-    sums.i32(0).set(O);
-    sums.loop(); // channels, four at a time
-    sums.get(X).v128Load(0);
-    at(MEAN).v128Load(0);
-    sums.f32x4Sub();
-    at(R).v128Load(0);
-    sums.f32x4Mul().set(XHAT); // x^ = (x - mean) * r
-    sums.get(DY).v128Load(0).set(DYV);
-    at(S_DY);
-    at(S_DY).v128Load(0);
-    sums.get(DYV).f32x4Add().v128Store(0);
-    at(S_DYX);
-    at(S_DYX).v128Load(0);
-    sums.get(DYV).get(XHAT).f32x4Mul().f32x4Add().v128Store(0);
-    sums.advance([X, DY, O], 16);
-    sums.get(CBYTES).get(O).i32Sub().brIf(0);
-    sums.end();
-    sums.get(ROWS).i32(1).i32Sub().tee(ROWS).brIf(0);
-    sums.end().end();
+    overRowsAndChannels(sums, { rows: ROWS, cBytes: CBYTES, offset: O, pointers: [X, DY] }, () => {
+      sums.get(X).v128Load(0);
+      at(MEAN).v128Load(0);
+      sums.f32x4Sub();
+      at(R).v128Load(0);
+      sums.f32x4Mul().set(XHAT); // x^ = (x - mean) * r
+      sums.get(DY).v128Load(0).set(DYV);
+      at(S_DY);
+      at(S_DY).v128Load(0);
+      sums.get(DYV).f32x4Add().v128Store(0);
+      at(S_DYX);
+      at(S_DYX).v128Load(0);
+      sums.get(DYV).get(XHAT).f32x4Mul().f32x4Add().v128Store(0);
+    });
   }
   const dx = new Body();
   {
@@ -74,29 +90,26 @@ function moduleBytesOfPasses(): Uint8Array {
       for (let i = 0; i < index; i++) dx.get(CBYTES).i32Add();
       dx.v128Load(0);
     };
-    dx.block().get(ROWS).i32Eqz().brIf(0);
-    dx.loop(); // rows
-    dx.i32(0).set(O);
-    dx.loop(); // channels
-    dx.get(OUT);
-    dx.get(DY).v128Load(0);
-    dx.get(X).v128Load(0);
-    vector(0);
-    dx.f32x4Sub(); // x - mean
-    vector(1);
-    dx.f32x4Mul(); // x^
-    vector(2);
-    dx.f32x4Mul();
-    vector(3);
-    dx.f32x4Add(); // x^ * a + b
-    dx.f32x4Sub(); // dy - (x^ * a + b)
-    vector(4);
-    dx.f32x4Mul().v128Store(0);
-    dx.advance([X, DY, OUT, O], 16);
-    dx.get(CBYTES).get(O).i32Sub().brIf(0);
-    dx.end();
-    dx.get(ROWS).i32(1).i32Sub().tee(ROWS).brIf(0);
-    dx.end().end();
+    overRowsAndChannels(
+      dx,
+      { rows: ROWS, cBytes: CBYTES, offset: O, pointers: [X, DY, OUT] },
+      () => {
+        dx.get(OUT);
+        dx.get(DY).v128Load(0);
+        dx.get(X).v128Load(0);
+        vector(0);
+        dx.f32x4Sub(); // x - mean
+        vector(1);
+        dx.f32x4Mul(); // x^
+        vector(2);
+        dx.f32x4Mul();
+        vector(3);
+        dx.f32x4Add(); // x^ * a + b
+        dx.f32x4Sub(); // dy - (x^ * a + b)
+        vector(4);
+        dx.f32x4Mul().v128Store(0);
+      },
+    );
   }
   return moduleBytes([
     {
