@@ -13,12 +13,7 @@ import { readModelFolder } from "@edgegan/model/read-model-folder";
 import { createGan, type Gan } from "@edgegan/model/train-step";
 import type { TeacherRef } from "@edgegan/shared";
 import { createRng, type Rng } from "@edgegan/shared/rng";
-import {
-  ganSettingsOf,
-  identityMismatches,
-  type TrainConfig,
-  withCurrentNames,
-} from "@edgegan/shared/train-config";
+import { ganSettingsOf, identityMismatches, type TrainConfig } from "@edgegan/shared/train-config";
 import type { LayersModel } from "@tensorflow/tfjs-layers";
 import { removeStaleTempFiles } from "./atomic-write.ts";
 import { type BackendChoice, backendLine, selectBackend } from "./backend.ts";
@@ -214,8 +209,8 @@ async function restoreRun(run: Run, log: (message: string) => void): Promise<voi
  */
 async function teacherMismatch(state: RunState, teacher: Teacher | null): Promise<string | null> {
   const current = teacher?.ref ?? null;
-  const savedPath = withCurrentNames(state.config).teacher as string | null | undefined;
-  const saved = state.teacher !== undefined ? state.teacher : await modelAt(savedPath ?? null);
+  const savedPath = state.config.teacher ?? null;
+  const saved = state.teacher !== undefined ? state.teacher : await modelAt(savedPath);
   if (saved === "missing") {
     return `teacher: the checkpoint names it only by the path ${savedPath}, which holds no model now; put the teacher back there to resume`;
   }
