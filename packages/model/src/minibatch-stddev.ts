@@ -41,7 +41,7 @@ export class MinibatchStddev extends tfl.layers.Layer {
     const x = Array.isArray(inputs) ? (inputs[0] as tf.Tensor) : inputs;
     return tf.tidy(() => {
       const s = minibatchStddev(x);
-      const channel = tf.mul(tf.onesLike(tf.slice(x, 0, [...x.shape.slice(0, -1), 1])), s);
+      const channel = tf.mul(tf.ones([...x.shape.slice(0, -1), 1]), s); // [N, ..., 1]
       return tf.concat([x, channel], -1);
     });
   }
