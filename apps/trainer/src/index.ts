@@ -6,9 +6,15 @@
  */
 export { writeFileAtomic } from "./atomic-write.ts";
 export { selectBackend } from "./backend.ts";
+export { recalibrateBatchNorm } from "./batch-norm-recalibration.ts";
+export { loadCheckpoint } from "./checkpoint.ts";
 export { EDGE_MODEL_DIR, EDGE_MODELS_DIR } from "./commands/edge-models.ts";
 export { classNamesFor, loadDataset } from "./dataset.ts";
-export { evaluateGenerator, evaluateGeneratorWithSamples } from "./eval/evaluate.ts";
+export {
+  evaluateGenerator,
+  evaluateGeneratorWithSamples,
+  evaluateImages,
+} from "./eval/evaluate.ts";
 export { folderNameOf } from "./image-folder/write-image-folder.ts";
 export { fromInvocationDir } from "./invocation-dir.ts";
 export { synthesize, writeSyntheticSet } from "./synthesize.ts";
