@@ -99,9 +99,10 @@ describe("train (tiny MNIST run)", () => {
     { recipe: "default", options: {} },
     // the rates fall from step 3 of 10 on: the resumed half runs wholly on decayed rates; D's
     // power-iteration vectors (spectral normalisation) travel in the checkpoint and the replica
+    // (with D's projection head, spectrally normalised too)
     {
-      recipe: "--lr-decay linear --spectral-norm",
-      options: { lrDecay: "linear", lrDecayStart: 0.3, spectralNorm: true },
+      recipe: "--lr-decay linear --spectral-norm --projection",
+      options: { lrDecay: "linear", lrDecayStart: 0.3, spectralNorm: true, projection: true },
     },
     // each replica's D measures its own shard's spread: still one state, resumed exactly
     {

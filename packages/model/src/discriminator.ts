@@ -30,16 +30,19 @@ import { SpectralNormConv2D, SpectralNormDense } from "./spectral-norm-layers.ts
  * @param options.minibatchStddev the last hidden features get one more channel, the batch's
  *   standard deviation (minibatch-stddev.ts): d_logit's kernel grows from 6272 to 6321 rows
  *   (7x7x129) for the DCGAN, from 128 to 129 for the MLP.
+ * @param options.projection the label is also scored by projection (Miyato & Koyama 2018):
+ *   logit = d_logit(phi) + <e_label, phi>, phi the features d_logit reads, e_label row `label` of
+ *   d_embed's kernel [10, F] (no bias; spectrally normalised with the rest). The label maps stay.
  */
 export function buildDiscriminator(
   arch: Architecture = "dcgan",
   conditioning: LabelConditioning = "label-map-conv",
-  { spectralNorm = false, minibatchStddev = false }: DiscriminatorOptions = {},
+  { spectralNorm = false, minibatchStddev = false, projection = false }: DiscriminatorOptions = {},
 ): tfl.LayersModel {
   assertArchitecture(arch);
   const image = tfl.input({ shape: [IMAGE_SIZE, IMAGE_SIZE, IMAGE_CHANNELS], name: "image" }); // [N, 28, 28, 1]
   const label = tfl.input({ shape: [NUM_CLASSES], name: "label" }); // [N, 10]
-  const options = { spectralNorm, minibatchStddev };
+  const options = { spectralNorm, minibatchStddev, projection };
   const logits =
     arch === "dcgan"
       ? dcganBody(image, label, conditioning, options)
@@ -51,6 +54,7 @@ export function buildDiscriminator(
 export interface DiscriminatorOptions {
   spectralNorm?: boolean;
   minibatchStddev?: boolean;
+  projection?: boolean;
 }
 
 /** x with the batch's standard deviation as one more channel, or x itself. */
@@ -92,11 +96,33 @@ function dense(
   name: string,
   units: number,
   spectralNorm: boolean,
+  useBias = true,
 ): tfl.SymbolicTensor {
   const layer = spectralNorm
-    ? new SpectralNormDense({ name, units })
-    : tfl.layers.dense({ name, units, kernelInitializer: kernelInit() });
+    ? new SpectralNormDense({ name, units, useBias })
+    : tfl.layers.dense({ name, units, useBias, kernelInitializer: kernelInit() });
   return layer.apply(x) as tfl.SymbolicTensor;
+}
+
+/**
+ * The logit of features `phi` [N, F] for `label` [N, 10]: d_logit(phi) [N, 1], plus with
+ * projection <label d_embed, phi> [N, 1] (one-hot times the embedding picks the label's row).
+ */
+function logitOf(
+  phi: tfl.SymbolicTensor,
+  label: tfl.SymbolicTensor,
+  { spectralNorm, projection }: Required<DiscriminatorOptions>,
+): tfl.SymbolicTensor {
+  const unconditional = dense(phi, "d_logit", 1, spectralNorm); // [N, 1]
+  if (!projection) return unconditional;
+  const features = phi.shape.at(-1) as number;
+  const embedded = dense(label, "d_embed", features, spectralNorm, false); // [N, F]
+  const match = tfl.layers
+    .dot({ name: "d_projection", axes: 1 })
+    .apply([embedded, phi]) as tfl.SymbolicTensor; // [N, 1]
+  return tfl.layers
+    .add({ name: "d_logit_projected" })
+    .apply([unconditional, match]) as tfl.SymbolicTensor;
 }
 
 /**
@@ -109,8 +135,9 @@ function dcganBody(
   image: tfl.SymbolicTensor,
   label: tfl.SymbolicTensor,
   conditioning: LabelConditioning,
-  { spectralNorm, minibatchStddev }: Required<DiscriminatorOptions>,
+  options: Required<DiscriminatorOptions>,
 ): tfl.SymbolicTensor {
+  const { spectralNorm, minibatchStddev } = options;
   const filters = 64;
   let x: tfl.SymbolicTensor;
   if (conditioning === "label-map-conv") {
@@ -146,19 +173,20 @@ function dcganBody(
   }
   x = withBatchSpread(leaky("d_lrelu1", x), minibatchStddev); // [N,7,7,128 (+1)]
   x = tfl.layers.flatten({ name: "d_flatten" }).apply(x) as tfl.SymbolicTensor; // [N,6272 (6321)]
-  return dense(x, "d_logit", 1, spectralNorm); // [N,1]
+  return logitOf(x, label, options); // [N,1]
 }
 
 /** Flatten(image) ++ label: [N,794] -> 1024 -> 256 -> 128 (+1 with the batch's spread) -> 1. */
 function mlpBody(
   image: tfl.SymbolicTensor,
   label: tfl.SymbolicTensor,
-  { spectralNorm, minibatchStddev }: Required<DiscriminatorOptions>,
+  options: Required<DiscriminatorOptions>,
 ): tfl.SymbolicTensor {
+  const { spectralNorm, minibatchStddev } = options;
   const flat = tfl.layers.flatten({ name: "d_flatten" }).apply(image) as tfl.SymbolicTensor; // [N,784]
   let x = tfl.layers.concatenate({ name: "d_concat" }).apply([flat, label]) as tfl.SymbolicTensor; // [N,794]
   for (const [i, units] of [1024, 256, 128].entries()) {
     x = leaky(`d_lrelu${i}`, dense(x, `d_dense${i}`, units, spectralNorm));
   }
-  return dense(withBatchSpread(x, minibatchStddev), "d_logit", 1, spectralNorm); // [N,1]
+  return logitOf(withBatchSpread(x, minibatchStddev), label, options); // [N,1]
 }

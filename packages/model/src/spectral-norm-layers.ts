@@ -12,12 +12,15 @@ import { SpectralNorm } from "./spectral-norm.ts";
 export interface SpectralNormDenseArgs {
   name: string;
   units: number;
+  /** Add a bias (default true). */
+  useBias?: boolean;
 }
 
 /** Dense [N, n_in] -> [N, units] with the kernel [n_in, units] spectrally normalised. */
 export class SpectralNormDense extends tfl.layers.Layer {
   static readonly className = "SpectralNormDense";
   private readonly units: number;
+  private readonly useBias: boolean;
   private kernel: tfl.LayerVariable | null = null;
   private bias: tfl.LayerVariable | null = null;
   spectralNorm: SpectralNorm | null = null;
@@ -25,12 +28,15 @@ export class SpectralNormDense extends tfl.layers.Layer {
   constructor(args: SpectralNormDenseArgs) {
     super({ name: args.name });
     this.units = args.units;
+    this.useBias = args.useBias ?? true;
   }
 
   override build(inputShape: tfl.Shape | tfl.Shape[]): void {
     const inputs = (inputShape as tfl.Shape).at(-1) as number;
     this.kernel = this.addWeight("kernel", [inputs, this.units], "float32", kernelInit());
-    this.bias = this.addWeight("bias", [this.units], "float32", tfl.initializers.zeros());
+    if (this.useBias) {
+      this.bias = this.addWeight("bias", [this.units], "float32", tfl.initializers.zeros());
+    }
     this.spectralNorm = new SpectralNorm(this.kernel, this.addWeight.bind(this));
     this.built = true;
   }
@@ -41,15 +47,17 @@ export class SpectralNormDense extends tfl.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D; // [N, n_in]
-    if (!this.spectralNorm || !this.bias)
-      throw new Error(`${this.name} called before it was built`);
-    const bias = this.bias.read();
+    if (!this.spectralNorm) throw new Error(`${this.name} called before it was built`);
+    const bias = this.bias?.read() ?? null;
     const norm = this.spectralNorm;
-    return tf.tidy(() => tf.add(tf.matMul(x, norm.normalisedKernel() as tf.Tensor2D), bias)); // [N, units]
+    return tf.tidy(() => {
+      const y = tf.matMul(x, norm.normalisedKernel() as tf.Tensor2D); // [N, units]
+      return bias ? tf.add(y, bias) : y;
+    });
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), units: this.units };
+    return { ...super.getConfig(), units: this.units, useBias: this.useBias };
   }
 }
 tf.serialization.registerClass(SpectralNormDense);

@@ -137,14 +137,72 @@ describe("trainStep (BatchNorm and inputs)", () => {
   });
 
   it.each([
-    { loss: "bce", dLr: null, gLr: null, lrDecay: "none", spectralNorm: false, spread: false },
-    { loss: "hinge", dLr: 4e-3, gLr: 1e-3, lrDecay: "none", spectralNorm: false, spread: false },
-    { loss: "bce", dLr: null, gLr: null, lrDecay: "linear", spectralNorm: false, spread: false },
-    { loss: "hinge", dLr: null, gLr: null, lrDecay: "none", spectralNorm: true, spread: false },
-    { loss: "hinge", dLr: null, gLr: null, lrDecay: "none", spectralNorm: false, spread: true },
+    {
+      loss: "bce",
+      dLr: null,
+      gLr: null,
+      lrDecay: "none",
+      spectralNorm: false,
+      spread: false,
+      projection: false,
+    },
+    {
+      loss: "hinge",
+      dLr: 4e-3,
+      gLr: 1e-3,
+      lrDecay: "none",
+      spectralNorm: false,
+      spread: false,
+      projection: false,
+    },
+    {
+      loss: "bce",
+      dLr: null,
+      gLr: null,
+      lrDecay: "linear",
+      spectralNorm: false,
+      spread: false,
+      projection: false,
+    },
+    {
+      loss: "hinge",
+      dLr: null,
+      gLr: null,
+      lrDecay: "none",
+      spectralNorm: true,
+      spread: false,
+      projection: false,
+    },
+    {
+      loss: "hinge",
+      dLr: null,
+      gLr: null,
+      lrDecay: "none",
+      spectralNorm: false,
+      spread: true,
+      projection: false,
+    },
+    {
+      loss: "bce",
+      dLr: null,
+      gLr: null,
+      lrDecay: "none",
+      spectralNorm: false,
+      spread: false,
+      projection: true,
+    },
+    {
+      loss: "hinge",
+      dLr: null,
+      gLr: null,
+      lrDecay: "none",
+      spectralNorm: true,
+      spread: false,
+      projection: true,
+    },
   ] as const)(
-    "equals the textbook step (D on its own G forward, then G on a fresh forward) to 1e-4: loss $loss, D lr $dLr, G lr $gLr, decay $lrDecay, spectral norm $spectralNorm, minibatch stddev $spread",
-    ({ loss, dLr, gLr, lrDecay, spectralNorm, spread }) => {
+    "equals the textbook step (D on its own G forward, then G on a fresh forward) to 1e-4: loss $loss, D lr $dLr, G lr $gLr, decay $lrDecay, spectral norm $spectralNorm, minibatch stddev $spread, projection $projection",
+    ({ loss, dLr, gLr, lrDecay, spectralNorm, spread, projection }) => {
       // the step computes G's forward pass once; the plain formulation, written out here, runs it
       // twice. Three steps with BatchNorm and distillation: every weight and statistic agrees.
       const config = {
@@ -159,6 +217,7 @@ describe("trainStep (BatchNorm and inputs)", () => {
         lrDecayStart: 0,
         spectralNorm,
         minibatchStddev: spread,
+        projection,
       } as const;
       const fused = createGan(config);
       const plain = createGan(config);
@@ -296,6 +355,7 @@ describe("trainStep (BatchNorm and inputs)", () => {
       loss: "bce",
       spectralNorm: false,
       minibatchStddev: false,
+      projection: false,
       lrDecay: "none",
       lrDecayStart: 0.5,
       beta1: 0.5,

@@ -56,6 +56,7 @@ export function createGan(options: Partial<GanSettings> = {}): Gan {
     discriminator: buildDiscriminator(config.arch, undefined, {
       spectralNorm: config.spectralNorm,
       minibatchStddev: config.minibatchStddev,
+      projection: config.projection,
     }),
     gOptimizer: new FusedAdamOptimizer(config.gLr ?? config.lr, config.beta1),
     dOptimizer: new FusedAdamOptimizer(config.dLr ?? config.lr, config.beta1),

@@ -72,6 +72,10 @@ export const ganSettingsSchema = z
       description:
         "D also sees how much the images of its batch differ: one more channel on its last features, the batch's mean standard deviation (ProGAN), against too little variety",
     }),
+    projection: z.boolean().default(false).meta({
+      description:
+        "D also scores the label by projection: logit + <e_label, features>, a learned vector per class against D's last features (Miyato & Koyama 2018); the label maps stay",
+    }),
     lr: z.number().gt(0).max(1).default(2e-4).meta({ description: "Adam learning rate" }),
     dLr: z.number().gt(0).max(1).nullable().default(null).meta({
       description: "D's Adam learning rate, for two time-scale updates (default: --lr)",
