@@ -8,9 +8,11 @@
  * (to hand it to the replica workers early) and writes checkpoints only between steps, with the
  * cursor and RNG state of the last event it took, so a checkpoint's cursor, RNG state and weights
  * always agree. Everything random (each epoch's shuffle seed, z, fake labels) comes from the run's
- * RNG in a fixed order, which is what makes a resumed run reproduce the straight one.
+ * RNG in a fixed order (with `--diff-augment`, each batch's augmentations too), which is what
+ * makes a resumed run reproduce the straight one.
  */
 import type { GanBatch } from "@edgegan/model/batch";
+import { drawAugmentations } from "@edgegan/model/diff-augment";
 import { LATENT_SIZE, oneHot, PIXELS_PER_IMAGE } from "@edgegan/shared";
 import { gatherRows } from "@edgegan/shared/gather";
 import { type Rng, type RngState, seededPermutation } from "@edgegan/shared/rng";
@@ -34,14 +36,18 @@ export function startCursor(): DataCursor {
   return { step: 0, epoch: 0, stepInEpoch: 0, epochSeed: null };
 }
 
-/** Real images and labels from the shuffled order, z and fake labels from the RNG. */
+/**
+ * Real images and labels from the shuffled order, z and fake labels from the RNG, and with
+ * `--diff-augment` how D sees each image, drawn after them (a run without it draws as before).
+ */
 function makeBatch(
   data: Dataset,
   order: Uint32Array,
   start: number,
-  batchSize: number,
+  config: BatchSettings,
   rng: Rng,
 ): GanBatch {
+  const { batchSize } = config;
   const picked = order.subarray(start, start + batchSize);
   const z = Float32Array.from({ length: batchSize * LATENT_SIZE }, () => rng.normal());
   const fakeLabels = Array.from({ length: batchSize }, () => rng.int(data.classNames.length));
@@ -50,8 +56,15 @@ function makeBatch(
     labels: oneHot(gatherRows(data.labels, 1, picked)), // [B, 10]
     z, // [B, 100]
     fakeLabels: oneHot(fakeLabels), // [B, 10], uniform over the dataset's classes (10 or fewer)
+    ...(config.diffAugment && {
+      realAugment: drawAugmentations(batchSize, rng), // [B, 4]
+      fakeAugment: drawAugmentations(batchSize, rng), // [B, 4]
+    }),
   };
 }
+
+/** The settings that shape a run's batches. */
+type BatchSettings = Pick<TrainConfig, "epochs" | "batchSize" | "diffAugment">;
 
 /** Where the run stands once the loop has taken an event: its cursor and its RNG's state. */
 export interface DataPosition {
@@ -73,7 +86,7 @@ export type BatchEvent = ({ kind: "batch"; batch: GanBatch } | { kind: "epoch-en
  */
 export function* batches(
   data: Dataset,
-  config: Pick<TrainConfig, "epochs" | "batchSize">,
+  config: BatchSettings,
   start: DataCursor,
   rng: Rng,
   shouldStop: () => boolean,
@@ -89,7 +102,7 @@ export function* batches(
     const order = seededPermutation(data.count, cursor.epochSeed);
     while (cursor.stepInEpoch < stepsPerEpoch && !shouldStop()) {
       const start = cursor.stepInEpoch * config.batchSize;
-      const batch = makeBatch(data, order, start, config.batchSize, rng);
+      const batch = makeBatch(data, order, start, config, rng);
       cursor.stepInEpoch += 1;
       cursor.step += 1;
       yield { kind: "batch", batch, after: position() };

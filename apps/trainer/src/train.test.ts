@@ -104,10 +104,11 @@ describe("train (tiny MNIST run)", () => {
       recipe: "--lr-decay linear --spectral-norm --projection",
       options: { lrDecay: "linear", lrDecayStart: 0.3, spectralNorm: true, projection: true },
     },
-    // each replica's D measures its own shard's spread: still one state, resumed exactly
+    // each replica's D measures its own shard's spread: still one state, resumed exactly; D's
+    // augmentations come from the run's RNG, so the resumed half redraws the straight run's
     {
-      recipe: "--arch dcgan --minibatch-stddev",
-      options: { arch: "dcgan", generatorWidth: 8, minibatchStddev: true },
+      recipe: "--arch dcgan --minibatch-stddev --diff-augment",
+      options: { arch: "dcgan", generatorWidth: 8, minibatchStddev: true, diffAugment: true },
     },
   ] as const)(
     "resuming from the epoch-1 checkpoint reproduces the uninterrupted run exactly ($recipe)",

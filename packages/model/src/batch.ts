@@ -11,6 +11,7 @@ import {
   PIXELS_PER_IMAGE,
 } from "@edgegan/shared";
 import * as tf from "@tensorflow/tfjs-core";
+import { AUGMENT_PARAMS, augmentTensors } from "./diff-augment.ts";
 
 /** One training batch on the host: B real images and M fakes to make (B and M may differ). */
 export interface GanBatch {
@@ -24,6 +25,10 @@ export interface GanBatch {
   fakeLabels: Float32Array;
   /** A teacher generator's images for (z, fakeLabels) [M, 28, 28, 1]: adds the distillation term. */
   teacherImages?: Float32Array;
+  /** With `--diff-augment`: how D sees each real image [B, 4] (diff-augment.ts). */
+  realAugment?: Float32Array;
+  /** With `--diff-augment`: how D sees each fake [M, 4]. */
+  fakeAugment?: Float32Array;
 }
 
 /**
@@ -55,6 +60,13 @@ export function checkBatch(batch: GanBatch): { real: number; fake: number } {
   const fake = rows("z", LATENT_SIZE, `${LATENT_SIZE}`);
   expect("fakeLabels", fake, NUM_CLASSES, `${NUM_CLASSES}`);
   if (batch.teacherImages) expect("teacherImages", fake, PIXELS_PER_IMAGE, imageShape);
+  if (!batch.realAugment !== !batch.fakeAugment) {
+    throw new Error(
+      "batch.realAugment and batch.fakeAugment come together (--diff-augment) or not at all",
+    );
+  }
+  if (batch.realAugment) expect("realAugment", real, AUGMENT_PARAMS, `${AUGMENT_PARAMS}`);
+  if (batch.fakeAugment) expect("fakeAugment", fake, AUGMENT_PARAMS, `${AUGMENT_PARAMS}`);
   return { real, fake };
 }
 
@@ -71,8 +83,15 @@ export function batchTensors(batch: GanBatch) {
     z: tf.tensor2d(batch.z, [fake, LATENT_SIZE]), // [M, 100]
     fakeLabels: tf.tensor2d(batch.fakeLabels, [fake, NUM_CLASSES]), // [M, 10]
     teacherImages: batch.teacherImages ? tf.tensor4d(batch.teacherImages, [fake, ...image]) : null, // [M, 28, 28, 1]
+    realAugment: batch.realAugment ? augmentTensors(batch.realAugment, real) : null,
+    fakeAugment: batch.fakeAugment ? augmentTensors(batch.fakeAugment, fake) : null,
   };
 }
 
 /** The tensors one step makes from a {@link GanBatch} (derived, not a second batch type). */
 export type StepTensors = ReturnType<typeof batchTensors>;
+
+/** Release a step's tensors (the augmentation's nested ones too). */
+export function disposeStepTensors(tensors: StepTensors): void {
+  tf.dispose(Object.values(tensors).filter((t) => t !== null));
+}

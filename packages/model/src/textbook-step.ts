@@ -4,10 +4,16 @@
  * twice, once for D's fakes and once, on G's tape, for L_G; `trainStep` runs it once.
  */
 import * as tf from "@tensorflow/tfjs-core";
-import { batchTensors, type GanBatch } from "./batch.ts";
+import { batchTensors, disposeStepTensors, type GanBatch } from "./batch.ts";
 import { adversarialLosses, distillationLoss } from "./losses.ts";
 import type { StepPosition } from "./lr-schedule.ts";
-import { beginStep, type Gan, trainableVariables, withFrozenBatchNormStats } from "./train-step.ts";
+import {
+  asDiscriminatorSees,
+  beginStep,
+  type Gan,
+  trainableVariables,
+  withFrozenBatchNormStats,
+} from "./train-step.ts";
 
 /**
  * The plain formulation: D's update on fakes from their own G forward pass (G's statistics left
@@ -21,7 +27,7 @@ export function textbookStep(
   const { generator: g, discriminator: d } = gan;
   beginStep(gan, position);
   const tensors = batchTensors(batch);
-  const { images, labels, z, fakeLabels, teacherImages } = tensors;
+  const { images, labels, z, fakeLabels, teacherImages, realAugment, fakeAugment } = tensors;
   const fake = withFrozenBatchNormStats(g, () =>
     tf.tidy(() => g.apply([z, fakeLabels], { training: true }) as tf.Tensor4D),
   );
@@ -29,8 +35,12 @@ export function textbookStep(
   const dLoss = gan.dOptimizer.minimize(
     () =>
       losses.discriminator(
-        d.apply([images, labels], { training: true }) as tf.Tensor2D,
-        d.apply([fake, fakeLabels], { training: true }) as tf.Tensor2D,
+        d.apply([asDiscriminatorSees(images, realAugment), labels], {
+          training: true,
+        }) as tf.Tensor2D,
+        d.apply([asDiscriminatorSees(fake, fakeAugment), fakeLabels], {
+          training: true,
+        }) as tf.Tensor2D,
       ),
     true,
     trainableVariables(d),
@@ -41,7 +51,9 @@ export function textbookStep(
       () => {
         const images = g.apply([z, fakeLabels], { training: true }) as tf.Tensor4D;
         const adversarial = losses.generator(
-          d.apply([images, fakeLabels], { training: true }) as tf.Tensor2D,
+          d.apply([asDiscriminatorSees(images, fakeAugment), fakeLabels], {
+            training: true,
+          }) as tf.Tensor2D,
         );
         if (!teacherImages) return adversarial;
         const distill = distillationLoss(images, teacherImages);
@@ -56,6 +68,6 @@ export function textbookStep(
     t?.dispose();
     return v;
   };
-  tf.dispose(Object.values(tensors).filter((t) => t !== null));
+  disposeStepTensors(tensors);
   return { dLoss: read(dLoss), gLoss: read(gLoss) };
 }

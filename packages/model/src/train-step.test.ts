@@ -1,8 +1,10 @@
 import { ARCHITECTURES, LATENT_SIZE, NUM_CLASSES, oneHot } from "@edgegan/shared";
+import { createRng } from "@edgegan/shared/rng";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useCpuBackend } from "../test/cpu-backend.ts";
-import { batchTensors, type GanBatch } from "./batch.ts";
+import { batchTensors, disposeStepTensors, type GanBatch } from "./batch.ts";
+import { drawAugmentations } from "./diff-augment.ts";
 import { exportGeneratorToOnnx } from "./export-onnx.ts";
 import {
   fastConv2DBackpropFilter,
@@ -55,6 +57,12 @@ const BATCH = 4;
  * A tiny fixed "dataset": class k is a bright horizontal bar at row 3k+1 on a dark background,
  * so real images are easy to tell from the generator's initial near-zero output.
  */
+/** DiffAugment's parameters for the real images and the fakes of a {@link fixedBatch}. */
+function augmentations(seed: number): { realAugment: Float32Array; fakeAugment: Float32Array } {
+  const rng = createRng(seed);
+  return { realAugment: drawAugmentations(BATCH, rng), fakeAugment: drawAugmentations(BATCH, rng) };
+}
+
 function fixedBatch(seed: number): GanBatch {
   const classes = Array.from({ length: BATCH }, (_, i) => (i * 3) % NUM_CLASSES);
   const pixels = new Float32Array(BATCH * 28 * 28).fill(-1);
@@ -145,6 +153,7 @@ describe("trainStep (BatchNorm and inputs)", () => {
       spectralNorm: false,
       spread: false,
       projection: false,
+      augment: false,
     },
     {
       loss: "hinge",
@@ -154,6 +163,7 @@ describe("trainStep (BatchNorm and inputs)", () => {
       spectralNorm: false,
       spread: false,
       projection: false,
+      augment: false,
     },
     {
       loss: "bce",
@@ -163,6 +173,7 @@ describe("trainStep (BatchNorm and inputs)", () => {
       spectralNorm: false,
       spread: false,
       projection: false,
+      augment: false,
     },
     {
       loss: "hinge",
@@ -172,6 +183,7 @@ describe("trainStep (BatchNorm and inputs)", () => {
       spectralNorm: true,
       spread: false,
       projection: false,
+      augment: false,
     },
     {
       loss: "hinge",
@@ -181,6 +193,7 @@ describe("trainStep (BatchNorm and inputs)", () => {
       spectralNorm: false,
       spread: true,
       projection: false,
+      augment: false,
     },
     {
       loss: "bce",
@@ -190,6 +203,7 @@ describe("trainStep (BatchNorm and inputs)", () => {
       spectralNorm: false,
       spread: false,
       projection: true,
+      augment: false,
     },
     {
       loss: "hinge",
@@ -199,10 +213,21 @@ describe("trainStep (BatchNorm and inputs)", () => {
       spectralNorm: true,
       spread: false,
       projection: true,
+      augment: false,
+    },
+    {
+      loss: "hinge",
+      dLr: null,
+      gLr: null,
+      lrDecay: "none",
+      spectralNorm: true,
+      spread: false,
+      projection: true,
+      augment: true,
     },
   ] as const)(
-    "equals the textbook step (D on its own G forward, then G on a fresh forward) to 1e-4: loss $loss, D lr $dLr, G lr $gLr, decay $lrDecay, spectral norm $spectralNorm, minibatch stddev $spread, projection $projection",
-    ({ loss, dLr, gLr, lrDecay, spectralNorm, spread, projection }) => {
+    "equals the textbook step (D on its own G forward, then G on a fresh forward) to 1e-4: loss $loss, D lr $dLr, G lr $gLr, decay $lrDecay, spectral norm $spectralNorm, minibatch stddev $spread, projection $projection, DiffAugment $augment",
+    ({ loss, dLr, gLr, lrDecay, spectralNorm, spread, projection, augment }) => {
       // the step computes G's forward pass once; the plain formulation, written out here, runs it
       // twice. Three steps with BatchNorm and distillation: every weight and statistic agrees.
       const config = {
@@ -218,6 +243,7 @@ describe("trainStep (BatchNorm and inputs)", () => {
         spectralNorm,
         minibatchStddev: spread,
         projection,
+        diffAugment: augment,
       } as const;
       const fused = createGan(config);
       const plain = createGan(config);
@@ -227,6 +253,7 @@ describe("trainStep (BatchNorm and inputs)", () => {
         const batch = {
           ...fixedBatch(seed),
           teacherImages: new Float32Array(BATCH * 784).fill(-0.5),
+          ...(augment && augmentations(seed)),
         };
         const position = { step, totalSteps: 3 }; // with decay: rates x1, x2/3, x1/3
         const a = trainStep(fused, batch, undefined, position);
@@ -322,7 +349,7 @@ describe("trainStep (BatchNorm and inputs)", () => {
       expect(movingMean(gan, "g_bn0").some((v) => v !== 0)).toBe(true); // moved inside ...
     });
     expect(movingMean(gan, "g_bn0").every((v) => v === 0)).toBe(true); // ... restored after
-    tf.dispose(Object.values(tensors).filter((t) => t !== null));
+    disposeStepTensors(tensors);
   });
 
   it("rejects a batch whose arrays do not fit, saying which array and what is expected", () => {
@@ -343,6 +370,13 @@ describe("trainStep (BatchNorm and inputs)", () => {
     expect(() =>
       trainStep(gan, { ...batch, teacherImages: new Float32Array(4 * 14 * 14) }),
     ).toThrow(/batch.teacherImages must have shape \[4, 28, 28, 1\]/);
+    const { realAugment, fakeAugment } = augmentations(1);
+    expect(() => trainStep(gan, { ...batch, realAugment })).toThrow(
+      /batch.realAugment and batch.fakeAugment come together/,
+    );
+    expect(() =>
+      trainStep(gan, { ...batch, realAugment, fakeAugment: fakeAugment.subarray(4) }),
+    ).toThrow(/batch.fakeAugment must have shape \[4, 4\] \(16 values\), got 12 values/);
     expect(tf.memory().numTensors).toBe(before); // refused before any tensor was made
   });
 

@@ -14,7 +14,8 @@ import * as tf from "@tensorflow/tfjs-core";
 // tfjs-layers registers every gradient on import (in Node's CJS build too; the core deep path is ESM-only)
 import "@tensorflow/tfjs-layers";
 import type * as tfl from "@tensorflow/tfjs-layers";
-import { batchTensors, type GanBatch, type StepTensors } from "./batch.ts";
+import { batchTensors, disposeStepTensors, type GanBatch, type StepTensors } from "./batch.ts";
+import { type AugmentTensors, diffAugment } from "./diff-augment.ts";
 import { buildDiscriminator } from "./discriminator.ts";
 import { FusedAdamOptimizer } from "./fused-adam.ts";
 import { buildGenerator } from "./generator.ts";
@@ -104,7 +105,8 @@ export const SINGLE_REPLICA: GradientAverager = {
 
 /**
  * One step: update D on (real, fake) with L_D, then G with the non-saturating L_G through the
- * updated D (Adam on each network's gradients). G's forward pass runs once: its output, detached,
+ * updated D (Adam on each network's gradients). With `--diff-augment` D sees every image through
+ * the batch's augmentation, a fake through the same one in both halves. G's forward pass runs once: its output, detached,
  * is D's fake batch, and the same pass (still on G's tape) feeds L_G. That is the textbook
  * "D step, then G step on a fresh forward from the same z" to float rounding (G's weights do not
  * change in between) at one G forward less. G's BatchNorm statistics move once, in that pass.
@@ -130,13 +132,21 @@ export function trainStep(
     beginStep(gan, position);
     return fusedStep(gan, tensors, averager);
   } finally {
-    tf.dispose(Object.values(tensors).filter((t) => t !== null));
+    disposeStepTensors(tensors);
   }
+}
+
+/**
+ * The images as D sees them: as they are, or through the step's augmentation (`--diff-augment`).
+ * @param x [N, 28, 28, 1]
+ */
+export function asDiscriminatorSees(x: tf.Tensor4D, augment: AugmentTensors | null): tf.Tensor4D {
+  return augment ? diffAugment(x, augment) : x;
 }
 
 function fusedStep(gan: Gan, batch: StepTensors, averager: GradientAverager): StepLosses {
   const { generator: g, discriminator: d } = gan;
-  const { z, fakeLabels, teacherImages } = batch;
+  const { z, fakeLabels, teacherImages, fakeAugment } = batch;
   let dLoss = Number.NaN;
   let distill: tf.Scalar | null = null;
   const gVariables = trainableVariables(g);
@@ -145,7 +155,11 @@ function fusedStep(gan: Gan, batch: StepTensors, averager: GradientAverager): St
     dLoss = updateDiscriminator(gan, batch, detached(fake), averager);
     const losses = adversarialLosses(gan.config.loss, gan.config.realLabelTarget);
     const adversarial = withFrozenBatchNormStats(d, () =>
-      losses.generator(d.apply([fake, fakeLabels], { training: true }) as tf.Tensor2D),
+      losses.generator(
+        d.apply([asDiscriminatorSees(fake, fakeAugment), fakeLabels], {
+          training: true,
+        }) as tf.Tensor2D,
+      ),
     );
     if (!teacherImages) return adversarial;
     distill = tf.keep(distillationLoss(fake, teacherImages));
@@ -169,8 +183,10 @@ function updateDiscriminator(
   const d = gan.discriminator;
   const variables = trainableVariables(d);
   const { value, grads } = tf.variableGrads(() => {
-    const realLogits = d.apply([batch.images, batch.labels], { training: true }) as tf.Tensor2D; // [B, 1]
-    const fakeLogits = d.apply([fake, batch.fakeLabels], { training: true }) as tf.Tensor2D; // [M, 1]
+    const real = asDiscriminatorSees(batch.images, batch.realAugment);
+    const seenFake = asDiscriminatorSees(fake, batch.fakeAugment);
+    const realLogits = d.apply([real, batch.labels], { training: true }) as tf.Tensor2D; // [B, 1]
+    const fakeLogits = d.apply([seenFake, batch.fakeLabels], { training: true }) as tf.Tensor2D; // [M, 1]
     return adversarialLosses(gan.config.loss, gan.config.realLabelTarget).discriminator(
       realLogits,
       fakeLogits,

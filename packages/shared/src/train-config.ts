@@ -76,6 +76,10 @@ export const ganSettingsSchema = z
       description:
         "D also scores the label by projection: logit + <e_label, features>, a learned vector per class against D's last features (Miyato & Koyama 2018); the label maps stay",
     }),
+    diffAugment: z.boolean().default(false).meta({
+      description:
+        "D sees every image, real and fake, shifted by up to 3 pixels and with a 14x14 square cut to background (DiffAugment: translation + cutout, differentiable, so G learns through it); drawn from the run's RNG",
+    }),
     lr: z.number().gt(0).max(1).default(2e-4).meta({ description: "Adam learning rate" }),
     dLr: z.number().gt(0).max(1).nullable().default(null).meta({
       description: "D's Adam learning rate, for two time-scale updates (default: --lr)",

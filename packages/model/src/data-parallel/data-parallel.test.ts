@@ -47,14 +47,18 @@ const maxDiff = (x: tf.Tensor[], y: tf.Tensor[]) =>
 
 describe("splitBatch", () => {
   it("cuts a batch into near-equal shards that together are the batch", () => {
-    const batch = { ...randomBatch(7, 1), teacherImages: new Float32Array(7 * 784).fill(0.5) };
+    const batch = {
+      ...randomBatch(7, 1, { augment: true }),
+      teacherImages: new Float32Array(7 * 784).fill(0.5),
+    };
     const shards = splitBatch(batch, 2);
     expect(shards.map((s) => s.share)).toEqual([3 / 7, 4 / 7]);
-    for (const key of ["images", "labels", "z", "fakeLabels", "teacherImages"] as const) {
+    const keys = ["images", "labels", "z", "fakeLabels", "teacherImages"] as const;
+    for (const key of [...keys, "realAugment", "fakeAugment"] as const) {
       const joined = Float32Array.from(shards.flatMap((s) => [...(s.batch[key] ?? [])]));
       expect(joined, key).toEqual(batch[key]);
       // own copies, so each can be transferred to its worker
-      expect(shards[0]?.batch[key]?.buffer).not.toBe(batch[key].buffer);
+      expect(shards[0]?.batch[key]?.buffer).not.toBe(batch[key]?.buffer);
     }
   });
 
@@ -96,6 +100,8 @@ describe("data-parallel step", () => {
       settings: { lrDecay: "linear", lrDecayStart: 0, spectralNorm: true },
       strict: false,
     },
+    // each image's augmentation travels with its row, so the shards see what the batch sees
+    { recipe: "--diff-augment", settings: { diffAugment: true }, strict: true },
   ] as const)(
     "without BatchNorm (MLP), 2 shards give the one-batch update, replicas bit-identical ($recipe)",
     async ({ settings, strict }) => {
@@ -103,7 +109,7 @@ describe("data-parallel step", () => {
       const stepper = await createGanStepper(parallel, 2, "wasm");
       try {
         for (const [step, seed] of [1, 2, 3].entries()) {
-          const batch = randomBatch(8, seed);
+          const batch = randomBatch(8, seed, { augment: "diffAugment" in settings });
           const position = { step, totalSteps: 3 };
           const one = trainStep(local, batch, undefined, position);
           const two = await stepper.step(batch, position);

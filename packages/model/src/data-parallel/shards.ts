@@ -5,6 +5,7 @@
  */
 import { LATENT_SIZE, NUM_CLASSES, PIXELS_PER_IMAGE } from "@edgegan/shared";
 import { checkBatch, type GanBatch } from "../batch.ts";
+import { AUGMENT_PARAMS } from "../diff-augment.ts";
 
 /** One replica's part of a batch. */
 export interface Shard {
@@ -42,6 +43,8 @@ export function splitBatch(batch: GanBatch, parts: number): Shard[] {
         z: rows(batch.z, LATENT_SIZE),
         fakeLabels: rows(batch.fakeLabels, NUM_CLASSES),
         ...(batch.teacherImages && { teacherImages: rows(batch.teacherImages, PIXELS_PER_IMAGE) }),
+        ...(batch.realAugment && { realAugment: rows(batch.realAugment, AUGMENT_PARAMS) }),
+        ...(batch.fakeAugment && { fakeAugment: rows(batch.fakeAugment, AUGMENT_PARAMS) }),
       },
       share: (to - from) / real,
     };
