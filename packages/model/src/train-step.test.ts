@@ -390,6 +390,7 @@ describe("trainStep (BatchNorm and inputs)", () => {
       spectralNorm: false,
       minibatchStddev: false,
       projection: false,
+      diffAugment: false,
       lrDecay: "none",
       lrDecayStart: 0.5,
       beta1: 0.5,
