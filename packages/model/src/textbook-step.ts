@@ -8,8 +8,8 @@ import { batchTensors, disposeStepTensors, type GanBatch } from "./batch.ts";
 import { adversarialLosses, distillationLoss } from "./losses.ts";
 import type { StepPosition } from "./lr-schedule.ts";
 import {
-  asDiscriminatorSees,
   beginStep,
+  discriminate,
   type Gan,
   trainableVariables,
   withFrozenBatchNormStats,
@@ -35,12 +35,8 @@ export function textbookStep(
   const dLoss = gan.dOptimizer.minimize(
     () =>
       losses.discriminator(
-        d.apply([asDiscriminatorSees(images, realAugment), labels], {
-          training: true,
-        }) as tf.Tensor2D,
-        d.apply([asDiscriminatorSees(fake, fakeAugment), fakeLabels], {
-          training: true,
-        }) as tf.Tensor2D,
+        discriminate(d, images, labels, realAugment),
+        discriminate(d, fake, fakeLabels, fakeAugment),
       ),
     true,
     trainableVariables(d),
@@ -50,11 +46,7 @@ export function textbookStep(
     gan.gOptimizer.minimize(
       () => {
         const images = g.apply([z, fakeLabels], { training: true }) as tf.Tensor4D;
-        const adversarial = losses.generator(
-          d.apply([asDiscriminatorSees(images, fakeAugment), fakeLabels], {
-            training: true,
-          }) as tf.Tensor2D,
-        );
+        const adversarial = losses.generator(discriminate(d, images, fakeLabels, fakeAugment));
         if (!teacherImages) return adversarial;
         const distill = distillationLoss(images, teacherImages);
         return tf.add(adversarial, tf.mul(distill, gan.config.distillWeight)) as tf.Scalar;

@@ -97,6 +97,18 @@ describe.each(ARCHITECTURES)("trainStep (%s)", (arch) => {
   });
 });
 
+/** The fused-against-textbook cases' recipe options; each case changes some of them. */
+const RECIPE = {
+  loss: "bce",
+  dLr: null,
+  gLr: null,
+  lrDecay: "none",
+  spectralNorm: false,
+  spread: false,
+  projection: false,
+  augment: false,
+} as const;
+
 describe("trainStep (BatchNorm and inputs)", () => {
   const movingMean = (gan: ReturnType<typeof createGan>, layer: string) =>
     Array.from(gan.generator.getLayer(layer).getWeights()[2]?.dataSync() ?? []);
@@ -145,86 +157,14 @@ describe("trainStep (BatchNorm and inputs)", () => {
   });
 
   it.each([
-    {
-      loss: "bce",
-      dLr: null,
-      gLr: null,
-      lrDecay: "none",
-      spectralNorm: false,
-      spread: false,
-      projection: false,
-      augment: false,
-    },
-    {
-      loss: "hinge",
-      dLr: 4e-3,
-      gLr: 1e-3,
-      lrDecay: "none",
-      spectralNorm: false,
-      spread: false,
-      projection: false,
-      augment: false,
-    },
-    {
-      loss: "bce",
-      dLr: null,
-      gLr: null,
-      lrDecay: "linear",
-      spectralNorm: false,
-      spread: false,
-      projection: false,
-      augment: false,
-    },
-    {
-      loss: "hinge",
-      dLr: null,
-      gLr: null,
-      lrDecay: "none",
-      spectralNorm: true,
-      spread: false,
-      projection: false,
-      augment: false,
-    },
-    {
-      loss: "hinge",
-      dLr: null,
-      gLr: null,
-      lrDecay: "none",
-      spectralNorm: false,
-      spread: true,
-      projection: false,
-      augment: false,
-    },
-    {
-      loss: "bce",
-      dLr: null,
-      gLr: null,
-      lrDecay: "none",
-      spectralNorm: false,
-      spread: false,
-      projection: true,
-      augment: false,
-    },
-    {
-      loss: "hinge",
-      dLr: null,
-      gLr: null,
-      lrDecay: "none",
-      spectralNorm: true,
-      spread: false,
-      projection: true,
-      augment: false,
-    },
-    {
-      loss: "hinge",
-      dLr: null,
-      gLr: null,
-      lrDecay: "none",
-      spectralNorm: true,
-      spread: false,
-      projection: true,
-      augment: true,
-    },
+    RECIPE,
+    { ...RECIPE, loss: "hinge", dLr: 4e-3, gLr: 1e-3 },
+    { ...RECIPE, lrDecay: "linear" },
+    { ...RECIPE, loss: "hinge", spectralNorm: true },
+    { ...RECIPE, loss: "hinge", spread: true },
+    { ...RECIPE, projection: true },
+    { ...RECIPE, loss: "hinge", spectralNorm: true, projection: true },
+    { ...RECIPE, loss: "hinge", spectralNorm: true, projection: true, augment: true },
   ] as const)(
     "equals the textbook step (D on its own G forward, then G on a fresh forward) to 1e-4: loss $loss, D lr $dLr, G lr $gLr, decay $lrDecay, spectral norm $spectralNorm, minibatch stddev $spread, projection $projection, DiffAugment $augment",
     ({ loss, dLr, gLr, lrDecay, spectralNorm, spread, projection, augment }) => {

@@ -106,8 +106,8 @@ export const SINGLE_REPLICA: GradientAverager = {
 /**
  * One step: update D on (real, fake) with L_D, then G with the non-saturating L_G through the
  * updated D (Adam on each network's gradients). With `--diff-augment` D sees every image through
- * the batch's augmentation, a fake through the same one in both halves. G's forward pass runs once: its output, detached,
- * is D's fake batch, and the same pass (still on G's tape) feeds L_G. That is the textbook
+ * the batch's augmentation, a fake through the same one in both halves. G's forward pass runs
+ * once: its output, detached, is D's fake batch, and the same pass (still on G's tape) feeds L_G. That is the textbook
  * "D step, then G step on a fresh forward from the same z" to float rounding (G's weights do not
  * change in between) at one G forward less. G's BatchNorm statistics move once, in that pass.
  *
@@ -137,11 +137,20 @@ export function trainStep(
 }
 
 /**
- * The images as D sees them: as they are, or through the step's augmentation (`--diff-augment`).
- * @param x [N, 28, 28, 1]
+ * D's logits for `images` under `labels` in training mode, the images as they are or through the
+ * step's augmentation (`--diff-augment`): every pass of D in a step, fused or textbook.
+ * @param images [N, 28, 28, 1]
+ * @param labels one-hot [N, 10]
+ * @returns [N, 1]
  */
-export function asDiscriminatorSees(x: tf.Tensor4D, augment: AugmentTensors | null): tf.Tensor4D {
-  return augment ? diffAugment(x, augment) : x;
+export function discriminate(
+  d: tfl.LayersModel,
+  images: tf.Tensor4D,
+  labels: tf.Tensor2D,
+  augment: AugmentTensors | null,
+): tf.Tensor2D {
+  const seen = augment ? diffAugment(images, augment) : images;
+  return d.apply([seen, labels], { training: true }) as tf.Tensor2D;
 }
 
 function fusedStep(gan: Gan, batch: StepTensors, averager: GradientAverager): StepLosses {
@@ -155,11 +164,7 @@ function fusedStep(gan: Gan, batch: StepTensors, averager: GradientAverager): St
     dLoss = updateDiscriminator(gan, batch, detached(fake), averager);
     const losses = adversarialLosses(gan.config.loss, gan.config.realLabelTarget);
     const adversarial = withFrozenBatchNormStats(d, () =>
-      losses.generator(
-        d.apply([asDiscriminatorSees(fake, fakeAugment), fakeLabels], {
-          training: true,
-        }) as tf.Tensor2D,
-      ),
+      losses.generator(discriminate(d, fake, fakeLabels, fakeAugment)),
     );
     if (!teacherImages) return adversarial;
     distill = tf.keep(distillationLoss(fake, teacherImages));
@@ -183,10 +188,8 @@ function updateDiscriminator(
   const d = gan.discriminator;
   const variables = trainableVariables(d);
   const { value, grads } = tf.variableGrads(() => {
-    const real = asDiscriminatorSees(batch.images, batch.realAugment);
-    const seenFake = asDiscriminatorSees(fake, batch.fakeAugment);
-    const realLogits = d.apply([real, batch.labels], { training: true }) as tf.Tensor2D; // [B, 1]
-    const fakeLogits = d.apply([seenFake, batch.fakeLabels], { training: true }) as tf.Tensor2D; // [M, 1]
+    const realLogits = discriminate(d, batch.images, batch.labels, batch.realAugment); // [B, 1]
+    const fakeLogits = discriminate(d, fake, batch.fakeLabels, batch.fakeAugment); // [M, 1]
     return adversarialLosses(gan.config.loss, gan.config.realLabelTarget).discriminator(
       realLogits,
       fakeLogits,
