@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import type * as tfl from "@tensorflow/tfjs-layers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useCpuBackend } from "../test/cpu-backend.ts";
+import { seededWeights } from "../test/seeded-weights.ts";
 import { buildDiscriminator } from "./discriminator.ts";
 import { createGan, trainableVariables } from "./train-step.ts";
 
@@ -36,17 +37,7 @@ function inputs(n: number, seed: number): [tf.Tensor4D, tf.Tensor2D] {
 function pair(): [tfl.LayersModel, tfl.LayersModel] {
   const fast = buildDiscriminator("dcgan", "label-map-conv");
   const plain = buildDiscriminator("dcgan", "concatenated-maps");
-  const rng = createRng(11);
-  const weights = fast.weights.map((w) => {
-    const shape = w.shape as number[];
-    const n = shape.reduce((a, b) => a * b, 1);
-    if (/gamma|moving_variance/.test(w.name)) return tf.ones(shape);
-    if (/beta|bias|moving_mean/.test(w.name)) return tf.zeros(shape);
-    return tf.tensor(
-      Float32Array.from({ length: n }, () => 0.02 * rng.normal()),
-      shape,
-    );
-  });
+  const weights = seededWeights(fast, 11);
   fast.setWeights(weights);
   plain.setWeights(weights);
   tf.dispose(weights);

@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs-core";
 import * as tfl from "@tensorflow/tfjs-layers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useCpuBackend } from "../test/cpu-backend.ts";
+import { seedWeights } from "../test/seeded-weights.ts";
 import { buildDiscriminator } from "./discriminator.ts";
 import { MinibatchStddev, minibatchStddev, STDDEV_EPSILON } from "./minibatch-stddev.ts";
 
@@ -87,6 +88,7 @@ describe("buildDiscriminator with minibatchStddev", () => {
     const plain = buildDiscriminator("dcgan");
     expect(firstLogit(plain, other)).toBe(firstLogit(plain, first));
     const spread = buildDiscriminator("dcgan", undefined, { minibatchStddev: true });
+    seedWeights(spread, 5);
     // make d_logit read the spread channel more (at init it is 49 of 6321 small random weights)
     const [kernel, bias] = spread.getLayer("d_logit").getWeights() as [tf.Tensor, tf.Tensor];
     spread.getLayer("d_logit").setWeights([tf.add(kernel, tf.fill(kernel.shape, 0.05)), bias]);

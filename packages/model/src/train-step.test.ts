@@ -3,6 +3,7 @@ import { createRng } from "@edgegan/shared/rng";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useCpuBackend } from "../test/cpu-backend.ts";
+import { seedWeights } from "../test/seeded-weights.ts";
 import { batchTensors, disposeStepTensors, type GanBatch } from "./batch.ts";
 import { drawAugmentations } from "./diff-augment.ts";
 import { exportGeneratorToOnnx } from "./export-onnx.ts";
@@ -81,7 +82,9 @@ function fixedBatch(seed: number): GanBatch {
 
 describe.each(ARCHITECTURES)("trainStep (%s)", (arch) => {
   it("leaks no tensors and lowers the discriminator loss over a few steps", () => {
-    const gan = createGan({ arch: "dcgan", lr: 1e-3, generatorWidth: 16 });
+    const gan = createGan({ arch, lr: 1e-3, generatorWidth: 16 });
+    seedWeights(gan.generator, 1);
+    seedWeights(gan.discriminator, 2);
     const batch = fixedBatch(1);
     const first = trainStep(gan, batch); // also creates the Adam slots
     const before = tf.memory().numTensors;
@@ -143,6 +146,8 @@ describe("trainStep (BatchNorm and inputs)", () => {
     // the teacher's image for every (z, label): a constant mid-grey; adversarial term off
     // (weight 1e4 dwarfs it), so the distillation term must fall step after step
     const gan = createGan({ arch: "dcgan", lr: 2e-3, distillWeight: 1e4, generatorWidth: 16 });
+    seedWeights(gan.generator, 3);
+    seedWeights(gan.discriminator, 4);
     const batch = { ...fixedBatch(9), teacherImages: new Float32Array(BATCH * 784).fill(0.25) };
     const first = trainStep(gan, batch);
     const before = tf.memory().numTensors;
