@@ -107,9 +107,10 @@ export const SINGLE_REPLICA: GradientAverager = {
  * One step: update D on (real, fake) with L_D, then G with the non-saturating L_G through the
  * updated D (Adam on each network's gradients). With `--diff-augment` D sees every image through
  * the batch's augmentation, a fake through the same one in both halves. G's forward pass runs
- * once: its output, detached, is D's fake batch, and the same pass (still on G's tape) feeds L_G. That is the textbook
- * "D step, then G step on a fresh forward from the same z" to float rounding (G's weights do not
- * change in between) at one G forward less. G's BatchNorm statistics move once, in that pass.
+ * once: its output, detached, is D's fake batch, and the same pass (still on G's tape) feeds L_G.
+ * That is the textbook "D step, then G step on a fresh forward from the same z" to float rounding
+ * (G's weights do not change in between) at one G forward less. G's BatchNorm statistics move
+ * once, in that pass.
  *
  * The step makes the batch's tensors and releases them with every intermediate one. The first
  * call also creates the optimisers' slot variables.
